@@ -1,0 +1,51 @@
+// swift-tools-version:6.0
+// Yanfu: whole-novel Chinese→English translation with a local decoder model and Temp-LoRA.
+// Layering (see README): C shims → Kernels → LLM;  CICU → Text → Evaluate;  all → Translate → yanfu.
+import PackageDescription
+
+let package = Package(
+    name: "Yanfu",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "yanfu", targets: ["yanfu"]),
+        .library(name: "YanfuLLM", targets: ["LLM"]),
+        .library(name: "YanfuText", targets: ["Text"]),
+        .library(name: "YanfuEvaluate", targets: ["Evaluate"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // Thin C/C++ shims over the Debian libraries.
+        .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .target(
+            name: "CSentencePiece",
+            linkerSettings: [.linkedLibrary("sentencepiece"), .linkedLibrary("sentencepiece_train")]
+        ),
+        .target(
+            name: "CICU",
+            linkerSettings: [.linkedLibrary("icui18n"), .linkedLibrary("icuuc"), .linkedLibrary("icudata")]
+        ),
+        // Swift libraries, each depending only on those above it.
+        .target(name: "Kernels", dependencies: ["CBLAS"]),
+        .target(name: "LLM", dependencies: ["Kernels", "CSentencePiece"]),
+        .target(name: "Text", dependencies: ["CICU"]),
+        .target(name: "Evaluate", dependencies: ["Text"]),
+        .target(name: "Translate", dependencies: ["LLM", "Text", "Evaluate"]),
+        .executableTarget(
+            name: "yanfu",
+            dependencies: [
+                "Translate", "LLM", "Text", "Evaluate", "Kernels",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // One framework (XCTest) for every suite, so the closing line counts them all.
+        .testTarget(name: "ShimTests", dependencies: ["CBLAS", "CSentencePiece", "CICU"]),
+        .testTarget(name: "KernelsTests", dependencies: ["Kernels"]),
+        .testTarget(name: "LLMTests", dependencies: ["LLM"]),
+        .testTarget(name: "TextTests", dependencies: ["Text"]),
+        .testTarget(name: "EvaluateTests", dependencies: ["Evaluate"]),
+        .testTarget(name: "TranslateTests", dependencies: ["Translate"]),
+    ],
+    cxxLanguageStandard: .cxx17
+)

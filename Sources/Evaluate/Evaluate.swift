@@ -1,0 +1,2 @@
+/// The Evaluate module (see README for the layering).
+public enum EvaluateModule {}

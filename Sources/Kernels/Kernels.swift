@@ -1,0 +1,2 @@
+/// The Kernels module (see README for the layering).
+public enum KernelsModule {}

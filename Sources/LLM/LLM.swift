@@ -1,0 +1,2 @@
+/// The LLM module (see README for the layering).
+public enum LLMModule {}

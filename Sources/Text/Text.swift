@@ -1,0 +1,2 @@
+/// The Text module (see README for the layering).
+public enum TextModule {}

@@ -1,0 +1,2 @@
+/// The Translate module (see README for the layering).
+public enum TranslateModule {}

@@ -1,0 +1,6 @@
+import Evaluate
+import XCTest
+
+final class EvaluateSmokeTests: XCTestCase {
+    func testModuleLinks() { _ = EvaluateModule.self }
+}

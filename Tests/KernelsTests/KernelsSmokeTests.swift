@@ -1,0 +1,6 @@
+import Kernels
+import XCTest
+
+final class KernelsSmokeTests: XCTestCase {
+    func testModuleLinks() { _ = KernelsModule.self }
+}

@@ -1,0 +1,6 @@
+import CBLAS
+import XCTest
+
+final class BLASTests: XCTestCase {
+    func testPlaceholder() {}
+}

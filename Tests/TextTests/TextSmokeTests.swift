@@ -1,0 +1,6 @@
+import Text
+import XCTest
+
+final class TextSmokeTests: XCTestCase {
+    func testModuleLinks() { _ = TextModule.self }
+}
