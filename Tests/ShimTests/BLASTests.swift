@@ -2,5 +2,53 @@ import CBLAS
 import XCTest
 
 final class BLASTests: XCTestCase {
-    func testPlaceholder() {}
+    /// sgemm (row-major, B transposed as the linear layers use it) against a naive triple loop.
+    func testSgemmMatchesNaiveProduct() {
+        let m = 37, n = 53, k = 71
+        var rng = SplitMix(seed: 7)
+        let a = (0..<m * k).map { _ in rng.nextFloat() }
+        let b = (0..<n * k).map { _ in rng.nextFloat() }
+        var c = [Float](repeating: 0, count: m * n)
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, blasint(m), blasint(n), blasint(k),
+                    1, a, blasint(k), b, blasint(k), 0, &c, blasint(n))
+        for i in 0..<m {
+            for j in 0..<n {
+                var expected: Double = 0
+                for p in 0..<k { expected += Double(a[i * k + p]) * Double(b[j * k + p]) }
+                XCTAssertEqual(Double(c[i * n + j]), expected, accuracy: 1e-4, "c[\(i),\(j)]")
+            }
+        }
+    }
+
+    func testSgemvMatchesNaiveProduct() {
+        let rows = 129, cols = 64
+        var rng = SplitMix(seed: 11)
+        let w = (0..<rows * cols).map { _ in rng.nextFloat() }
+        let x = (0..<cols).map { _ in rng.nextFloat() }
+        var y = [Float](repeating: 0, count: rows)
+        cblas_sgemv(CblasRowMajor, CblasNoTrans, blasint(rows), blasint(cols), 1, w, blasint(cols), x, 1, 0, &y, 1)
+        for r in 0..<rows {
+            let expected = (0..<cols).reduce(0.0) { $0 + Double(w[r * cols + $1]) * Double(x[$1]) }
+            XCTAssertEqual(Double(y[r]), expected, accuracy: 1e-4)
+        }
+    }
+
+    func testOpenBLASReportsItsKernel() {
+        XCTAssertFalse(String(cString: openblas_get_corename()).isEmpty)
+        XCTAssertTrue(String(cString: openblas_get_config()).contains("OpenBLAS"))
+    }
+}
+
+/// Deterministic test data without Foundation's random sources.
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    mutating func nextFloat() -> Float { Float(next() >> 40) / Float(1 << 24) * 2 - 1 }
 }

@@ -1,0 +1,82 @@
+import ArgumentParser
+import Foundation
+import Kernels
+import LLM
+
+struct DoctorCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "doctor",
+        abstract: "Check that this machine has everything Yanfu needs.",
+        discussion: """
+            Prints the versions of Swift, OpenBLAS (and the kernel it chose), sentencepiece and ICU \
+            that this process loaded, the CPU's SIMD features, the thread count, and whether the \
+            default model is in the cache with the right SHA-256.
+
+            Exit code 0 only when everything needed is there; 1 otherwise (the report says what is missing).
+            Example:
+              yanfu doctor
+              yanfu doctor --json
+            """
+    )
+
+    @Flag(help: "Print one JSON object instead of the text report.")
+    var json = false
+
+    func run() throws {
+        var checks: [(name: String, value: String, ok: Bool)] = []
+        checks.append(("yanfu", Yanfu.version, true))
+        checks.append(("swift", swiftVersion, true))
+        let cpu = CPUInfo.current()
+        checks.append(("cpu", cpu.modelName, true))
+        checks.append(("simd", cpu.simdFeatures.joined(separator: " "), true))
+        checks.append(("threads", "\(cpu.logicalCores) logical cores; OpenBLAS uses \(BLASInfo.threads)", true))
+        checks.append(("openblas", "\(BLASInfo.config); kernel \(BLASInfo.coreName)\(library("libopenblas"))", true))
+        for (name, prefix) in [("sentencepiece", "libsentencepiece.so"), ("icu", "libicuuc")] {
+            let found = LoadedLibraries.find(prefix)
+            checks.append((name, found.isEmpty ? "not loaded" : library(prefix).trimmingCharacters(in: CharacterSet(charactersIn: "; ")), !found.isEmpty))
+        }
+        let store = ModelStore()
+        let model = ModelDescriptor.gemma3_270m_q4km
+        let status = try store.verify(model)
+        let modelPath = store.path(of: model)
+        let modelText: String
+        switch status {
+        case .ok: modelText = "\(modelPath) (SHA-256 verified)"
+        case .missing: modelText = "\(modelPath) is missing: run `yanfu model fetch`"
+        case .wrongSize(let n): modelText = "\(modelPath) has \(n) bytes, expected \(model.byteCount): run `yanfu model fetch` to repair it"
+        case .wrongDigest(let d): modelText = "\(modelPath) has SHA-256 \(d), expected \(model.sha256): run `yanfu model fetch` to repair it"
+        }
+        checks.append(("default model", modelText, status == .ok))
+
+        if json {
+            var object: [String: Any] = [:]
+            for check in checks { object[check.name.replacingOccurrences(of: " ", with: "_")] = ["value": check.value, "ok": check.ok] }
+            object["ok"] = checks.allSatisfy(\.ok)
+            print(String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted]), as: UTF8.self))
+        } else {
+            let width = checks.map(\.name.count).max() ?? 0
+            for check in checks {
+                print("\(check.ok ? "ok " : "NO ") \(check.name.padding(toLength: width, withPad: " ", startingAt: 0))  \(check.value)")
+            }
+        }
+        if !checks.allSatisfy(\.ok) { throw ExitCode.failure }
+    }
+
+    private func library(_ prefix: String) -> String {
+        LoadedLibraries.find(prefix).map { lib in
+            "; loaded \(lib.path)" + (lib.package.map { " (Debian \($0) \(lib.packageVersion ?? "?"))" } ?? "")
+        }.joined()
+    }
+
+    private var swiftVersion: String {
+        #if compiler(>=6.4)
+        return "6.4 or later"
+        #elseif compiler(>=6.3)
+        return "6.3"
+        #elseif compiler(>=6.2)
+        return "6.2"
+        #else
+        return "6.0 or 6.1"
+        #endif
+    }
+}
