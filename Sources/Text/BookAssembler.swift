@@ -5,7 +5,7 @@ struct BookAssembler {
     let language: Book.Language
     let splitter: SentenceSplitter
     let sizeLimit: Int
-    let paragraphs: ParagraphBuilder
+    var paragraphs: ParagraphBuilder
 
     init(source: SourceText, language: Book.Language, splitter: SentenceSplitter, sizeLimit: Int) {
         self.source = source
@@ -26,6 +26,8 @@ struct BookAssembler {
             }
         }
         let selection = HeadingSelection(found: found, bodyLike: bodyLike, source: source)
+        let bodyLikeLines = Set(bodyLike.map { $0.line + 1 })
+        paragraphs.standalone = Set(selection.rejected.map(\.line).filter { !bodyLikeLines.contains($0) }.map { $0 - 1 })
         var book = Book(text: source.text, encoding: encoding, language: language, preface: nil, volumes: [], chapters: [],
                         rejectedHeadings: selection.rejected, warnings: [])
         let headings = selection.accepted
@@ -70,8 +72,11 @@ struct BookAssembler {
             if c < end, c - i <= 6 {
                 let text = Script.trimmed(source.line(c))
                 if language == .chinese {
-                    let sentenceLike = text.unicodeScalars.contains { "。．！？!?；".unicodeScalars.contains($0) }
-                    if text.unicodeScalars.count <= 40, !sentenceLike, HeadingParser.match(source.line(c)) == nil {
+                    // A title line stands alone: short, no sentence or dialogue punctuation, and
+                    // followed by a blank or separator line rather than the rest of a paragraph.
+                    let sentenceLike = text.unicodeScalars.contains { "。．！？!?；：“”「」".unicodeScalars.contains($0) }
+                    let standsAlone = c + 1 >= end || source.lines[c + 1].blank || source.lines[c + 1].separator
+                    if text.unicodeScalars.count <= 40, !sentenceLike, standsAlone, HeadingParser.match(source.line(c)) == nil {
                         title = String(text)
                         i = c + 1
                     }

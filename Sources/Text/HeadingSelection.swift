@@ -24,7 +24,7 @@ struct HeadingSelection {
             let keep = Self.longestRisingRun(segment)
             for (i, f) in segment.enumerated() {
                 if keep.contains(i) { accepted.append(f); continue }
-                let previous = keep.filter { $0 < i }.last.map { segment[$0] }
+                let previous = keep.filter { $0 < i }.max().map { segment[$0] }
                 let reason: String
                 if let p = previous, p.candidate.number == f.candidate.number {
                     reason = "repeats chapter \(f.candidate.number!) (line \(p.line + 1))"

@@ -4,6 +4,8 @@ struct ParagraphBuilder {
     let source: SourceText
     /// False when every line is its own paragraph (no blank lines or indentation to go by).
     let wrapped: Bool
+    /// Lines that stand alone even in wrapped text (headings rejected by the numbering check).
+    var standalone: Set<Int> = []
 
     func paragraphs(lines: Range<Int>) -> [Paragraph] {
         var result: [Paragraph] = []
@@ -22,8 +24,9 @@ struct ParagraphBuilder {
                                         pieces: [.init(textOffset: 0, source: r)]))
                 continue
             }
-            if !wrapped || line.indented { flush() }
+            if !wrapped || line.indented || standalone.contains(i) { flush() }
             current.append(i)
+            if standalone.contains(i) { flush() }
         }
         flush()
         return result
@@ -85,7 +88,9 @@ struct SourceText {
             let first = s.unicodeScalars.first
             let blank = s.unicodeScalars.allSatisfy(Script.isSpace)
             let indented = !blank && (first == "\u{3000}" || first == "\t" || s.hasPrefix("  "))
-            lines.append(Line(range: r, blank: blank, indented: indented, separator: !blank && Script.isSeparatorLine(s)))
+            // Closing GuoFeng markers are structure, not text to translate.
+            let marker = !blank && (Script.trimmed(s) == "</CHAPTER>" || Script.trimmed(s) == "</BOOK>")
+            lines.append(Line(range: r, blank: blank, indented: indented, separator: marker || (!blank && Script.isSeparatorLine(s))))
         }
         self.lines = lines
     }

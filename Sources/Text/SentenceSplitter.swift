@@ -32,6 +32,7 @@ public final class SentenceSplitter {
     ]
     static let openQuotes: Set<Unicode.Scalar> = ["“", "「", "『", "《"]
     static let closeQuotes: Set<Unicode.Scalar> = ["”", "」", "』", "》"]
+    static let terminators: Set<Unicode.Scalar> = ["。", "！", "？", "．"]
     static let closers: Set<Unicode.Scalar> = ["”", "’", "」", "』", "》", "）", ")", "\"", "'", "】", "〕"]
 
     /// ICU's raw boundaries (byte offsets, 0 and the end included).
@@ -59,7 +60,13 @@ public final class SentenceSplitter {
         var scalarIndex: [Int: Int] = [:]
         for (i, off) in offsets.enumerated() { scalarIndex[off] = i }
 
-        let cuts = icuBoundaries(text).compactMap { scalarIndex[$0] }
+        var cuts = icuBoundaries(text).compactMap { scalarIndex[$0] }
+        // ICU treats an opening quote after 。 as closing punctuation of that sentence
+        // ("他問。『不知道！』" stays whole); a sentence starts at such a quote.
+        for i in 1..<scalars.count where Self.openQuotes.contains(scalars[i]) && Self.terminators.contains(scalars[i - 1]) {
+            cuts.append(i)
+        }
+        cuts = Array(Set(cuts)).sorted()
         var segments: [Range<Int>] = []  // scalar index ranges
         for (a, b) in zip(cuts, cuts.dropFirst()) where a < b { segments.append(a..<b) }
 
