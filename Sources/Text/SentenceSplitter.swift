@@ -66,7 +66,8 @@ public final class SentenceSplitter {
         for i in 1..<scalars.count where Self.openQuotes.contains(scalars[i]) && Self.terminators.contains(scalars[i - 1]) {
             cuts.append(i)
         }
-        cuts = Array(Set(cuts)).sorted()
+        // No sentence ends with an opening quote.
+        cuts = Array(Set(cuts)).sorted().filter { $0 == 0 || $0 == scalars.count || !Self.openQuotes.contains(scalars[$0 - 1]) }
         var segments: [Range<Int>] = []  // scalar index ranges
         for (a, b) in zip(cuts, cuts.dropFirst()) where a < b { segments.append(a..<b) }
 
