@@ -163,7 +163,8 @@ public enum TextDecoder {
     }
 
     static func normalizeLineEndings(_ text: String) -> String {
-        guard text.utf8.contains(0x0D) else { return text }
+        let hasCR = text.utf8.withContiguousStorageIfAvailable { $0.count > 0 && memchr($0.baseAddress!, 0x0D, $0.count) != nil } ?? text.utf8.contains(0x0D)
+        guard hasCR else { return text }
         var out = [UInt8]()
         out.reserveCapacity(text.utf8.count)
         var previousCR = false
