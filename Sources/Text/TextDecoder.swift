@@ -32,6 +32,10 @@ public enum TextDecoder {
 
     public static func decode(_ bytes: [UInt8], file: String = "<input>", options: DecodeOptions = DecodeOptions()) throws -> DecodedText {
         if bytes.isEmpty { throw TextError.empty(file: file) }
+        // ICU takes 32-bit lengths; no novel comes near this.
+        if bytes.count >= 1 << 30 {
+            throw TextError.unreadable(file: file, reason: "\(bytes.count) bytes is more than the 1 GiB a book file may have")
+        }
         var result: DecodedText
         if let forced = options.encoding {
             result = try decodeForced(bytes, file: file, name: forced, lossy: options.lossy)

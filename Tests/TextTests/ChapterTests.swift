@@ -103,6 +103,12 @@ final class ChapterTests: XCTestCase {
         XCTAssertEqual(b.rejectedHeadings, [])
     }
 
+    func testABookOfVolumesOnlyHasThemAsChapters() throws {
+        let b = try book("第一卷 春\n　　春天来了。\n第二卷 夏\n　　夏天来了。\n")
+        XCTAssertEqual(summary(b), ["1|春", "2|夏"])
+        XCTAssertEqual(b.volumes, [])
+    }
+
     func testBodyLinesAndRepeatedHeadingsDoNotSplitChapters() throws {
         let text = """
         第一回　開始
