@@ -29,6 +29,7 @@ final class ChaptersCommandTests: XCTestCase {
         let chapters = json["chapters"] as! [[String: Any]]
         XCTAssertEqual(chapters.map { $0["index"] as? Int }, [0, 1, 2])
         XCTAssertEqual(chapters.map { $0["number"] as? Int }, [nil, 1, 2])
+        XCTAssertTrue(chapters[0]["number"] is NSNull, "the preface's number is an explicit null")
         XCTAssertEqual(chapters[1]["title"] as? String, "老人上山　少年问路")
         XCTAssertEqual(chapters[2]["sentences"] as? Int, 3)
         XCTAssertEqual(chapters[2]["paragraphs"] as? Int, 1)
