@@ -82,6 +82,12 @@ final class ChapterTests: XCTestCase {
         XCTAssertEqual(b.chapters[1].paragraphs.map(\.text), ["Rain fell."])
     }
 
+    func testEnglishTitleLineUnderTheHeading() throws {
+        let b = try book("Chapter 1\n\nThe Boy Who Lived\n\nMr. Dursley was proud.\n\nChapter 2\n\n\"Hello\"\n\nShe waved.\n")
+        XCTAssertEqual(summary(b), ["1|The Boy Who Lived", "2|"])
+        XCTAssertEqual(b.chapters[1].paragraphs.map(\.text), ["\"Hello\"", "She waved."])
+    }
+
     func testGuoFengTagsInABookFile() throws {
         let text = "<BOOK id=\"100-demo\">\n<CHAPTER id=\"demo_0001\">\n第一句。\n</CHAPTER>\n<CHAPTER id=\"demo_0002\">\n第二句。\n</CHAPTER>\n"
         let b = try book(text)
