@@ -81,6 +81,10 @@ final class DecoderTests: XCTestCase {
                 XCTAssertEqual("\(error)", "empty.txt: the file is empty; expected the text of a book")
             }
         }
+        let directory = Fixtures.path("encodings")
+        XCTAssertThrowsError(try BookReader.read(file: directory)) { error in
+            XCTAssertEqual(error as? TextError, .unreadable(file: directory, reason: "it is a directory"))
+        }
         XCTAssertThrowsError(try BookReader.read(file: "/nonexistent/book.txt")) { error in
             XCTAssertEqual(error as? TextError, .unreadable(file: "/nonexistent/book.txt", reason: "no such file"))
         }
