@@ -101,13 +101,18 @@ enum TERAligner {
 
     /// `_perform_shift`: move `words[start..<start+length]` to position `target`.
     static func performShift(_ w: [Int32], _ start: Int, _ length: Int, _ target: Int) -> [Int32] {
+        // Python slices clamp their bounds; the last case relies on it when target+length > count.
+        func s(_ a: Int, _ b: Int) -> ArraySlice<Int32> {
+            let lo = min(max(a, 0), w.count), hi = min(max(b, 0), w.count)
+            return lo < hi ? w[lo..<hi] : []
+        }
+        let n = w.count, end = start + length
         if target < start {
-            return Array(w[..<target] + w[start..<(start + length)] + w[target..<start] + w[(start + length)...])
-        } else if target > start + length {
-            return Array(w[..<start] + w[(start + length)..<target] + w[start..<(start + length)] + w[target...])
+            return Array(s(0, target) + s(start, end) + s(target, start) + s(end, n))
+        } else if target > end {
+            return Array(s(0, start) + s(end, target) + s(start, end) + s(target, n))
         } else {
-            return Array(w[..<start] + w[(start + length)..<(length + target)] + w[start..<(start + length)]
-                + w[(length + target)...])
+            return Array(s(0, start) + s(end, length + target) + s(start, end) + s(length + target, n))
         }
     }
 }
