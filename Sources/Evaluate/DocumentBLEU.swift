@@ -1,0 +1,16 @@
+/// Document-level BLEU (d-BLEU, as in G-Transformer's `generate.py`): each document (a chapter)
+/// is one segment, its sentences joined by a space, then corpus BLEU. N-grams may cross sentence
+/// boundaries, and sentences need not be aligned inside a document.
+public func documentBLEU(hypotheses: SegmentSet, references: [SegmentSet], bleu: BLEU = BLEU()) throws -> Score {
+    let docs = try ScoringInput.align(hypotheses: hypotheses, references: references, documentLevel: true)
+    return try bleu.corpusScore(hypotheses: docs.hypotheses, references: docs.references)
+}
+
+/// d-BLEU over line-aligned segments with one document id per segment.
+public func documentBLEU(hypotheses: [String], references: [[String]], documentIDs: [String],
+                         bleu: BLEU = BLEU()) throws -> Score {
+    try documentBLEU(hypotheses: SegmentSet(segments: hypotheses, documentIDs: documentIDs, origin: "hypotheses"),
+                     references: references.enumerated().map {
+                         SegmentSet(segments: $1, documentIDs: documentIDs, origin: "reference stream \($0 + 1)")
+                     }, bleu: bleu)
+}
