@@ -1,0 +1,108 @@
+import Evaluate
+import Foundation
+import XCTest
+
+/// Line-aligned files, GuoFeng files and run folders as scoring inputs, and their errors.
+final class InputTests: XCTestCase {
+    typealias V = TestVectors
+    var dir: URL!
+
+    override func setUpWithError() throws { dir = try FixturePaths.temporaryDirectory() }
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: dir) }
+
+    @discardableResult
+    func write(_ name: String, _ text: String) throws -> String {
+        let url = dir.appendingPathComponent(name)
+        try Data(text.utf8).write(to: url)
+        return url.path
+    }
+
+    func testLinesFollowSacreBLEUsReader() throws {
+        // Only "\n" ends a line; U+001C and U+2028 stay inside; the final newline adds no segment.
+        let p = try write("a.txt", "one\u{1C}two\n\nthree\u{2028}x\r\n")
+        XCTAssertEqual(try SegmentFile.readLines(p), ["one\u{1C}two", "", "three\u{2028}x\r"])
+        XCTAssertEqual(try SegmentFile.readLines(try write("b.txt", "last without newline")), ["last without newline"])
+        XCTAssertEqual(try SegmentFile.readLines(try write("c.txt", "")), [])
+    }
+
+    func testInvalidUTF8NamesLineAndOffset() throws {
+        let url = dir.appendingPathComponent("bad.txt")
+        try Data([0x6F, 0x6B, 0x0A, 0x61, 0xE4, 0xB8, 0x0A]).write(to: url)  // truncated 3-byte sequence
+        XCTAssertThrowsError(try SegmentFile.readLines(url.path)) { error in
+            XCTAssertEqual(error as? EvaluateError, .invalidUTF8(path: url.path, line: 2, byteOffset: 4))
+            XCTAssertEqual("\(error)", "\(url.path):2: invalid UTF-8 at byte offset 4; expected UTF-8 text")
+        }
+    }
+
+    func testMissingFile() {
+        XCTAssertThrowsError(try SegmentSet.read(dir.appendingPathComponent("nope.txt").path)) { error in
+            XCTAssertTrue("\(error)".hasSuffix("nope.txt: no such file"), "\(error)")
+        }
+    }
+
+    func testCountMismatchNamesBothCountsAndFiles() throws {
+        let h = SegmentSet(segments: ["a", "b", "c"], origin: "hyp.txt")
+        let r = SegmentSet(segments: ["a", "b"], origin: "ref.txt")
+        XCTAssertThrowsError(try ScoringInput.align(hypotheses: h, references: [r], documentLevel: false)) { error in
+            XCTAssertEqual("\(error)", "segment count mismatch: hyp.txt has 3 segments but ref.txt has 2; "
+                + "inputs must be line-aligned (one segment per line)")
+        }
+    }
+
+    func testDocumentIDFileGivesV13() throws {
+        let h = try SegmentSet.read(try write("h.txt", V.h.joined(separator: "\n") + "\n"))
+            .withDocumentIDs(fromFile: try write("ids.txt", "d1\nd1\nd1\nd2\nd2\n"))
+        let r = try SegmentSet.read(try write("r.txt", V.r.joined(separator: "\n") + "\n"))
+        let s = try documentBLEU(hypotheses: h, references: [r])
+        XCTAssertEqual(s.score, 45.15871057299044, accuracy: 1e-11)
+        let same = try documentBLEU(hypotheses: V.h, references: [V.r], documentIDs: ["a", "a", "a", "b", "b"])
+        XCTAssertEqual(same.score, s.score)
+        XCTAssertThrowsError(try documentBLEU(hypotheses: SegmentSet(segments: V.h, origin: "h"),
+                                              references: [SegmentSet(segments: V.r, origin: "r")])) { error in
+            XCTAssertTrue("\(error)".contains("no documents"), "\(error)")
+        }
+    }
+
+    func testGuoFengFileChaptersAreDocuments() throws {
+        let guofeng = "<BOOK id=\"b\">\n<CHAPTER id=\"1\">\n" + V.r[0..<3].joined(separator: "\n")
+            + "\n</CHAPTER>\n<CHAPTER id=\"2\">\n" + V.r[3...].joined(separator: "\n") + "\n</CHAPTER>\n"
+        let ref = try SegmentSet.read(try write("ref.en", guofeng))
+        XCTAssertEqual(ref.segments, V.r)
+        XCTAssertEqual(ref.documentIDs, ["b/1", "b/1", "b/1", "b/2", "b/2"])
+        // A plain hypothesis borrows the reference's chapters: d-BLEU = V13, s-BLEU = V1.
+        let hyp = try SegmentSet.read(try write("hyp.en", V.h.joined(separator: "\n") + "\n"))
+        XCTAssertEqual(try documentBLEU(hypotheses: hyp, references: [ref]).score, 45.15871057299044, accuracy: 1e-11)
+        let aligned = try ScoringInput.align(hypotheses: hyp, references: [ref], documentLevel: false)
+        XCTAssertEqual(try BLEU().corpusScore(hypotheses: aligned.hypotheses, references: aligned.references).score,
+                       38.49679289215302, accuracy: 1e-11)
+    }
+
+    func testRunFolderIgnoresTornLastLine() throws {
+        let run = dir.appendingPathComponent("run")
+        try FileManager.default.createDirectory(at: run, withIntermediateDirectories: true)
+        var jsonl = ""
+        for (i, t) in V.h.enumerated() {
+            let chapter = i < 3 ? 1 : 2
+            let object: [String: Any] = ["chapter": chapter, "unit": i, "source": "源\(i)", "translation": t]
+            jsonl += String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self) + "\n"
+        }
+        jsonl += "{\"chapter\": 2, \"unit\": 5, \"source\": \"x\", \"transl"  // cut off mid-write
+        try Data(jsonl.utf8).write(to: run.appendingPathComponent("segments.jsonl"))
+        let set = try SegmentSet.read(run.path)
+        XCTAssertEqual(set.segments, V.h)
+        XCTAssertEqual(set.documentIDs, ["1", "1", "1", "2", "2"])
+        let ref = SegmentSet(segments: V.r, origin: "ref")
+        XCTAssertEqual(try documentBLEU(hypotheses: set, references: [ref]).score, 45.15871057299044, accuracy: 1e-11)
+    }
+
+    func testRunFolderBadLineInTheMiddleIsAnError() throws {
+        let run = dir.appendingPathComponent("run2")
+        try FileManager.default.createDirectory(at: run, withIntermediateDirectories: true)
+        let text = "{\"chapter\":1,\"unit\":0,\"source\":\"a\",\"translation\":\"b\"}\n{\"chapter\":\"one\"}\n"
+            + "{\"chapter\":1,\"unit\":1,\"source\":\"a\",\"translation\":\"b\"}\n"
+        try Data(text.utf8).write(to: run.appendingPathComponent("segments.jsonl"))
+        XCTAssertThrowsError(try RunFolderReader.read(run.path)) { error in
+            XCTAssertTrue("\(error)".hasSuffix("segments.jsonl:2: field \"chapter\" is missing or not an integer"), "\(error)")
+        }
+    }
+}
