@@ -63,30 +63,27 @@ public struct BLEU: CorpusMetric {
     public func statistics(hypotheses: [String], references: [[String]]) throws -> SegmentStatistics {
         try checkStreams(hypotheses: hypotheses, references: references)
         var interner = TokenInterner()
+        var table = NGramTable()
         var stats = SegmentStatistics(width: 2 + 2 * Self.maxOrder)
         var row = [Double](repeating: 0, count: stats.width)
-        var refCounts = [NGramCounts]()
         var refLens = [Int]()
         for i in 0..<hypotheses.count {
-            refCounts.removeAll(keepingCapacity: true)
+            let hypIDs = tokenIDs(hypotheses[i], &interner)
+            table.reset(expectedKeys: 4 * hypIDs.count)
+            Self.forEachNGram(hypIDs) { table.addHypothesis($0) }
             refLens.removeAll(keepingCapacity: true)
             for stream in references {
                 let ids = tokenIDs(stream[i], &interner)
                 refLens.append(ids.count)
-                refCounts.append(NGramCounts(sorting: Self.ngramKeys(ids)))
+                Self.forEachNGram(ids) { table.addReference($0) }
+                table.finishReference { _, _ in }
             }
-            let hypIDs = tokenIDs(hypotheses[i], &interner)
-            let hyp = NGramCounts(sorting: Self.ngramKeys(hypIDs))
-            var best = [Int32](repeating: 0, count: hyp.keys.count)
-            for r in refCounts { hyp.raiseToCounts(in: r, &best) }
             for j in row.indices { row[j] = 0 }
             row[0] = Double(hypIDs.count)
             row[1] = Double(Self.closestRefLen(hypIDs.count, refLens))
-            for (k, key) in hyp.keys.enumerated() {
-                let n = Self.order(of: key)
-                let c = hyp.counts[k]
-                row[2 + Self.maxOrder + n - 1] += Double(c)
-                row[2 + n - 1] += Double(min(c, best[k]))
+            for n in 1...Self.maxOrder { row[1 + Self.maxOrder + n] = Double(max(0, hypIDs.count - n + 1)) }
+            table.forEachHypothesisNGram { key, hypCount, refCount in
+                row[1 + Self.order(of: key)] += Double(min(hypCount, refCount))
             }
             stats.append(row)
         }
@@ -110,21 +107,21 @@ public struct BLEU: CorpusMetric {
         return ids
     }
 
-    static func ngramKeys(_ ids: [Int32]) -> [NGramKey] {
-        var keys = [NGramKey]()
+    /// Every n-gram (orders 1…4) of a token-id sequence as a key.
+    @inline(__always) static func forEachNGram(_ ids: [Int32], _ body: (NGramKey) -> Void) {
         let l = ids.count
-        keys.reserveCapacity(max(0, 4 * l - 6))
-        for n in 1...maxOrder where n <= l {
-            for i in 0...(l - n) {
-                var lo = UInt64(UInt32(bitPattern: ids[i]))
-                var hi: UInt64 = 0
-                if n > 1 { lo |= UInt64(UInt32(bitPattern: ids[i + 1])) << 32 }
-                if n > 2 { hi = UInt64(UInt32(bitPattern: ids[i + 2])) }
-                if n > 3 { hi |= UInt64(UInt32(bitPattern: ids[i + 3])) << 32 }
-                keys.append(NGramKey(hi: hi, lo: lo))
-            }
+        for i in 0..<l {
+            let a = UInt64(UInt32(bitPattern: ids[i]))
+            body(NGramKey(hi: 0, lo: a))
+            guard i + 1 < l else { continue }
+            let ab = a | UInt64(UInt32(bitPattern: ids[i + 1])) << 32
+            body(NGramKey(hi: 0, lo: ab))
+            guard i + 2 < l else { continue }
+            let c = UInt64(UInt32(bitPattern: ids[i + 2]))
+            body(NGramKey(hi: c, lo: ab))
+            guard i + 3 < l else { continue }
+            body(NGramKey(hi: c | UInt64(UInt32(bitPattern: ids[i + 3])) << 32, lo: ab))
         }
-        return keys
     }
 
     @inline(__always) static func order(of key: NGramKey) -> Int {

@@ -50,47 +50,46 @@ public enum BLEUTokenizer: String, CaseIterable, Sendable {
 
     /// `TokenizerRegexp`: the four mteval regexes shared by 13a and zh.
     static func postTokenize(_ line: [UInt32]) -> [UInt32] {
+        // 1. ([\{-\~\[-\` -\&\(-\+\:-\@\/]) -> " \1 "
         var a = [UInt32]()
         a.reserveCapacity(line.count * 2)
-        // 1. ([\{-\~\[-\` -\&\(-\+\:-\@\/]) -> " \1 "
         for c in line {
             if isMtevalPunct(c) { a.append(0x20); a.append(c); a.append(0x20) } else { a.append(c) }
         }
         // 2. ([^0-9])([\.,]) -> "\1 \2 "
-        var b = [UInt32]()
-        b.reserveCapacity(a.count + 16)
-        var i = 0
-        while i < a.count {
-            if i + 1 < a.count, !isDigit(a[i]), isDotComma(a[i + 1]) {
-                b.append(a[i]); b.append(0x20); b.append(a[i + 1]); b.append(0x20)
-                i += 2
-            } else {
-                b.append(a[i]); i += 1
-            }
+        let b = pairPass(a) { x, y in
+            !isDigit(x) && isDotComma(y) ? (x, 0x20, y, 0x20) : nil
         }
         // 3. ([\.,])([^0-9]) -> " \1 \2"
-        a.removeAll(keepingCapacity: true)
-        i = 0
-        while i < b.count {
-            if i + 1 < b.count, isDotComma(b[i]), !isDigit(b[i + 1]) {
-                a.append(0x20); a.append(b[i]); a.append(0x20); a.append(b[i + 1])
-                i += 2
-            } else {
-                a.append(b[i]); i += 1
-            }
+        let c = pairPass(b) { x, y in
+            isDotComma(x) && !isDigit(y) ? (0x20, x, 0x20, y) : nil
         }
         // 4. ([0-9])(-) -> "\1 \2 "
-        b.removeAll(keepingCapacity: true)
-        i = 0
-        while i < a.count {
-            if i + 1 < a.count, isDigit(a[i]), a[i + 1] == 0x2D {
-                b.append(a[i]); b.append(0x20); b.append(0x2D); b.append(0x20)
-                i += 2
-            } else {
-                b.append(a[i]); i += 1
+        return pairPass(c) { x, y in
+            isDigit(x) && y == 0x2D ? (x, 0x20, 0x2D, 0x20) : nil
+        }
+    }
+
+    /// One left-to-right, non-overlapping pass of a two-character pattern whose replacement is
+    /// four characters (every mteval rule has that shape).
+    @inline(__always)
+    static func pairPass(_ input: [UInt32],
+                         _ rule: (UInt32, UInt32) -> (UInt32, UInt32, UInt32, UInt32)?) -> [UInt32] {
+        var out = [UInt32]()
+        out.reserveCapacity(input.count + input.count / 4 + 8)
+        input.withUnsafeBufferPointer { src in
+            var i = 0
+            let n = src.count
+            while i < n {
+                if i + 1 < n, let r = rule(src[i], src[i + 1]) {
+                    out.append(r.0); out.append(r.1); out.append(r.2); out.append(r.3)
+                    i += 2
+                } else {
+                    out.append(src[i]); i += 1
+                }
             }
         }
-        return b
+        return out
     }
 
     @inline(__always) static func isDigit(_ c: UInt32) -> Bool { c >= 0x30 && c <= 0x39 }

@@ -41,15 +41,28 @@ public struct CHRF: CorpusMetric {
     public func statistics(hypotheses: [String], references: [[String]]) throws -> SegmentStatistics {
         try checkStreams(hypotheses: hypotheses, references: references)
         var interner = TokenInterner()
+        var table = NGramTable()
         var stats = SegmentStatistics(width: 3 * order)
         var row = [Double](repeating: 0, count: stats.width)
+        var matches = [Double](repeating: 0, count: order)
         for i in 0..<hypotheses.count {
-            let hyp = ngrams(hypotheses[i], &interner)
+            let hyp = units(hypotheses[i], &interner)
+            table.reset(expectedKeys: charOrder * hyp.chars.count + wordOrder * hyp.words.count)
+            forEachNGram(hyp) { table.addHypothesis($0) }
+            let hypTotals = totals(hyp)
             var bestF = -1.0
             var best = row
             for stream in references {
-                let ref = ngrams(stream[i], &interner)
-                match(hyp, ref, &row)
+                let ref = units(stream[i], &interner)
+                forEachNGram(ref) { table.addReference($0) }
+                for o in 0..<order { matches[o] = 0 }
+                table.finishReference { key, m in matches[orderIndex(key)] += Double(m) }
+                let refTotals = totals(ref)
+                for o in 0..<order {
+                    row[3 * o] = refTotals[o] > 0 ? hypTotals[o] : 0  // `hyp_count if ref_ngrams else 0`
+                    row[3 * o + 1] = refTotals[o]
+                    row[3 * o + 2] = matches[o]
+                }
                 let f = fScore(row)
                 if f > bestF { bestF = f; best = row }
             }
@@ -58,70 +71,53 @@ public struct CHRF: CorpusMetric {
         return stats
     }
 
-    /// All n-grams of one segment, sorted, with per-order totals.
-    struct SegmentNGrams {
-        var counts: NGramCounts
-        var totals: [Double]
+    /// A segment's characters (whitespace removed unless kept) and word ids (chrF++ only).
+    struct Units {
+        var chars: [UInt32]
+        var words: [Int32]
     }
 
-    func ngrams(_ segment: String, _ interner: inout TokenInterner) -> SegmentNGrams {
+    func units(_ segment: String, _ interner: inout TokenInterner) -> Units {
         var line = PythonText.scalars(segment)
         if lowercase { line = PythonText.lower(line) }
-        var keys = [NGramKey]()
-        var totals = [Double](repeating: 0, count: order)
         let chars = whitespace ? line : line.filter { !PythonText.isWhitespace($0) }
-        let l = chars.count
-        for n in 1...charOrder where n <= l {
-            for i in 0...(l - n) {
-                var lo: UInt64 = 0, hi: UInt64 = 0
-                for k in 0..<n {
-                    let v = UInt64(chars[i + k] + 1)  // +1: NUL still differs from "no scalar"
-                    if k < 3 { lo |= v << (21 * UInt64(k)) } else { hi |= v << (21 * UInt64(k - 3)) }
-                }
-                keys.append(NGramKey(hi: hi, lo: lo))
-            }
-            totals[n - 1] = Double(l - n + 1)
-        }
-        if wordOrder > 0 {
-            let words = Self.splitPunctuation(line, &interner)
-            for n in 1...wordOrder where n <= words.count {
-                for i in 0...(words.count - n) {
-                    var lo = UInt64(UInt32(bitPattern: words[i]))
-                    if n > 1 { lo |= UInt64(UInt32(bitPattern: words[i + 1])) << 32 }
-                    keys.append(NGramKey(hi: Self.wordFlag, lo: lo))
-                }
-                totals[charOrder + n - 1] = Double(words.count - n + 1)
+        return Units(chars: chars, words: wordOrder > 0 ? Self.splitPunctuation(line, &interner) : [])
+    }
+
+    func totals(_ u: Units) -> [Double] {
+        (1...charOrder).map { Double(max(0, u.chars.count - $0 + 1)) }
+            + (0..<wordOrder).map { Double(max(0, u.words.count - $0)) }
+    }
+
+    /// Character n-grams pack up to six scalars (+1, so NUL differs from "no scalar") into 21-bit
+    /// fields, three per word; word n-grams pack two 32-bit ids and set `wordFlag`.
+    @inline(__always) func forEachNGram(_ u: Units, _ body: (NGramKey) -> Void) {
+        let c = u.chars, l = c.count
+        for i in 0..<l {
+            var lo: UInt64 = 0, hi: UInt64 = 0
+            for k in 0..<min(charOrder, l - i) {
+                let v = UInt64(c[i + k] + 1)
+                if k < 3 { lo |= v << (21 * UInt64(k)) } else { hi |= v << (21 * UInt64(k - 3)) }
+                body(NGramKey(hi: hi, lo: lo))
             }
         }
-        return SegmentNGrams(counts: NGramCounts(sorting: keys), totals: totals)
+        let w = u.words
+        for i in 0..<w.count {
+            let a = UInt64(UInt32(bitPattern: w[i]))
+            body(NGramKey(hi: Self.wordFlag, lo: a))
+            if wordOrder > 1, i + 1 < w.count {
+                body(NGramKey(hi: Self.wordFlag, lo: a | UInt64(UInt32(bitPattern: w[i + 1])) << 32))
+            }
+        }
     }
 
     /// Marks word n-gram keys; char keys never set bit 63 (three 21-bit fields use 63 bits).
     static let wordFlag: UInt64 = 1 << 63
 
-    func orderIndex(_ key: NGramKey) -> Int {
+    @inline(__always) func orderIndex(_ key: NGramKey) -> Int {
         if key.hi == Self.wordFlag { return charOrder + (key.lo >> 32 != 0 ? 1 : 0) }
         if key.hi != 0 { return key.hi >> 42 != 0 ? 5 : key.hi >> 21 != 0 ? 4 : 3 }
         return key.lo >> 42 != 0 ? 2 : key.lo >> 21 != 0 ? 1 : 0
-    }
-
-    /// `_get_match_statistics` for every order at once.
-    func match(_ hyp: SegmentNGrams, _ ref: SegmentNGrams, _ row: inout [Double]) {
-        var matches = [Double](repeating: 0, count: order)
-        let hk = hyp.counts.keys, rk = ref.counts.keys
-        var j = 0
-        for i in 0..<hk.count {
-            while j < rk.count, rk[j] < hk[i] { j += 1 }
-            if j == rk.count { break }
-            if rk[j] == hk[i] {
-                matches[orderIndex(hk[i])] += Double(min(hyp.counts.counts[i], ref.counts.counts[j]))
-            }
-        }
-        for o in 0..<order {
-            row[3 * o] = ref.totals[o] > 0 ? hyp.totals[o] : 0
-            row[3 * o + 1] = ref.totals[o]
-            row[3 * o + 2] = matches[o]
-        }
     }
 
     static let asciiPunctuation: Set<UInt32> = Set(PythonText.scalars("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"))

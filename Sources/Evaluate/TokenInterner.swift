@@ -57,42 +57,7 @@ struct TokenInterner {
 
 /// An n-gram of up to four 32-bit ids (chrF packs up to six 21-bit scalars instead), with zero
 /// marking unused places, so n-grams of every order share one exact, collision-free key space.
-struct NGramKey: Hashable, Comparable {
+struct NGramKey: Hashable {
     var hi: UInt64
     var lo: UInt64
-
-    @inline(__always) static func < (a: NGramKey, b: NGramKey) -> Bool {
-        a.hi != b.hi ? a.hi < b.hi : a.lo < b.lo
-    }
-}
-
-/// Sorted n-grams with their counts: counting by sorting beats hashing for segment-sized sets.
-struct NGramCounts {
-    var keys: [NGramKey] = []
-    var counts: [Int32] = []
-
-    init(sorting raw: [NGramKey]) {
-        let sorted = raw.sorted()
-        keys.reserveCapacity(sorted.count)
-        counts.reserveCapacity(sorted.count)
-        for k in sorted {
-            if let last = keys.last, last == k { counts[counts.count - 1] += 1 } else {
-                keys.append(k); counts.append(1)
-            }
-        }
-    }
-
-    init() {}
-
-    /// For each of `self`'s n-grams, raises `best[i]` to the count the same n-gram has in `other`.
-    func raiseToCounts(in other: NGramCounts, _ best: inout [Int32]) {
-        var j = 0
-        let ok = other.keys
-        for i in 0..<keys.count {
-            let k = keys[i]
-            while j < ok.count, ok[j] < k { j += 1 }
-            if j == ok.count { break }
-            if ok[j] == k, other.counts[j] > best[i] { best[i] = other.counts[j] }
-        }
-    }
 }
