@@ -14,3 +14,14 @@ public func documentBLEU(hypotheses: [String], references: [[String]], documentI
                          SegmentSet(segments: $1, documentIDs: documentIDs, origin: "reference stream \($0 + 1)")
                      }, bleu: bleu)
 }
+
+/// One score per document (chapter), in document order: the series behind "BLEU by chapter"
+/// charts. Each document's sentences are joined as in d-BLEU.
+public func perDocumentScores(_ metric: any CorpusMetric, hypotheses: SegmentSet, references: [SegmentSet]) throws
+    -> [(document: String, score: Score)] {
+    let docs = try ScoringInput.align(hypotheses: hypotheses, references: references, documentLevel: true)
+    let named = hypotheses.documentIDs != nil ? hypotheses : (references.first { $0.documentIDs != nil } ?? hypotheses)
+    let ids = try named.documents().map(\.id)
+    let scores = try metric.sentenceScores(hypotheses: docs.hypotheses, references: docs.references)
+    return zip(ids, scores).map { ($0, $1) }
+}

@@ -19,7 +19,13 @@ public enum ScoringInput {
         let donor = ([hypotheses] + references).first { $0.documentIDs != nil }
         func documents(_ side: SegmentSet) throws -> [String] {
             var side = side
-            if side.documentIDs == nil, let donor, donor.segments.count == side.segments.count {
+            if side.documentIDs == nil, let donor {
+                guard donor.segments.count == side.segments.count else {
+                    throw EvaluateError.invalidArgument(
+                        "\(side.origin) has no chapters and \(side.segments.count) segments, but the chapters of "
+                        + "\(donor.origin) cover \(donor.segments.count) segments, so they cannot be applied; "
+                        + "give a document-id file (--doc-ids) or a GuoFeng file with the same chapters")
+                }
                 side.documentIDs = donor.documentIDs
             }
             return try side.documents().map(\.text)

@@ -105,4 +105,28 @@ final class InputTests: XCTestCase {
             XCTAssertTrue("\(error)".hasSuffix("segments.jsonl:2: field \"chapter\" is missing or not an integer"), "\(error)")
         }
     }
+
+    func testPerChapterSeriesAndUnborrowableChapters() throws {
+        let ids = ["c1", "c1", "c1", "c2", "c2"]
+        let hyp = SegmentSet(segments: TestVectors.h, documentIDs: ids, origin: "hyp")
+        let ref = SegmentSet(segments: TestVectors.r, origin: "ref")
+        let series = try perDocumentScores(BLEU(), hypotheses: hyp, references: [ref])
+        XCTAssertEqual(series.map(\.document), ["c1", "c2"])
+        let first = try BLEU().corpusScore(hypotheses: [TestVectors.h[0..<3].joined(separator: " ")],
+                                           references: [[TestVectors.r[0..<3].joined(separator: " ")]])
+        XCTAssertEqual(series[0].score.score, first.score)
+        let short = SegmentSet(segments: Array(TestVectors.r.prefix(4)), origin: "short.txt")
+        XCTAssertThrowsError(try documentBLEU(hypotheses: hyp, references: [short])) { error in
+            XCTAssertTrue("\(error)".hasPrefix("short.txt has no chapters and 4 segments, but the chapters of hyp cover 5"), "\(error)")
+        }
+    }
+
+    func testConfidenceAndShortSignatureFormatting() throws {
+        var s = try BLEU().corpusScore(hypotheses: ["The cat sat on the mat.", "He did not say a word."],
+                                       references: [["The cat was sitting on the mat.", "He said nothing."]])
+        s.signature = s.signature.withBootstrap(samples: 1000, seed: 12345)
+        s.confidence = (25.1, 18.9)
+        XCTAssertEqual(s.formatted(width: 1), "BLEU|nrefs:1|bs:1000|seed:12345|case:mixed|eff:no|tok:13a|smooth:exp|version:2.6.0 = 26.3 (μ = 25.1 ± 18.9) 57.1/33.3/20.0/12.5 (BP = 1.000 ratio = 1.167 hyp_len = 14 ref_len = 12)")
+        XCTAssertEqual(s.signature.formatted(short: true), "#:1|bs:1000|rs:12345|c:mixed|e:no|tok:13a|s:exp|v:2.6.0")
+    }
 }
