@@ -95,12 +95,6 @@ public enum TextDecoder {
             case let .invalid(offset): failures.append((name, offset))
             }
         }
-        if decoded.isEmpty, let guess = try ICU.detectCharsets(bytes).first, guess.confidence >= 30,
-           !candidates.contains(guess.name), guess.name != "UTF-8",
-           case let .text(text, _)? = try? bytes.withUnsafeBufferPointer({ try ICU.toUTF8($0, charset: guess.name, lossy: false) }) {
-            return DecodedText(text: text, encoding: guess.name, hadByteOrderMark: false, replacements: 0,
-                               warnings: ["\(file): not UTF-8, GB18030 or Big5; decoded as \(guess.name) (ICU's guess, confidence \(guess.confidence))"])
-        }
         if decoded.isEmpty {
             if !lossy {
                 // Report the decoding that got furthest: most likely the file's real encoding.
