@@ -52,13 +52,13 @@ struct CompareCommand: ParsableCommand {
     func run() throws {
         let metrics = try options.metricList()
         try runReportingErrors {
-            let refs = try options.references()
-            let systems = try hyp.enumerated().map { i, path in
-                (name: name.isEmpty ? path : name[i], output: try options.read(path))
+            let loaded = try options.load(systems: hyp)
+            let systems = loaded.systems.enumerated().map { i, output in
+                (name: name.isEmpty ? hyp[i] : name[i], output: output)
             }
-            let result = try Comparison(references: refs, systems: systems, metrics: metrics,
+            let result = try Comparison(references: loaded.references, systems: systems, metrics: metrics,
                                         bootstrap: PairedBootstrap(samples: bootstrap, seed: seed),
-                                        documentLevel: options.documentLevel).run()
+                                        documentLevel: loaded.documentLevel).run()
             if let report {
                 let written = try ReportWriter.write(result, to: report)
                 FileHandle.standardError.write(Data("wrote \(written.joined(separator: ", "))\n".utf8))

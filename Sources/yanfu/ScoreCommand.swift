@@ -25,6 +25,9 @@ struct MetricOptions: ParsableArguments {
     @Flag(help: "Score documents (chapters): each chapter's segments joined by a space (d-BLEU).")
     var documentLevel = false
 
+    @Flag(help: "Treat hypotheses and references as books: pair their chapters by heading number and score chapters as documents (implies --document-level).")
+    var chapters = false
+
     @Option(name: .customLong("doc-ids"), help: "Document-id file: line i names the document of segment i (for plain text inputs).")
     var docIDs: String?
 
@@ -54,9 +57,15 @@ struct MetricOptions: ParsableArguments {
         return set
     }
 
-    func references() throws -> [SegmentSet] {
+    /// Reads the systems and references (as chapter-paired books with --chapters).
+    func load(systems: [String]) throws -> (systems: [SegmentSet], references: [SegmentSet], documentLevel: Bool) {
         guard !ref.isEmpty else { throw ValidationError("give at least one reference with --ref") }
-        return try ref.map(read)
+        if chapters {
+            let docs = try ChapterDocuments.read(systems: systems, references: ref)
+            for w in docs.warnings { FileHandle.standardError.write(Data("warning: \(w)\n".utf8)) }
+            return (docs.systems, docs.references, true)
+        }
+        return (try systems.map(read), try ref.map(read), documentLevel)
     }
 }
 
@@ -91,7 +100,8 @@ struct ScoreCommand: ParsableCommand {
 
         For Chinese targets use --tokenize zh (13a leaves unspaced Chinese as one token). \
         --document-level gives d-BLEU: chapters of a GuoFeng file or run folder, or the documents \
-        named by --doc-ids.
+        named by --doc-ids. --chapters reads plain books (e.g. a translated novel and its published \
+        translation), finds their chapter headings and scores the chapters they share.
         """
     )
 
@@ -110,8 +120,8 @@ struct ScoreCommand: ParsableCommand {
     var json = false
 
     func validate() throws {
-        if sentenceLevel && options.documentLevel {
-            throw ValidationError("--sentence-level and --document-level cannot be combined")
+        if sentenceLevel && (options.documentLevel || options.chapters) {
+            throw ValidationError("--sentence-level cannot be combined with --document-level or --chapters")
         }
         guard (0...10).contains(width) else { throw ValidationError("--width must be between 0 and 10") }
         _ = try options.metricList()
@@ -120,9 +130,9 @@ struct ScoreCommand: ParsableCommand {
     func run() throws {
         let metrics = try options.metricList(effectiveOrder: sentenceLevel)
         try runReportingErrors {
-            let refs = try options.references()
-            let input = try ScoringInput.align(hypotheses: try options.read(hyp), references: refs,
-                                               documentLevel: options.documentLevel)
+            let loaded = try options.load(systems: [hyp])
+            let input = try ScoringInput.align(hypotheses: loaded.systems[0], references: loaded.references,
+                                               documentLevel: loaded.documentLevel)
             var objects = [JSONValue]()
             var lines = [String]()
             for metric in metrics {

@@ -129,4 +129,20 @@ final class InputTests: XCTestCase {
         XCTAssertEqual(s.formatted(width: 1), "BLEU|nrefs:1|bs:1000|seed:12345|case:mixed|eff:no|tok:13a|smooth:exp|version:2.6.0 = 26.3 (μ = 25.1 ± 18.9) 57.1/33.3/20.0/12.5 (BP = 1.000 ratio = 1.167 hyp_len = 14 ref_len = 12)")
         XCTAssertEqual(s.signature.formatted(short: true), "#:1|bs:1000|rs:12345|c:mixed|e:no|tok:13a|s:exp|v:2.6.0")
     }
+
+    func testChapterAlignedBooksBecomeDocuments() throws {
+        func book(_ chapters: [(Int, [String])]) -> String {
+            chapters.map { "CHAPTER \($0.0).\n\n" + $0.1.joined(separator: " ") + "\n" }.joined(separator: "\n")
+        }
+        let hyp = try write("hyp.txt", book([(1, Array(TestVectors.h[0..<3])), (2, Array(TestVectors.h[3...])),
+                                             (3, ["Only in the hypothesis."])]))
+        let ref = try write("ref.txt", book([(1, Array(TestVectors.r[0..<3])), (2, Array(TestVectors.r[3...]))]))
+        let docs = try ChapterDocuments.read(systems: [hyp], references: [ref])
+        XCTAssertEqual(docs.systems[0].documentIDs, ["chapter 1", "chapter 2"])
+        XCTAssertEqual(docs.references[0].segments[1], TestVectors.r[3...].joined(separator: " "))
+        XCTAssertEqual(docs.warnings.count, 1)
+        XCTAssertTrue(docs.warnings[0].contains("chapter 3 is not in every book"), docs.warnings[0])
+        XCTAssertEqual(try documentBLEU(hypotheses: docs.systems[0], references: docs.references).score,
+                       45.15871057299044, accuracy: 1e-11)
+    }
 }
