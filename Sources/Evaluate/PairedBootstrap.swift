@@ -26,23 +26,32 @@ public struct PairedBootstrap: Sendable {
         public var pValue: Double?
     }
 
-    /// `samples` rows of `segmentCount` indices drawn with replacement.
-    public func indexMatrix(segmentCount: Int) -> [[Int]] {
+    /// `samples` rows of `segmentCount` indices drawn with replacement. Every call (and every
+    /// system) sees the same rows, regenerated from the seed rather than stored: 1000 × 10,000
+    /// indices would otherwise take 80 MB.
+    public func forEachResample(segmentCount: Int, _ body: (UnsafeBufferPointer<Int>) -> Void) {
         var rng = SeededGenerator(seed: seed)
-        return (0..<samples).map { _ in (0..<segmentCount).map { _ in rng.next(below: segmentCount) } }
+        var row = [Int](repeating: 0, count: segmentCount)
+        for _ in 0..<samples {
+            for j in 0..<segmentCount { row[j] = rng.next(below: segmentCount) }
+            row.withUnsafeBufferPointer(body)
+        }
     }
 
     /// Resampled scores of one system's statistics.
-    public func resampledScores(_ metric: any CorpusMetric, _ stats: SegmentStatistics, referenceCount: Int,
-                                indices: [[Int]]) -> [Double] {
-        indices.map { metric.score(summed: stats.sum(rows: $0), referenceCount: referenceCount).score }
+    public func resampledScores(_ metric: any CorpusMetric, _ stats: SegmentStatistics, referenceCount: Int) -> [Double] {
+        var scores = [Double]()
+        scores.reserveCapacity(samples)
+        forEachResample(segmentCount: stats.count) { rows in
+            scores.append(metric.score(summed: stats.sum(rows: rows), referenceCount: referenceCount).score)
+        }
+        return scores
     }
 
     /// Scores every system with one metric; `systems[0]` is the baseline.
     public func run(metric: any CorpusMetric, systems: [(name: String, statistics: SegmentStatistics)],
                     referenceCount: Int) -> [Result] {
         guard let first = systems.first else { return [] }
-        let indices = indexMatrix(segmentCount: first.statistics.count)
         var baselineScore = 0.0
         var baselineSamples = [Double]()
         var results = [Result]()
@@ -50,7 +59,7 @@ public struct PairedBootstrap: Sendable {
             precondition(system.statistics.count == first.statistics.count, "paired systems need the same segments")
             var full = metric.score(summed: system.statistics.total(), referenceCount: referenceCount)
             full.signature = full.signature.withBootstrap(samples: samples, seed: seed)
-            let resampled = resampledScores(metric, system.statistics, referenceCount: referenceCount, indices: indices)
+            let resampled = resampledScores(metric, system.statistics, referenceCount: referenceCount)
             let (mean, half, lower, upper) = Self.confidence(resampled)
             full.confidence = (mean, half)
             var p: Double?
