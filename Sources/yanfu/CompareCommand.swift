@@ -14,8 +14,8 @@ struct CompareCommand: ParsableCommand {
         folders; name them with --name (in order) or they are named after their paths.
 
         Example:
-          yanfu compare --ref ref.en --hyp base.en --hyp lora.en --name base --name temp-lora \\
-              --metrics bleu,chrf --report report.md
+          yanfu compare --ref ref.en --hyp base.en --hyp lora.en \\
+              --name base --name temp-lora --report report.md
         writes report.md and one bar chart per metric (report-bleu.svg, …) next to it.
         """
     )

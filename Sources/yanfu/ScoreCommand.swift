@@ -96,7 +96,9 @@ struct ScoreCommand: ParsableCommand {
 
         Example:
           yanfu score --hyp out.en --ref ref.en --metrics bleu,chrf++,ter
-          BLEU|nrefs:1|case:mixed|eff:no|tok:13a|smooth:exp|version:2.6.0 = 38.50 71.4/52.3/33.3/17.6 (BP = 1.000 ratio = 1.000 hyp_len = 49 ref_len = 49)
+        prints lines such as
+          BLEU|nrefs:1|…|version:2.6.0 = 38.50 71.4/52.3/33.3/17.6 (BP = 1.000 …)
+          chrF2++|nrefs:1|…|version:2.6.0 = 52.77
 
         For Chinese targets use --tokenize zh (13a leaves unspaced Chinese as one token). \
         --document-level gives d-BLEU: chapters of a GuoFeng file or run folder, or the documents \
