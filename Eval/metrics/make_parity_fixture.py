@@ -94,6 +94,12 @@ SETS = {
 # An embedded newline and hyphen-newline (13a deletes "-\n"): API callers can pass them.
 SETS["en"][0][12] = "well-\nknown man\nwalked"
 
+# Documents (d-BLEU style): long segments that exercise TER's shift search and its
+# 1000-candidate budget.
+en_h, en_r = SETS["en"]
+SETS["en_docs"] = ([" ".join(en_h[i:i + 8]) for i in range(0, 40, 8)],
+                   [[" ".join(r[i:i + 8]) for i in range(0, 40, 8)] for r in en_r])
+
 TOKENIZERS = ["13a", "intl", "zh", "char", "none"]
 SMOOTHS = ["exp", "floor", "add-k", "none"]
 
@@ -111,6 +117,8 @@ def sentence_case(m, hyps, refs, **params):
 
 cases = []
 for set_name, (hyps, refs_all) in SETS.items():
+    if set_name == "en_docs":
+        continue
     for nrefs in (1, 2):
         refs = refs_all[:nrefs]
         common = dict(set=set_name, nrefs=nrefs)
@@ -137,6 +145,38 @@ for set_name, (hyps, refs_all) in SETS.items():
             ter = TER(case_sensitive=cs)
             cases.append(corpus_case(ter, hyps, refs, metric="ter", case_sensitive=cs, **common))
             cases.append(sentence_case(ter, hyps, refs, metric="ter", case_sensitive=cs, **common))
+
+hyps, refs_all = SETS["en_docs"]
+for nrefs in (1, 2):
+    common = dict(set="en_docs", nrefs=nrefs)
+    refs = refs_all[:nrefs]
+    cases.append(corpus_case(BLEU(), hyps, refs, metric="bleu", tokenize="13a", lowercase=False, smooth="exp",
+                             effective_order=False, **common))
+    cases.append(corpus_case(TER(), hyps, refs, metric="ter", case_sensitive=False, **common))
+    cases.append(sentence_case(TER(), hyps, refs, metric="ter", case_sensitive=False, **common))
+    cases.append(sentence_case(CHRF(word_order=2), hyps, refs, metric="chrf", word_order=2, lowercase=False, **common))
+
+# Non-default options: smoothing values, chrF with whitespace and eps smoothing.
+hyps, refs_all = SETS["zh"]
+for value in (0.3, 2.0):
+    for smooth in ("floor", "add-k"):
+        bleu = BLEU(tokenize="zh", smooth_method=smooth, smooth_value=value)
+        cases.append(corpus_case(bleu, hyps, refs_all[:1], metric="bleu", tokenize="zh", lowercase=False,
+                                 smooth=smooth, smooth_value=value, effective_order=False, set="zh", nrefs=1))
+        bleu = BLEU(tokenize="zh", smooth_method=smooth, smooth_value=value, effective_order=True)
+        cases.append(sentence_case(bleu, hyps, refs_all[:1], metric="bleu", tokenize="zh", lowercase=False,
+                                   smooth=smooth, smooth_value=value, effective_order=True, set="zh", nrefs=1))
+for set_name in ("en", "zh"):
+    hyps, refs_all = SETS[set_name]
+    for ws in (False, True):
+        for eps in (False, True):
+            if not ws and not eps:
+                continue
+            chrf = CHRF(word_order=2, whitespace=ws, eps_smoothing=eps)
+            params = dict(metric="chrf", word_order=2, lowercase=False, whitespace=ws, eps_smoothing=eps,
+                          set=set_name, nrefs=2)
+            cases.append(corpus_case(chrf, hyps, refs_all, **params))
+            cases.append(sentence_case(chrf, hyps, refs_all, **params))
 
 # Paired bootstrap (sacreBLEU --paired-bs): baseline = a perturbed copy, systems = two others.
 hyps, refs_all = SETS["en"]

@@ -27,11 +27,13 @@ final class SacreBLEUParityTests: XCTestCase {
         switch c["metric"] as? String {
         case "bleu":
             let tok = try XCTUnwrap(BLEUTokenizer(rawValue: try XCTUnwrap(c["tokenize"] as? String)))
-            let smooth = try XCTUnwrap(BLEU.Smoothing(name: try XCTUnwrap(c["smooth"] as? String)))
+            let smooth = try XCTUnwrap(BLEU.Smoothing(name: try XCTUnwrap(c["smooth"] as? String),
+                                                      value: c["smooth_value"] as? Double))
             return BLEU(tokenize: tok, lowercase: c["lowercase"] as? Bool ?? false, smooth: smooth,
                         effectiveOrder: c["effective_order"] as? Bool ?? false)
         case "chrf":
-            return CHRF(wordOrder: try XCTUnwrap(c["word_order"] as? Int), lowercase: c["lowercase"] as? Bool ?? false)
+            return CHRF(wordOrder: try XCTUnwrap(c["word_order"] as? Int), lowercase: c["lowercase"] as? Bool ?? false,
+                        whitespace: c["whitespace"] as? Bool ?? false, epsSmoothing: c["eps_smoothing"] as? Bool ?? false)
         case "ter":
             return TER(caseSensitive: c["case_sensitive"] as? Bool ?? false)
         default:
