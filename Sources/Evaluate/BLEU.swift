@@ -60,7 +60,7 @@ public struct BLEU: CorpusMetric {
     }
 
     /// Statistics row: [hyp_len, ref_len, correct₁…₄, total₁…₄].
-    public func statistics(hypotheses: [String], references: [[String]]) throws -> SegmentStatistics {
+    public func statistics(hyps hypotheses: [String], refs references: [[String]]) throws -> SegmentStatistics {
         try checkStreams(hypotheses: hypotheses, references: references)
         var interner = TokenInterner()
         var table = NGramTable()

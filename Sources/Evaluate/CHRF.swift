@@ -38,7 +38,7 @@ public struct CHRF: CorpusMetric {
 
     /// Row: [hyp, ref, match] for each char order, then each word order; from the reference
     /// with the best sentence F.
-    public func statistics(hypotheses: [String], references: [[String]]) throws -> SegmentStatistics {
+    public func statistics(hyps hypotheses: [String], refs references: [[String]]) throws -> SegmentStatistics {
         try checkStreams(hypotheses: hypotheses, references: references)
         var interner = TokenInterner()
         var table = NGramTable()

@@ -42,7 +42,7 @@ public struct Comparison: Sendable {
         var out = [MetricResult]()
         for metric in metrics {
             let stats = try zip(systems, aligned).map {
-                (name: $0.name, statistics: try metric.statistics(hypotheses: $1.hypotheses, references: $1.references))
+                (name: $0.name, statistics: try metric.statistics(hyps: $1.hypotheses, refs: $1.references))
             }
             let results = bootstrap.run(metric: metric, systems: stats, referenceCount: references.count)
             out.append(MetricResult(metricKey: metric.key, name: results.first?.score.name ?? metric.key,

@@ -3,14 +3,14 @@
 /// boundaries, and sentences need not be aligned inside a document.
 public func documentBLEU(hypotheses: SegmentSet, references: [SegmentSet], bleu: BLEU = BLEU()) throws -> Score {
     let docs = try ScoringInput.align(hypotheses: hypotheses, references: references, documentLevel: true)
-    return try bleu.corpusScore(hypotheses: docs.hypotheses, references: docs.references)
+    return try bleu.corpusScore(hyps: docs.hypotheses, refs: docs.references)
 }
 
 /// d-BLEU over line-aligned segments with one document id per segment.
-public func documentBLEU(hypotheses: [String], references: [[String]], documentIDs: [String],
+public func documentBLEU(hyps: [String], refs: [[String]], documentIDs: [String],
                          bleu: BLEU = BLEU()) throws -> Score {
-    try documentBLEU(hypotheses: SegmentSet(segments: hypotheses, documentIDs: documentIDs, origin: "hypotheses"),
-                     references: references.enumerated().map {
+    try documentBLEU(hypotheses: SegmentSet(segments: hyps, documentIDs: documentIDs, origin: "hypotheses"),
+                     references: refs.enumerated().map {
                          SegmentSet(segments: $1, documentIDs: documentIDs, origin: "reference stream \($0 + 1)")
                      }, bleu: bleu)
 }
@@ -22,6 +22,6 @@ public func perDocumentScores(_ metric: any CorpusMetric, hypotheses: SegmentSet
     let docs = try ScoringInput.align(hypotheses: hypotheses, references: references, documentLevel: true)
     let named = hypotheses.documentIDs != nil ? hypotheses : (references.first { $0.documentIDs != nil } ?? hypotheses)
     let ids = try named.documents().map(\.id)
-    let scores = try metric.sentenceScores(hypotheses: docs.hypotheses, references: docs.references)
+    let scores = try metric.sentenceScores(hyps: docs.hypotheses, refs: docs.references)
     return zip(ids, scores).map { ($0, $1) }
 }

@@ -7,7 +7,7 @@ public protocol CorpusMetric: Sendable {
     /// Whether a lower score is better (TER).
     var lowerIsBetter: Bool { get }
     /// Per-segment statistics; `references[k][i]` is reference k of segment i.
-    func statistics(hypotheses: [String], references: [[String]]) throws -> SegmentStatistics
+    func statistics(hyps hypotheses: [String], refs references: [[String]]) throws -> SegmentStatistics
     /// The score of summed statistics (a row of `SegmentStatistics.width` numbers).
     func score(summed: [Double], referenceCount: Int) -> Score
 }
@@ -16,19 +16,19 @@ extension CorpusMetric {
     public var lowerIsBetter: Bool { false }
 
     /// The corpus score: statistics summed over every segment.
-    public func corpusScore(hypotheses: [String], references: [[String]]) throws -> Score {
-        let stats = try statistics(hypotheses: hypotheses, references: references)
+    public func corpusScore(hyps hypotheses: [String], refs references: [[String]]) throws -> Score {
+        let stats = try statistics(hyps: hypotheses, refs: references)
         return score(summed: stats.total(), referenceCount: references.count)
     }
 
     /// One segment scored on its own, as sacreBLEU's `sentence_score` does.
-    public func sentenceScore(hypothesis: String, references: [String]) throws -> Score {
-        try corpusScore(hypotheses: [hypothesis], references: references.map { [$0] })
+    public func sentenceScore(hyp hypothesis: String, refs references: [String]) throws -> Score {
+        try corpusScore(hyps: [hypothesis], refs: references.map { [$0] })
     }
 
     /// Every segment scored on its own.
-    public func sentenceScores(hypotheses: [String], references: [[String]]) throws -> [Score] {
-        let stats = try statistics(hypotheses: hypotheses, references: references)
+    public func sentenceScores(hyps hypotheses: [String], refs references: [[String]]) throws -> [Score] {
+        let stats = try statistics(hyps: hypotheses, refs: references)
         return (0..<stats.count).map { score(summed: stats.row($0), referenceCount: references.count) }
     }
 }

@@ -84,10 +84,10 @@ public struct MetricsBenchmark: Sendable {
         var bleu = 0.0, chrf = 0.0
         for _ in 0..<repeats {
             var start = DispatchTime.now().uptimeNanoseconds
-            bleu = try BLEU().corpusScore(hypotheses: hypotheses, references: [references]).score
+            bleu = try BLEU().corpusScore(hyps: hypotheses, refs: [references]).score
             bleuTimes.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
             start = DispatchTime.now().uptimeNanoseconds
-            chrf = try CHRF().corpusScore(hypotheses: hypotheses, references: [references]).score
+            chrf = try CHRF().corpusScore(hyps: hypotheses, refs: [references]).score
             chrfTimes.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
         }
         return Timing(bleuSeconds: median(bleuTimes), chrfSeconds: median(chrfTimes), bleu: bleu, chrf: chrf)

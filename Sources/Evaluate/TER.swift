@@ -21,7 +21,7 @@ public struct TER: CorpusMetric {
     }
 
     /// Row: [best edits over the references, mean reference length].
-    public func statistics(hypotheses: [String], references: [[String]]) throws -> SegmentStatistics {
+    public func statistics(hyps hypotheses: [String], refs references: [[String]]) throws -> SegmentStatistics {
         try checkStreams(hypotheses: hypotheses, references: references)
         var interner = TokenInterner()
         var stats = SegmentStatistics(width: 2)

@@ -139,13 +139,13 @@ struct ScoreCommand: ParsableCommand {
             var lines = [String]()
             for metric in metrics {
                 if sentenceLevel {
-                    let scores = try metric.sentenceScores(hypotheses: input.hypotheses, references: input.references)
+                    let scores = try metric.sentenceScores(hyps: input.hypotheses, refs: input.references)
                     for s in scores {
                         lines.append(s.formatted(width: width))
                         objects.append(s.jsonObject())
                     }
                 } else {
-                    let s = try metric.corpusScore(hypotheses: input.hypotheses, references: input.references)
+                    let s = try metric.corpusScore(hyps: input.hypotheses, refs: input.references)
                     lines.append(s.formatted(width: width))
                     objects.append(s.jsonObject())
                 }

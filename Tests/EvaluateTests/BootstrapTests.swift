@@ -36,7 +36,7 @@ final class BootstrapTests: XCTestCase {
         let metrics: [String: any CorpusMetric] = ["BLEU": BLEU(), "chrF2": CHRF(), "TER": TER()]
         for (metricName, rows) in expected {
             let metric = try XCTUnwrap(metrics[metricName])
-            let stats = try names.map { (name: $0, statistics: try metric.statistics(hypotheses: systems[$0]!, references: [ref])) }
+            let stats = try names.map { (name: $0, statistics: try metric.statistics(hyps: systems[$0]!, refs: [ref])) }
             let results = PairedBootstrap().run(metric: metric, systems: stats, referenceCount: 1)
             for (got, want) in zip(results, rows) {
                 let label = "\(metricName) \(got.system)"
@@ -59,7 +59,7 @@ final class BootstrapTests: XCTestCase {
     /// sacreBLEU's quirk, kept: with identical systems every centred difference is 0, none is
     /// strictly above the observed 0, so p = 1/(N+1).
     func testIdenticalSystemsGiveSacreBLEUsMinimalPValue() throws {
-        let stats = try BLEU().statistics(hypotheses: TestVectors.h, references: [TestVectors.r])
+        let stats = try BLEU().statistics(hyps: TestVectors.h, refs: [TestVectors.r])
         let r = PairedBootstrap(samples: 200).run(metric: BLEU(), systems: [("a", stats), ("b", stats)], referenceCount: 1)
         XCTAssertEqual(r[1].pValue, 1.0 / 201)
         XCTAssertEqual(r[0].mean, r[1].mean)

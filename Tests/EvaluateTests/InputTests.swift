@@ -55,7 +55,7 @@ final class InputTests: XCTestCase {
         let r = try SegmentSet.read(try write("r.txt", V.r.joined(separator: "\n") + "\n"))
         let s = try documentBLEU(hypotheses: h, references: [r])
         XCTAssertEqual(s.score, 45.15871057299044, accuracy: 1e-11)
-        let same = try documentBLEU(hypotheses: V.h, references: [V.r], documentIDs: ["a", "a", "a", "b", "b"])
+        let same = try documentBLEU(hyps: V.h, refs: [V.r], documentIDs: ["a", "a", "a", "b", "b"])
         XCTAssertEqual(same.score, s.score)
         XCTAssertThrowsError(try documentBLEU(hypotheses: SegmentSet(segments: V.h, origin: "h"),
                                               references: [SegmentSet(segments: V.r, origin: "r")])) { error in
@@ -73,7 +73,7 @@ final class InputTests: XCTestCase {
         let hyp = try SegmentSet.read(try write("hyp.en", V.h.joined(separator: "\n") + "\n"))
         XCTAssertEqual(try documentBLEU(hypotheses: hyp, references: [ref]).score, 45.15871057299044, accuracy: 1e-11)
         let aligned = try ScoringInput.align(hypotheses: hyp, references: [ref], documentLevel: false)
-        XCTAssertEqual(try BLEU().corpusScore(hypotheses: aligned.hypotheses, references: aligned.references).score,
+        XCTAssertEqual(try BLEU().corpusScore(hyps: aligned.hypotheses, refs: aligned.references).score,
                        38.49679289215302, accuracy: 1e-11)
     }
 
@@ -112,8 +112,8 @@ final class InputTests: XCTestCase {
         let ref = SegmentSet(segments: TestVectors.r, origin: "ref")
         let series = try perDocumentScores(BLEU(), hypotheses: hyp, references: [ref])
         XCTAssertEqual(series.map(\.document), ["c1", "c2"])
-        let first = try BLEU().corpusScore(hypotheses: [TestVectors.h[0..<3].joined(separator: " ")],
-                                           references: [[TestVectors.r[0..<3].joined(separator: " ")]])
+        let first = try BLEU().corpusScore(hyps: [TestVectors.h[0..<3].joined(separator: " ")],
+                                           refs: [[TestVectors.r[0..<3].joined(separator: " ")]])
         XCTAssertEqual(series[0].score.score, first.score)
         let short = SegmentSet(segments: Array(TestVectors.r.prefix(4)), origin: "short.txt")
         XCTAssertThrowsError(try documentBLEU(hypotheses: hyp, references: [short])) { error in
@@ -122,8 +122,8 @@ final class InputTests: XCTestCase {
     }
 
     func testConfidenceAndShortSignatureFormatting() throws {
-        var s = try BLEU().corpusScore(hypotheses: ["The cat sat on the mat.", "He did not say a word."],
-                                       references: [["The cat was sitting on the mat.", "He said nothing."]])
+        var s = try BLEU().corpusScore(hyps: ["The cat sat on the mat.", "He did not say a word."],
+                                       refs: [["The cat was sitting on the mat.", "He said nothing."]])
         s.signature = s.signature.withBootstrap(samples: 1000, seed: 12345)
         s.confidence = (25.1, 18.9)
         XCTAssertEqual(s.formatted(width: 1), "BLEU|nrefs:1|bs:1000|seed:12345|case:mixed|eff:no|tok:13a|smooth:exp|version:2.6.0 = 26.3 (μ = 25.1 ± 18.9) 57.1/33.3/20.0/12.5 (BP = 1.000 ratio = 1.167 hyp_len = 14 ref_len = 12)")

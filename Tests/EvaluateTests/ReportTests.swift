@@ -82,7 +82,7 @@ final class ReportTests: XCTestCase {
     }
 
     func testScoreJSONHasSacreBLEUKeys() throws {
-        let s = try BLEU().corpusScore(hypotheses: TestVectors.h, references: [TestVectors.r])
+        let s = try BLEU().corpusScore(hyps: TestVectors.h, refs: [TestVectors.r])
         let text = JSONValue.array([s.jsonObject()]).serialized()
         let arr = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [[String: Any]])
         XCTAssertEqual(arr[0]["name"] as? String, "BLEU")

@@ -58,13 +58,13 @@ final class SacreBLEUParityTests: XCTestCase {
             let metric = try Self.metric(for: c)
             let label = c.filter { $0.key != "scores" }.map { "\($0.key)=\($0.value)" }.sorted().joined(separator: " ")
             if c["level"] as? String == "corpus" {
-                let s = try metric.corpusScore(hypotheses: set.hyps, references: refs)
+                let s = try metric.corpusScore(hyps: set.hyps, refs: refs)
                 assertClose(s.score, try XCTUnwrap(c["score"] as? Double), label)
                 XCTAssertEqual(s.formatted(), c["formatted"] as? String, label)
                 checked += 1
             } else {
                 let want = try XCTUnwrap(c["scores"] as? [Double])
-                let got = try metric.sentenceScores(hypotheses: set.hyps, references: refs)
+                let got = try metric.sentenceScores(hyps: set.hyps, refs: refs)
                 XCTAssertEqual(got.count, want.count)
                 for (i, (g, w)) in zip(got, want).enumerated() { assertClose(g.score, w, "\(label) segment \(i)") }
                 checked += want.count
