@@ -32,6 +32,8 @@ public struct Comparison: Sendable {
         public var segmentCount: Int
         public var documentLevel: Bool
         public var metrics: [MetricResult]
+        /// The first metric chapter by chapter for each system, when the inputs have chapters.
+        public var byChapter: [(system: String, scores: [(document: String, score: Double)])] = []
     }
 
     public func run() throws -> Result {
@@ -48,8 +50,22 @@ public struct Comparison: Sendable {
             out.append(MetricResult(metricKey: metric.key, name: results.first?.score.name ?? metric.key,
                                     lowerIsBetter: metric.lowerIsBetter, results: results))
         }
-        return Result(systemNames: systems.map(\.name), segmentCount: aligned.first?.hypotheses.count ?? 0,
-                      documentLevel: documentLevel, metrics: out)
+        var result = Result(systemNames: systems.map(\.name), segmentCount: aligned.first?.hypotheses.count ?? 0,
+                            documentLevel: documentLevel, metrics: out)
+        result.byChapter = chapterSeries()
+        return result
+    }
+}
+
+extension Comparison {
+    /// Per-chapter scores of the first metric; empty when some input has no chapters (or only one).
+    func chapterSeries() -> [(system: String, scores: [(document: String, score: Double)])] {
+        guard let metric = metrics.first else { return [] }
+        let series = systems.map { system in
+            (system.name, (try? perDocumentScores(metric, hypotheses: system.output, references: references)) ?? [])
+        }
+        guard series.allSatisfy({ $0.1.count > 1 }) else { return [] }
+        return series.map { ($0.0, $0.1.map { ($0.document, $0.score.score) }) }
     }
 }
 
@@ -91,6 +107,9 @@ extension Comparison.Result {
     }
 
     /// The Markdown report; `charts` maps metric names to SVG paths relative to the report.
+    /// The `charts` key of the per-chapter chart.
+    public static let chapterChartKey = "by-chapter"
+
     public func markdown(title: String = "Translation comparison", charts: [String: String] = [:]) -> String {
         var out = MarkdownReport.heading(title, level: 1) + "\n"
         out += MarkdownReport.table(headers: headers, rows: cells(), rightAligned: Set(1..<headers.count)) + "\n"
@@ -100,6 +119,14 @@ extension Comparison.Result {
             .joined(separator: "\n")) + "\n"
         for m in metrics {
             if let path = charts[m.name] { out += MarkdownReport.image(alt: "\(m.name) by system", path: path) + "\n" }
+        }
+        if let first = metrics.first, !byChapter.isEmpty {
+            out += MarkdownReport.heading("\(first.name) by chapter")
+            let documents = byChapter[0].scores.map(\.document)
+            let rows = documents.indices.map { i in [documents[i]] + byChapter.map { fixed($0.scores[i].score, 2) } }
+            out += MarkdownReport.table(headers: ["Chapter"] + byChapter.map(\.system), rows: rows,
+                                        rightAligned: Set(1...byChapter.count)) + "\n"
+            if let path = charts[Self.chapterChartKey] { out += MarkdownReport.image(alt: "\(first.name) by chapter", path: path) + "\n" }
         }
         out += "Scores reproduce sacreBLEU \(sacreBLEUVersion); resampling uses a seeded xoshiro256** generator, "
             + "so intervals and p-values agree with sacreBLEU's statistically, not digit for digit.\n"
@@ -117,11 +144,26 @@ extension Comparison.Result {
         }
     }
 
+    /// A line chart of the per-chapter series (x = chapter position), if there is one.
+    public func chapterChart() -> String? {
+        guard let first = metrics.first, !byChapter.isEmpty else { return nil }
+        return SVGChart.lineChart(
+            title: "\(first.name) by chapter", xLabel: "chapter", yLabel: first.name,
+            series: byChapter.map { s in
+                SVGChart.Series(name: s.system, points: s.scores.enumerated().map { (Double($0.offset + 1), $0.element.score) })
+            })
+    }
+
     public func json() -> JSONValue {
         .object([
             ("segments", .int(segmentCount)),
             ("document_level", .bool(documentLevel)),
             ("systems", .array(systemNames.map { .string($0) })),
+            ("by_chapter", .array(byChapter.map { s in
+                .object([("system", .string(s.system)), ("scores", .array(s.scores.map {
+                    .object([("document", .string($0.document)), ("score", .number($0.score))])
+                }))])
+            })),
             ("metrics", .array(metrics.map { m in
                 .object([
                     ("name", .string(m.name)),

@@ -16,6 +16,12 @@ public enum ReportWriter {
             charts[metric] = file
             written.append(dir.appendingPathComponent(file).path)
         }
+        if let svg = result.chapterChart() {
+            let file = "\(stem)-\(Comparison.Result.chapterChartKey).svg"
+            try SegmentFile.writeAtomically(svg, to: dir.appendingPathComponent(file).path)
+            charts[Comparison.Result.chapterChartKey] = file
+            written.append(dir.appendingPathComponent(file).path)
+        }
         try SegmentFile.writeAtomically(result.markdown(charts: charts), to: path)
         return [path] + written
     }

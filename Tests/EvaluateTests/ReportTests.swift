@@ -90,4 +90,21 @@ final class ReportTests: XCTestCase {
         XCTAssertEqual(arr[0]["verbose_score"] as? String, "71.4/52.3/33.3/17.6 (BP = 1.000 ratio = 1.000 hyp_len = 49 ref_len = 49)")
         XCTAssertEqual(arr[0]["tok"] as? String, "13a")
     }
+
+    func testChaptersGiveAPerChapterSeriesAndChart() throws {
+        let ids = ["1", "1", "1", "2", "2"]
+        let ref = SegmentSet(segments: TestVectors.r, documentIDs: ids, origin: "ref")
+        let systems = [(name: "base", output: SegmentSet(segments: TestVectors.h, origin: "h")),
+                       (name: "alt", output: SegmentSet(segments: TestVectors.r2, origin: "r2"))]
+        let result = try Comparison(references: [ref], systems: systems, metrics: [BLEU()],
+                                    bootstrap: PairedBootstrap(samples: 50)).run()
+        XCTAssertEqual(result.byChapter.map(\.system), ["base", "alt"])
+        XCTAssertEqual(result.byChapter[0].scores.map(\.document), ["1", "2"])
+        let chapter1 = try BLEU().sentenceScore(hyp: TestVectors.h[0..<3].joined(separator: " "),
+                                                refs: [TestVectors.r[0..<3].joined(separator: " ")])
+        XCTAssertEqual(result.byChapter[0].scores[0].score, chapter1.score)
+        let (names, _) = try elements(try XCTUnwrap(result.chapterChart()))
+        XCTAssertEqual(names.filter { $0 == "polyline" }.count, 2)
+        XCTAssertTrue(result.markdown().contains("## BLEU by chapter\n| Chapter | base | alt |"))
+    }
 }
