@@ -29,10 +29,8 @@ public struct MetricsBenchmark: Sendable {
         public var peer: Timing?
         public var peerDescription: String
         public var speedup: Double? { peer.map { $0.totalSeconds / yanfu.totalSeconds } }
-        /// Whether both sides computed the same scores (to 1e-9 relative).
-        public var scoresAgree: Bool? {
-            peer.map { abs($0.bleu - yanfu.bleu) <= 1e-9 * max(1, $0.bleu) && abs($0.chrf - yanfu.chrf) <= 1e-9 * max(1, $0.chrf) }
-        }
+        /// Whether both sides computed the same scores (bit for bit).
+        public var scoresAgree: Bool? { peer.map { $0.bleu == yanfu.bleu && $0.chrf == yanfu.chrf } }
     }
 
     /// English-like sentences from a Zipf-distributed vocabulary with punctuation and numbers;
@@ -111,8 +109,9 @@ public struct MetricsBenchmark: Sendable {
         for _ in range(int(sys.argv[3])):
             t = time.perf_counter(); bleu = BLEU().corpus_score(hyps, [refs]).score; b.append(time.perf_counter() - t)
             t = time.perf_counter(); chrf = CHRF().corpus_score(hyps, [refs]).score; c.append(time.perf_counter() - t)
-        print(json.dumps(dict(bleu_s=statistics.median(b), chrf_s=statistics.median(c), bleu=bleu, chrf=chrf,
-                              version=sacrebleu.__version__, python=sys.version.split()[0])))
+        # Scores as repr strings: Foundation's JSON number parsing is not correctly rounded.
+        print(json.dumps(dict(bleu_s=statistics.median(b), chrf_s=statistics.median(c), bleu=repr(bleu),
+                              chrf=repr(chrf), version=sacrebleu.__version__, python=sys.version.split()[0])))
         """
         let process = Process()
         process.executableURL = URL(fileURLWithPath: python)
@@ -128,7 +127,8 @@ public struct MetricsBenchmark: Sendable {
               let line = String(decoding: data, as: UTF8.self).split(separator: "\n").last,
               let obj = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
               let bs = obj["bleu_s"] as? Double, let cs = obj["chrf_s"] as? Double,
-              let b = obj["bleu"] as? Double, let c = obj["chrf"] as? Double else { return nil }
+              let b = (obj["bleu"] as? String).flatMap(Double.init), let c = (obj["chrf"] as? String).flatMap(Double.init)
+        else { return nil }
         let desc = "sacreBLEU \(obj["version"] as? String ?? "?") on Python \(obj["python"] as? String ?? "?") (\(python))"
         return (Timing(bleuSeconds: bs, chrfSeconds: cs, bleu: b, chrf: c), desc)
     }
