@@ -107,12 +107,13 @@ SMOOTHS = ["exp", "floor", "add-k", "none"]
 def corpus_case(m, hyps, refs, **params):
     s = m.corpus_score(hyps, refs)
     sig = m.get_signature().format()
-    return dict(params, level="corpus", score=s.score, formatted=s.format(signature=sig))
+    # Scores as repr strings: exact round trip whatever JSON parser reads the fixture.
+    return dict(params, level="corpus", score=repr(s.score), formatted=s.format(signature=sig))
 
 
 def sentence_case(m, hyps, refs, **params):
     scores = [m.sentence_score(h, [r[i] for r in refs]).score for i, h in enumerate(hyps)]
-    return dict(params, level="sentence", scores=scores)
+    return dict(params, level="sentence", scores=[repr(x) for x in scores])
 
 
 cases = []
