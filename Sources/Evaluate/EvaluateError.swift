@@ -4,6 +4,7 @@ public enum EvaluateError: Error, CustomStringConvertible, Equatable {
     case segmentCountMismatch(hypotheses: Int, hypothesisSource: String, references: Int, referenceSource: String)
     case fileNotFound(path: String)
     case unreadable(path: String, reason: String)
+    case unwritable(path: String, reason: String)
     case invalidUTF8(path: String, line: Int, byteOffset: Int)
     case badRecord(path: String, line: Int, reason: String)
     case emptyInput(path: String)
@@ -20,6 +21,8 @@ public enum EvaluateError: Error, CustomStringConvertible, Equatable {
             return "\(path): no such file"
         case let .unreadable(path, reason):
             return "\(path): cannot read: \(reason)"
+        case let .unwritable(path, reason):
+            return "\(path): cannot write (\(reason)); an existing file is left as it was"
         case let .invalidUTF8(path, line, offset):
             return "\(path):\(line): invalid UTF-8 at byte offset \(offset); expected UTF-8 text"
         case let .badRecord(path, line, reason):

@@ -23,14 +23,6 @@ public enum PythonText {
         return out
     }
 
-    public static func string(_ scalars: ArraySlice<UInt32>) -> String {
-        var s = String.UnicodeScalarView()
-        for v in scalars { s.append(Unicode.Scalar(v)!) }
-        return String(s)
-    }
-
-    public static func string(_ scalars: [UInt32]) -> String { string(scalars[...]) }
-
     /// `str.rstrip()`.
     public static func rstrip(_ s: inout [UInt32]) {
         while let last = s.last, isWhitespace(last) { s.removeLast() }
@@ -56,14 +48,6 @@ public enum PythonText {
             while i < n, !isWhitespace(s[i]) { i += 1 }
             body(start..<i)
         }
-    }
-
-    /// `str.split()` as strings (used off the hot paths).
-    public static func split(_ s: String) -> [String] {
-        let v = scalars(s)
-        var out = [String]()
-        forEachToken(v) { out.append(string(v[$0])) }
-        return out
     }
 
     /// `str.lower()`: full lowercase mappings plus the Final_Sigma context rule for U+03A3.

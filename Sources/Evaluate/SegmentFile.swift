@@ -55,7 +55,7 @@ public enum SegmentFile {
         do {
             try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
         } catch {
-            throw EvaluateError.unreadable(path: path, reason: "cannot write: \(error.localizedDescription)")
+            throw EvaluateError.unwritable(path: path, reason: error.localizedDescription)
         }
     }
 }
