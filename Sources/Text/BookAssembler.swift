@@ -3,11 +3,11 @@
 struct BookAssembler {
     let source: SourceText
     let language: Book.Language
-    let splitter: SentenceSplitter
+    let splitter: SentenceSplitter?
     let sizeLimit: Int
     var paragraphs: ParagraphBuilder
 
-    init(source: SourceText, language: Book.Language, splitter: SentenceSplitter, sizeLimit: Int) {
+    init(source: SourceText, language: Book.Language, splitter: SentenceSplitter?, sizeLimit: Int) {
         self.source = source
         self.language = language
         self.splitter = splitter
@@ -89,7 +89,7 @@ struct BookAssembler {
                     }
                     title = parts.joined(separator: " ")
                     i = j
-                } else if text.count <= 60, let last = text.last, !".,;:!?".contains(last),
+                } else if text.count <= 60, let last = text.last, !".,;:!?\"”’'".contains(last),
                           c + 1 >= end || source.lines[c + 1].blank {
                     title = String(text)
                     i = c + 1
@@ -118,6 +118,11 @@ struct BookAssembler {
     }
 
     func sentences(_ paras: [Paragraph]) -> [Sentence] {
+        guard let splitter else { return [] }
+        return Self.sentences(paras, splitter: splitter)
+    }
+
+    static func sentences(_ paras: [Paragraph], splitter: SentenceSplitter) -> [Sentence] {
         var result: [Sentence] = []
         for (k, p) in paras.enumerated() where !p.isSeparator {
             for span in splitter.split(p.text) {

@@ -9,14 +9,17 @@ public struct BookOptions: Sendable, Equatable {
     public var chapterSizeLimit: Int
     /// Force Chinese or English rules instead of guessing from the text.
     public var language: Book.Language?
+    /// Split paragraphs into sentences (`addSentences` can do it later).
+    public var sentences: Bool
 
     public init(encoding: String? = nil, lossy: Bool = false, simplify: Bool = false, nfkc: Bool = false,
-                chapterSizeLimit: Int = 10_000, language: Book.Language? = nil) {
+                chapterSizeLimit: Int = 10_000, language: Book.Language? = nil, sentences: Bool = true) {
         decoding = DecodeOptions(encoding: encoding, lossy: lossy)
         self.simplify = simplify
         self.nfkc = nfkc
         self.chapterSizeLimit = chapterSizeLimit
         self.language = language
+        self.sentences = sentences
     }
 }
 
@@ -41,7 +44,18 @@ public enum BookReader {
         let language = options.language ?? (Script.isMostlyChinese(text) ? .chinese : .english)
         let source = SourceText(text)
         let splitter = try SentenceSplitter(language: language)
-        var assembler = BookAssembler(source: source, language: language, splitter: splitter, sizeLimit: options.chapterSizeLimit)
+        var assembler = BookAssembler(source: source, language: language, splitter: options.sentences ? splitter : nil,
+                                      sizeLimit: options.chapterSizeLimit)
         return assembler.assemble(encoding: encoding)
+    }
+
+    /// Fills in the sentences of a book parsed with `sentences: false`.
+    public static func addSentences(to book: inout Book) throws {
+        let splitter = try SentenceSplitter(language: book.language)
+        func fill(_ chapter: inout Chapter) {
+            chapter.sentences = BookAssembler.sentences(chapter.paragraphs, splitter: splitter)
+        }
+        if book.preface != nil { fill(&book.preface!) }
+        for i in book.chapters.indices { fill(&book.chapters[i]) }
     }
 }

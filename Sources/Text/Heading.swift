@@ -137,8 +137,11 @@ enum HeadingParser {
     }
 
     /// 楔子, 序章, 尾声, 番外 …, alone or followed by a separator and a short title.
+    static let specialInitials = Set(specials.map { $0.unicodeScalars.first! })
+
     static func special(_ line: Substring) -> HeadingMatch? {
-        for word in specials where line.hasPrefix(word) {
+        guard let first = line.unicodeScalars.first, specialInitials.contains(first) else { return nil }
+        for word in specials where line.unicodeScalars.starts(with: word.unicodeScalars) {
             let rest = Array(line.unicodeScalars.dropFirst(word.unicodeScalars.count))
             if rest.isEmpty { return .heading(HeadingCandidate(kind: .special, number: nil, title: "", style: "special")) }
             if word.count == 1 { return nil }  // "序" or "跋" starting a sentence

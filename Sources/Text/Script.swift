@@ -17,7 +17,22 @@ enum Script {
     /// Whitespace including the ideographic space U+3000 and the BOM/zero-width no-break space.
     @inline(__always)
     static func isSpace(_ s: Unicode.Scalar) -> Bool {
-        s == " " || s == "\t" || s == "\u{3000}" || s == "\u{FEFF}" || s == "\u{A0}" || s.properties.isWhitespace
+        let v = s.value
+        if v <= 0x20 { return v == 0x20 || (0x09...0x0D).contains(v) }
+        if v < 0x85 { return false }
+        switch v {
+        case 0x85, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000, 0xFEFF: return true
+        default: return false
+        }
+    }
+
+    /// Letters, digits and ideographs: what makes a piece of text more than punctuation.
+    @inline(__always)
+    static func isWordLike(_ s: Unicode.Scalar) -> Bool {
+        let v = s.value
+        if v < 0x80 { return (0x30...0x39).contains(v) || (0x41...0x5A).contains(v) || (0x61...0x7A).contains(v) }
+        if isHan(s) { return true }
+        return s.properties.isAlphabetic || s.properties.numericType != nil
     }
 
     static func trimmed(_ text: Substring) -> Substring {
@@ -33,7 +48,8 @@ enum Script {
     static func isMostlyChinese(_ text: String) -> Bool {
         var han = 0, latin = 0
         for s in text.unicodeScalars.prefix(200_000) {
-            if isHan(s) { han += 1 } else if s.properties.isAlphabetic && s.value < 0x250 { latin += 1 }
+            let v = s.value
+            if isHan(s) { han += 1 } else if (0x41...0x5A).contains(v) || (0x61...0x7A).contains(v) || (0xC0...0x24F).contains(v) { latin += 1 }
         }
         // A Chinese word is one or two characters, an English one about five letters.
         return han * 3 >= latin

@@ -30,11 +30,6 @@ public final class SentenceSplitter {
         "mr", "mrs", "ms", "dr", "st", "mt", "jr", "sr", "prof", "capt", "col", "gen", "lt", "rev", "hon",
         "messrs", "vs", "e.g", "i.e", "cf", "sgt", "gov", "mme", "mlle", "esq", "bros", "ft", "ave",
     ]
-    static let openQuotes: Set<Unicode.Scalar> = ["“", "「", "『", "《"]
-    static let closeQuotes: Set<Unicode.Scalar> = ["”", "」", "』", "》"]
-    static let terminators: Set<Unicode.Scalar> = ["。", "！", "？", "．"]
-    static let closers: Set<Unicode.Scalar> = ["”", "’", "」", "』", "》", "）", ")", "\"", "'", "】", "〕"]
-
     /// ICU's raw boundaries (byte offsets, 0 and the end included).
     public func icuBoundaries(_ text: String) -> [Int] {
         var text = text
@@ -50,6 +45,7 @@ public final class SentenceSplitter {
     }
 
     public func split(_ text: String) -> [Span] {
+        let bytes = Array(text.utf8)
         let scalars = Array(text.unicodeScalars)
         guard !scalars.isEmpty else { return [] }
         // offsets[i] = byte offset of scalar i; offsets[count] = end.
@@ -57,17 +53,23 @@ public final class SentenceSplitter {
         var o = 0
         for (i, s) in scalars.enumerated() { offsets[i] = o; o += UTF8.width(s) }
         offsets[scalars.count] = o
-        var scalarIndex: [Int: Int] = [:]
-        for (i, off) in offsets.enumerated() { scalarIndex[off] = i }
+        func scalarIndex(ofByte b: Int) -> Int? {
+            var lo = 0, hi = offsets.count - 1
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if offsets[mid] < b { lo = mid + 1 } else { hi = mid }
+            }
+            return offsets[lo] == b ? lo : nil
+        }
 
-        var cuts = icuBoundaries(text).compactMap { scalarIndex[$0] }
+        var cuts = icuBoundaries(text).compactMap(scalarIndex(ofByte:))
         // ICU treats an opening quote after 。 as closing punctuation of that sentence
         // ("他問。『不知道！』" stays whole); a sentence starts at such a quote.
-        for i in 1..<scalars.count where Self.openQuotes.contains(scalars[i]) && Self.terminators.contains(scalars[i - 1]) {
+        for i in 1..<scalars.count where Self.isOpenQuote(scalars[i]) && Self.isTerminator(scalars[i - 1]) {
             cuts.append(i)
         }
         // No sentence ends with an opening quote.
-        cuts = Array(Set(cuts)).sorted().filter { $0 == 0 || $0 == scalars.count || !Self.openQuotes.contains(scalars[$0 - 1]) }
+        cuts = Array(Set(cuts)).sorted().filter { $0 == 0 || $0 == scalars.count || !Self.isOpenQuote(scalars[$0 - 1]) }
         var segments: [Range<Int>] = []  // scalar index ranges
         for (a, b) in zip(cuts, cuts.dropFirst()) where a < b { segments.append(a..<b) }
 
@@ -78,7 +80,7 @@ public final class SentenceSplitter {
             var k = segment.lowerBound
             while k < segment.upperBound, Script.isSpace(scalars[k]) { k += 1 }
             var j = k
-            while j < segment.upperBound, Self.closers.contains(scalars[j]) { j += 1 }
+            while j < segment.upperBound, Self.isCloser(scalars[j]) { j += 1 }
             // ASCII quotes are ambiguous: move them only when glued to the sentence before.
             let ambiguous = scalars[k..<j].contains { $0 == "\"" || $0 == "'" }
             if j > k, !ambiguous || (k == segment.lowerBound && (j == segment.upperBound || Script.isSpace(scalars[j]))) {
@@ -98,23 +100,37 @@ public final class SentenceSplitter {
             while a < b, Script.isSpace(scalars[a]) { a += 1 }
             while b > a, Script.isSpace(scalars[b - 1]) { b -= 1 }
             guard a < b else { return nil }
-            return Span(text: String(String.UnicodeScalarView(scalars[a..<b])), range: offsets[a]..<offsets[b])
+            return Span(text: String(decoding: bytes[offsets[a]..<offsets[b]], as: UTF8.self), range: offsets[a]..<offsets[b])
         }
+    }
+
+    @inline(__always) static func isOpenQuote(_ s: Unicode.Scalar) -> Bool {
+        switch s { case "“", "「", "『", "《": return true; default: return false }
+    }
+    @inline(__always) static func isCloseQuote(_ s: Unicode.Scalar) -> Bool {
+        switch s { case "”", "」", "』", "》": return true; default: return false }
+    }
+    @inline(__always) static func isTerminator(_ s: Unicode.Scalar) -> Bool {
+        switch s { case "。", "！", "？", "．": return true; default: return false }
+    }
+    @inline(__always) static func isCloser(_ s: Unicode.Scalar) -> Bool {
+        switch s { case "”", "’", "」", "』", "》", "）", ")", "\"", "'", "】", "〕": return true; default: return false }
     }
 
     private func shouldJoin(_ previous: Range<Int>, _ next: Range<Int>, _ s: [Unicode.Scalar]) -> Bool {
         // A piece with no letters or ideographs is punctuation left over from the last sentence.
-        if !s[next].contains(where: { $0.properties.isAlphabetic || $0.properties.numericType != nil }) { return true }
+        if !s[next].contains(where: Script.isWordLike) { return true }
         var end = previous.upperBound
         while end > previous.lowerBound, Script.isSpace(s[end - 1]) { end -= 1 }
         guard end > previous.lowerBound else { return true }
         var firstNext = next.lowerBound
-        while firstNext < next.upperBound, Script.isSpace(s[firstNext]) || Self.openQuotes.contains(s[firstNext]) { firstNext += 1 }
+        while firstNext < next.upperBound, Script.isSpace(s[firstNext]) || Self.isOpenQuote(s[firstNext]) { firstNext += 1 }
         let nextStartsLower = firstNext < next.upperBound && s[firstNext].properties.isLowercase
         // Inside an open quotation: keep its sentences together, up to a length.
         var depth = 0
         for c in s[previous] {
-            if Self.openQuotes.contains(c) { depth += 1 } else if Self.closeQuotes.contains(c), depth > 0 { depth -= 1 }
+            // Machine-converted texts often close “ with a straight quote.
+            if Self.isOpenQuote(c) { depth += 1 } else if Self.isCloseQuote(c) || c == "\"", depth > 0 { depth -= 1 }
         }
         if depth > 0 && previous.count + next.count <= maximumQuotation { return true }
         if s[end - 1] == "." {
