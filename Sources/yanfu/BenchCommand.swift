@@ -5,6 +5,6 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks that report Yanfu's speed next to its peers' in the same run.",
-        subcommands: [BenchTextCommand.self]
+        subcommands: [BenchTextCommand.self, BenchMetricsCommand.self]
     )
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Kernels
 import LLM
+import Text
 
 struct DoctorCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -31,9 +32,10 @@ struct DoctorCommand: ParsableCommand {
         checks.append(("simd", cpu.simdFeatures.joined(separator: " "), true))
         checks.append(("threads", "\(cpu.logicalCores) logical cores; OpenBLAS uses \(BLASInfo.threads)", true))
         checks.append(("openblas", "\(BLASInfo.config); kernel \(BLASInfo.coreName)\(library("libopenblas"))", true))
-        for (name, prefix) in [("sentencepiece", "libsentencepiece.so"), ("icu", "libicuuc")] {
+        for (name, prefix, reported) in [("sentencepiece", "libsentencepiece.so", ""), ("icu", "libicuuc", "ICU \(ICU.version); ")] {
             let found = LoadedLibraries.find(prefix)
-            checks.append((name, found.isEmpty ? "not loaded" : library(prefix).trimmingCharacters(in: CharacterSet(charactersIn: "; ")), !found.isEmpty))
+            let loaded = library(prefix).trimmingCharacters(in: CharacterSet(charactersIn: "; "))
+            checks.append((name, found.isEmpty ? "not loaded" : reported + loaded, !found.isEmpty))
         }
         let store = ModelStore()
         let model = ModelDescriptor.gemma3_270m_q4km

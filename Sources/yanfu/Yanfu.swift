@@ -9,7 +9,7 @@ struct Yanfu: ParsableCommand {
         abstract: "Translate whole Chinese novels into English with a local language model and Temp-LoRA.",
         version: version,
         subcommands: [
-            ChaptersCommand.self,
+            ChaptersCommand.self, ScoreCommand.self, CompareCommand.self,
             ModelCommand.self, BenchCommand.self, DoctorCommand.self,
         ]
     )

@@ -1,2 +1,0 @@
-/// The Evaluate module (see README for the layering).
-public enum EvaluateModule {}

@@ -1,0 +1,71 @@
+import Foundation
+
+/// Reads the run folders `yanfu translate` writes: `R/segments.jsonl`, one JSON object per line
+/// with at least `chapter` (Int), `unit` (Int), `source` and `translation` (strings). A torn last
+/// line (a write cut off mid-line, so no final newline) is ignored; any other bad line is an error.
+public enum RunFolderReader {
+    public struct Segment: Sendable, Equatable {
+        public var chapter: Int
+        public var unit: Int
+        public var source: String
+        public var translation: String
+    }
+
+    public static let segmentsFile = "segments.jsonl"
+
+    public static func isRunFolder(_ path: String) -> Bool {
+        var isDirectory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
+    }
+
+    public static func read(_ folder: String) throws -> [Segment] {
+        let path = (folder as NSString).appendingPathComponent(segmentsFile)
+        let bytes = try SegmentFile.readBytes(path)
+        try SegmentFile.validateUTF8(bytes, path: path)
+        let endsWithNewline = bytes.last == 0x0A
+        let lines = try SegmentFile.readLines(path)
+        var segments = [Segment]()
+        for (i, line) in lines.enumerated() {
+            if line.allSatisfy(\.isWhitespace) { continue }
+            let isTornTail = i == lines.count - 1 && !endsWithNewline
+            do {
+                segments.append(try parse(line))
+            } catch {
+                if isTornTail { break }
+                throw EvaluateError.badRecord(path: path, line: i + 1, reason: error.reason)
+            }
+        }
+        if segments.isEmpty { throw EvaluateError.emptyInput(path: path) }
+        return segments
+    }
+
+    /// The hypothesis segments (translations in order) with chapters as documents.
+    public static func segmentSet(_ folder: String) throws -> SegmentSet {
+        let segments = try read(folder)
+        return SegmentSet(segments: segments.map(\.translation), documentIDs: segments.map { String($0.chapter) },
+                          origin: folder)
+    }
+
+    struct RecordError: Error { var reason: String }
+
+    private static func parse(_ line: String) throws(RecordError) -> Segment {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)),
+              let record = object as? [String: Any] else {
+            throw RecordError(reason: "expected one JSON object on the line")
+        }
+        func int(_ key: String) throws(RecordError) -> Int {
+            guard let n = record[key] as? Int else {
+                throw RecordError(reason: "field \"\(key)\" is missing or not an integer")
+            }
+            return n
+        }
+        func string(_ key: String) throws(RecordError) -> String {
+            guard let s = record[key] as? String else {
+                throw RecordError(reason: "field \"\(key)\" is missing or not a string")
+            }
+            return s
+        }
+        return Segment(chapter: try int("chapter"), unit: try int("unit"), source: try string("source"),
+                       translation: try string("translation"))
+    }
+}

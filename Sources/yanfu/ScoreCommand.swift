@@ -1,0 +1,156 @@
+import ArgumentParser
+import Evaluate
+import Foundation
+
+/// Metric options shared by `score` and `compare`.
+struct MetricOptions: ParsableArguments {
+    @Option(name: .long, help: "Reference file, GuoFeng file or run folder; repeat for several references.")
+    var ref: [String] = []
+
+    @Option(help: "Metrics to compute, comma-separated: bleu, chrf, chrf++, ter.")
+    var metrics = "bleu,chrf"
+
+    @Option(help: "BLEU tokenizer: 13a, intl, zh, char, none (use zh or char for Chinese targets).")
+    var tokenize = "13a"
+
+    @Flag(help: "Lowercase hypotheses and references (BLEU and chrF).")
+    var lowercase = false
+
+    @Option(help: "BLEU smoothing: exp, floor, add-k, none.")
+    var smooth = "exp"
+
+    @Option(help: "Value for floor (default 0.1) or add-k (default 1) smoothing.")
+    var smoothValue: Double?
+
+    @Flag(help: "Score documents (chapters): each chapter's segments joined by a space (d-BLEU).")
+    var documentLevel = false
+
+    @Flag(help: "Treat hypotheses and references as books: pair their chapters by heading number and score chapters as documents (implies --document-level).")
+    var chapters = false
+
+    @Option(name: .customLong("doc-ids"), help: "Document-id file: line i names the document of segment i (for plain text inputs).")
+    var docIDs: String?
+
+    func bleu(effectiveOrder: Bool = false) throws -> BLEU {
+        guard let tok = BLEUTokenizer(rawValue: tokenize) else {
+            throw ValidationError("--tokenize: unknown tokenizer '\(tokenize)'; expected 13a, intl, zh, char or none")
+        }
+        guard let smoothing = BLEU.Smoothing(name: smooth, value: smoothValue) else {
+            throw ValidationError("--smooth: unknown method '\(smooth)'; expected exp, floor, add-k or none")
+        }
+        return BLEU(tokenize: tok, lowercase: lowercase, smooth: smoothing, effectiveOrder: effectiveOrder)
+    }
+
+    func metricList(effectiveOrder: Bool = false) throws -> [any CorpusMetric] {
+        let b = try bleu(effectiveOrder: effectiveOrder)
+        do {
+            return try MetricName.parseList(metrics).map { $0.metric(bleu: b, lowercase: lowercase) }
+        } catch let error as EvaluateError {
+            throw ValidationError(error.description)
+        }
+    }
+
+    /// Reads a side, attaching the document-id file when one is given.
+    func read(_ path: String) throws -> SegmentSet {
+        let set = try SegmentSet.read(path)
+        if let docIDs, set.documentIDs == nil, documentLevel { return try set.withDocumentIDs(fromFile: docIDs) }
+        return set
+    }
+
+    /// Reads the systems and references (as chapter-paired books with --chapters).
+    func load(systems: [String]) throws -> (systems: [SegmentSet], references: [SegmentSet], documentLevel: Bool) {
+        guard !ref.isEmpty else { throw ValidationError("give at least one reference with --ref") }
+        if chapters {
+            let docs = try ChapterDocuments.read(systems: systems, references: ref)
+            for w in docs.warnings { FileHandle.standardError.write(Data("warning: \(w)\n".utf8)) }
+            return (docs.systems, docs.references, true)
+        }
+        return (try systems.map(read), try ref.map(read), documentLevel)
+    }
+}
+
+/// Runs `body`, turning Evaluate/Text errors into a message on stderr and exit code 1.
+func runReportingErrors(_ body: () throws -> Void) throws {
+    do {
+        try body()
+    } catch let error as ValidationError {
+        throw error
+    } catch let error as ExitCode {
+        throw error
+    } catch {
+        FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+        throw ExitCode.failure
+    }
+}
+
+struct ScoreCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "score",
+        abstract: "Score a translation with BLEU, chrF, chrF++ and TER, exactly as sacreBLEU 2.6.0 does.",
+        discussion: """
+        Inputs are line-aligned UTF-8 text files (one segment per line; an empty line is an empty \
+        segment), GuoFeng files (<BOOK>/<CHAPTER> markers are dropped and chapters become documents) \
+        or run folders written by `yanfu translate` (their segments.jsonl). Each metric prints one \
+        line in sacreBLEU's format, signature included, so the numbers can be published and \
+        compared with sacreBLEU's.
+
+        Example:
+          yanfu score --hyp out.en --ref ref.en --metrics bleu,chrf++,ter
+        prints lines such as
+          BLEU|nrefs:1|…|version:2.6.0 = 38.50 71.4/52.3/33.3/17.6 (BP = 1.000 …)
+          chrF2++|nrefs:1|…|version:2.6.0 = 52.77
+
+        For Chinese targets use --tokenize zh (13a leaves unspaced Chinese as one token). \
+        --document-level gives d-BLEU: chapters of a GuoFeng file or run folder, or the documents \
+        named by --doc-ids. --chapters reads plain books (e.g. a translated novel and its published \
+        translation), finds their chapter headings and scores the chapters they share.
+        """
+    )
+
+    @Option(help: "The translation to score: a text file, a GuoFeng file or a run folder.")
+    var hyp: String
+
+    @OptionGroup var options: MetricOptions
+
+    @Flag(help: "Score every segment on its own (BLEU with effective order), one line per segment.")
+    var sentenceLevel = false
+
+    @Option(help: "Decimals in text output (sacreBLEU's Score.format uses 2, its CLI 1).")
+    var width = 2
+
+    @Flag(help: "Print a JSON array of objects (name, score at full precision, signature, verbose_score, …).")
+    var json = false
+
+    func validate() throws {
+        if sentenceLevel && (options.documentLevel || options.chapters) {
+            throw ValidationError("--sentence-level cannot be combined with --document-level or --chapters")
+        }
+        guard (0...10).contains(width) else { throw ValidationError("--width must be between 0 and 10") }
+        _ = try options.metricList()
+    }
+
+    func run() throws {
+        let metrics = try options.metricList(effectiveOrder: sentenceLevel)
+        try runReportingErrors {
+            let loaded = try options.load(systems: [hyp])
+            let input = try ScoringInput.align(hypotheses: loaded.systems[0], references: loaded.references,
+                                               documentLevel: loaded.documentLevel)
+            var objects = [JSONValue]()
+            var lines = [String]()
+            for metric in metrics {
+                if sentenceLevel {
+                    let scores = try metric.sentenceScores(hyps: input.hypotheses, refs: input.references)
+                    for s in scores {
+                        lines.append(s.formatted(width: width))
+                        objects.append(s.jsonObject())
+                    }
+                } else {
+                    let s = try metric.corpusScore(hyps: input.hypotheses, refs: input.references)
+                    lines.append(s.formatted(width: width))
+                    objects.append(s.jsonObject())
+                }
+            }
+            print(json ? JSONValue.array(objects).serialized() : lines.joined(separator: "\n"))
+        }
+    }
+}

@@ -1,6 +1,0 @@
-import Evaluate
-import XCTest
-
-final class EvaluateSmokeTests: XCTestCase {
-    func testModuleLinks() { _ = EvaluateModule.self }
-}
