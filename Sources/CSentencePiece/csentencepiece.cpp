@@ -13,6 +13,7 @@
 struct spp_processor {
     sentencepiece::SentencePieceProcessor sp;
     std::vector<uint8_t> types;  // SPP_PIECE_* per id, read from the model proto
+    bool add_dummy_prefix = true;  // NormalizerSpec field 3 (proto2 default true)
 };
 
 namespace {
@@ -70,6 +71,7 @@ bool skip_field(const uint8_t *&p, const uint8_t *end, uint64_t wt) {
 // = repeated SentencePiece, whose field 3 = type, default NORMAL) from the serialized proto.
 void load_types(spp_processor *p) {
     p->types.clear();
+    p->add_dummy_prefix = true;
     std::string proto = p->sp.serialized_model_proto();
     const uint8_t *q = reinterpret_cast<const uint8_t *>(proto.data()), *end = q + proto.size();
     while (q < end) {
@@ -91,6 +93,21 @@ void load_types(spp_processor *p) {
                 }
             }
             p->types.push_back(type);
+            q = rend;
+        } else if (key == ((3 << 3) | 2)) {  // normalizer_spec
+            uint64_t len;
+            if (!read_varint(q, end, len) || len > uint64_t(end - q)) break;
+            const uint8_t *r = q, *rend = q + len;
+            while (r < rend) {
+                uint64_t k, v;
+                if (!read_varint(r, rend, k)) break;
+                if (k == ((3 << 3) | 0)) {
+                    if (!read_varint(r, rend, v)) break;
+                    p->add_dummy_prefix = v != 0;
+                } else if (!skip_field(r, rend, k & 7)) {
+                    break;
+                }
+            }
             q = rend;
         } else if (!skip_field(q, end, key & 7)) {
             break;
@@ -215,6 +232,8 @@ int32_t spp_piece_to_id(const spp_processor *p, const char *piece, size_t len) {
         return p->sp.unk_id();
     }
 }
+
+int spp_add_dummy_prefix(const spp_processor *p) { return p && p->add_dummy_prefix ? 1 : 0; }
 
 int32_t spp_unk_id(const spp_processor *p) { return p->sp.unk_id(); }
 int32_t spp_bos_id(const spp_processor *p) { return p->sp.bos_id(); }

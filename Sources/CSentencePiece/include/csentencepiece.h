@@ -53,6 +53,8 @@ float spp_score(const spp_processor *p, int32_t id);
 int spp_piece_type(const spp_processor *p, int32_t id);
 /// The id of a piece, or the unknown id when absent.
 int32_t spp_piece_to_id(const spp_processor *p, const char *piece, size_t len);
+/// 1 if the model's normalizer adds a leading space ("dummy prefix") to each encoded text.
+int spp_add_dummy_prefix(const spp_processor *p);
 int32_t spp_unk_id(const spp_processor *p);
 int32_t spp_bos_id(const spp_processor *p);
 int32_t spp_eos_id(const spp_processor *p);
