@@ -11,5 +11,7 @@ float ck_dot_row_scalar(uint32_t type, const void *row, const float *x, int64_t 
 #define CK_X86 1
 float ck_dot_row_avx2(uint32_t type, const void *row, const float *x, int64_t n);
 void ck_dequant_row_avx2(uint32_t type, const void *row, float *dst, int64_t n);
+int ck_has_avx512_kernel(uint32_t type);
+float ck_dot_row_avx512(uint32_t type, const void *row, const float *x, int64_t n);
 #endif
 #endif

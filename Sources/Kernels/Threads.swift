@@ -8,7 +8,22 @@ public enum KernelThreads {
     public static func set(_ n: Int) {
         let n = max(1, n)
         ck_set_threads(Int32(n))
-        openblas_set_num_threads(Int32(n))
+        setBLAS(n)
+    }
+
+    nonisolated(unsafe) private static var blasThreads = 0
+
+    /// OpenBLAS threads: all of them for large products (prefill), one while decoding so that
+    /// idle OpenBLAS threads do not spin against the CKernels pool.
+    public static func useBLASThreads(forRows rows: Int) {
+        setBLAS(rows > matvecMaxRows ? count : 1)
+    }
+
+    private static func setBLAS(_ n: Int) {
+        if n != blasThreads {
+            openblas_set_num_threads(Int32(n))
+            blasThreads = n
+        }
     }
 
     public static var count: Int { Int(ck_get_threads()) }
@@ -24,6 +39,13 @@ public enum KernelThreads {
 
     /// Whether the AVX2/FMA/F16C paths are active.
     public static var simdEnabled: Bool { ck_simd_enabled() != 0 }
+
+    /// Whether the AVX-512 dot products are active (for the types that have them).
+    public static var avx512Enabled: Bool { ck_avx512_enabled() != 0 }
+
+    /// Forces AVX2 instead of AVX-512 (tests compare them).
+    @discardableResult
+    public static func forceAVX2(_ on: Bool) -> Bool { ck_force_avx2(on ? 1 : 0) != 0 }
 
     /// Forces the portable scalar paths (tests compare them with the SIMD ones).
     @discardableResult

@@ -24,6 +24,10 @@ int ck_block_size(uint32_t type);
 int ck_block_bytes(uint32_t type);
 /// 1 when the AVX2+FMA+F16C paths are in use (decided once, at first use).
 int ck_simd_enabled(void);
+/// 1 when the AVX-512 dot products are in use for the types that have them.
+int ck_avx512_enabled(void);
+/// Forces AVX2 instead of AVX-512 (for tests comparing both); returns the previous setting.
+int ck_force_avx2(int on);
 /// Forces the scalar paths (for tests comparing both); returns the previous setting.
 int ck_force_scalar(int on);
 
