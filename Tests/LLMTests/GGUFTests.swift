@@ -236,3 +236,36 @@ struct SplitMix64 {
         return z ^ (z >> 31)
     }
 }
+
+/// `yanfu model info`'s summary.
+final class GGUFModelSummaryTests: XCTestCase {
+    func testDefaultModelSummary() throws {
+        let s = try ModelSummary.describe(path: try defaultModelPath())
+        XCTAssertEqual(s.format, "gguf")
+        XCTAssertEqual(s.architecture, "gemma3")
+        XCTAssertEqual(s.tensorCount, 236)
+        XCTAssertEqual(s.parameters, 268_098_176)
+        XCTAssertEqual(s.vocabularySize, 262_144)
+        XCTAssertEqual(s.contextLength, 32768)
+        XCTAssertEqual(s.headCountKV, 1)
+        XCTAssertEqual(Set(s.tensorTypes.map(\.type)), ["Q8_0", "Q5_0", "Q4_K", "Q6_K", "F32"])
+        XCTAssertEqual(s.tensorTypes.reduce(0) { $0 + $1.tensors }, 236)
+        XCTAssertNil(s.chatTemplate)
+    }
+
+    func testTinyLlamaSummaries() throws {
+        let root = SafetensorsTests.tinyLlama
+        let hf = try ModelSummary.describe(path: root + "/hf")
+        let gguf = try ModelSummary.describe(path: root + "/tiny-llama-f32.gguf")
+        XCTAssertEqual(hf.parameters, gguf.parameters)
+        XCTAssertEqual(hf.parameters, 125_248)
+        XCTAssertEqual(hf.tensorTypes.map(\.type), ["F32"])
+        XCTAssertEqual(gguf.architecture, "llama")
+        XCTAssertEqual([hf.blockCount, hf.headCount, hf.headCountKV, hf.embeddingLength, hf.vocabularySize],
+                       [gguf.blockCount, gguf.headCount, gguf.headCountKV, gguf.embeddingLength, gguf.vocabularySize])
+        let bf16 = try ModelSummary.describe(path: root + "/hf-bf16")
+        XCTAssertEqual(bf16.tensorTypes.map(\.type), ["BF16"])
+        XCTAssertEqual(bf16.tensorBytes * 2, hf.tensorBytes)
+        XCTAssertThrowsError(try ModelSummary.describe(path: root + "/missing")) { XCTAssertTrue("\($0)".contains("missing: path")) }
+    }
+}
