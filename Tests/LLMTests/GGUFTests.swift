@@ -64,6 +64,28 @@ final class GGUFTests: XCTestCase {
         }
     }
 
+    func testVersion2ReadsLikeVersion3() throws {
+        var b = Self.sampleWriter().serialized()
+        b[4] = 2
+        let path = dir + "/v2.gguf"
+        _ = FileManager.default.createFile(atPath: path, contents: Data(b))
+        let f = try GGUFFile(path: path)
+        XCTAssertEqual(f.version, 2)
+        XCTAssertEqual(f.tensors.count, 3)
+        XCTAssertEqual(f.metadata["汉字.key"]?.string, "值 ✓")
+    }
+
+    func testOverlappingTensors() {
+        var w = GGUFWriter()
+        w.addTensor(name: "a", dims: [16], floats: [Float](repeating: 1, count: 16))
+        w.addTensor(name: "b", dims: [4], floats: [1, 2, 3, 4])
+        var b = w.serialized()
+        // Point "b" (its info is the second one) at "a"'s data.
+        let bOffsetAt = 24 + (8 + 1 + 4 + 8 + 4 + 8) + (8 + 1 + 4 + 8 + 4)
+        b.replaceSubrange(bOffsetAt..<(bOffsetAt + 8), with: le(UInt64(0)))
+        expectError(b, ["tensor", "not overlapping tensor"])
+    }
+
     func testDefaultModelMetadata() throws {
         let f = try GGUFFile(path: try defaultModelPath())
         XCTAssertEqual(f.version, 3)
