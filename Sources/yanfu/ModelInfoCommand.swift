@@ -18,7 +18,7 @@ struct ModelInfoCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "GGUF file or Hugging Face folder (default: the default model).")
+    @Argument(help: "GGUF file or Hugging Face folder.")
     var model: String = DefaultModel.path
 
     @Flag(help: "Print one JSON object.")

@@ -15,10 +15,11 @@ struct TokenizeCommand: ParsableCommand {
             Examples:
               yanfu tokenize '我们明天去北京。'
               yanfu tokenize --model tiny.gguf --json --no-bos $'a\\tb'
+              yanfu tokenize --json - < chapter.txt
             """
     )
 
-    @Option(help: "GGUF file or Hugging Face folder (default: the default model).")
+    @Option(help: "GGUF file or Hugging Face folder.")
     var model: String = DefaultModel.path
 
     @Flag(help: "Print {\"ids\": [...]}.")
@@ -30,12 +31,15 @@ struct TokenizeCommand: ParsableCommand {
     @Flag(help: "Treat control-token text as plain text.")
     var noParseSpecial = false
 
-    @Argument(help: "The text to tokenize.")
+    @Argument(help: "The text to tokenize (- reads UTF-8 from standard input).")
     var text: String
 
     func run() throws {
+        let input = text == "-" ? String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self) : text
         let tokenizer = try Tokenizer.load(modelPath: model)
-        let ids = try tokenizer.encode(text, addBOS: tokenizer.addBOS && !noBos, parseSpecial: !noParseSpecial)
+        // As llama-tokenize: special tokens (BOS, and EOS if the model adds one) only with BOS.
+        let addSpecial = tokenizer.addBOS && !noBos
+        let ids = try tokenizer.encode(input, addBOS: addSpecial, parseSpecial: !noParseSpecial, addEOS: addSpecial && tokenizer.addEOS)
         if json {
             print("{\"ids\": [\(ids.map(String.init).joined(separator: ", "))]}")
             return
