@@ -43,10 +43,9 @@ final class TinyLlamaTests: XCTestCase {
     }
 
     func testHalfPrecisionFolders() throws {
-        // The reference casts the whole module, so transformers' RoPE inv_freq buffer is itself
-        // rounded to bf16/f16 before being upcast; Yanfu computes it in f32. That (not the weights,
-        // which are upcast exactly) is the residual, larger for bf16's 8-bit mantissa.
-        for (folder, key, tolerance) in [("hf-bf16", "last_logits_bf16", 5e-3), ("hf-f16", "last_logits_f16", 1e-3)] {
+        // The reference upcasts the stored half-precision weights exactly and computes in f32, as
+        // Yanfu does: the same agreement as the f32 folder is expected.
+        for (folder, key, tolerance) in [("hf-bf16", "last_logits_bf16", 1e-4), ("hf-f16", "last_logits_f16", 1e-4)] {
             let model = try LanguageModel.load(path: dir.appendingPathComponent(folder).path, threads: 2)
             for p in try prompts() {
                 let ids = (p["ids"] as! [Int]).map(Int32.init)
