@@ -5,7 +5,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks (default: model speed, compared with llama-bench).",
-        subcommands: [BenchModelCommand.self],
+        subcommands: [BenchModelCommand.self, BenchTrainCommand.self],
         defaultSubcommand: BenchModelCommand.self
     )
 }

@@ -4,9 +4,22 @@
 struct LoRARandom {
     private var state: UInt64
 
-    init(_ parts: UInt64...) {
+    init(_ parts: UInt64...) { self.init(parts: parts) }
+
+    init(parts: [UInt64]) {
         var s: UInt64 = 0x9E37_79B9_7F4A_7C15
         for p in parts { s = LoRARandom.mix(s ^ p &+ 0x632B_E59B_D9B4_E019) }
+        state = s
+    }
+
+    /// Stream of one dropout row (no array allocation: called once per row per module).
+    init(seed: UInt64, step: UInt64, layer: Int, target: Int, row: Int) {
+        var s: UInt64 = 0x9E37_79B9_7F4A_7C15
+        s = LoRARandom.mix(s ^ seed &+ 0x632B_E59B_D9B4_E019)
+        s = LoRARandom.mix(s ^ step &+ 0x632B_E59B_D9B4_E019)
+        s = LoRARandom.mix(s ^ UInt64(layer) &+ 0x632B_E59B_D9B4_E019)
+        s = LoRARandom.mix(s ^ UInt64(target) &+ 0x632B_E59B_D9B4_E019)
+        s = LoRARandom.mix(s ^ UInt64(row) &+ 0x632B_E59B_D9B4_E019)
         state = s
     }
 

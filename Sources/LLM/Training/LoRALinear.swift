@@ -14,11 +14,19 @@ struct LoRALinearPass {
 
     /// dst = src ⊙ mask / (1 − p) over rows × cols (dst may alias src).
     func applyDropout(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, rows: Int, cols: Int) {
-        let keep = 1 - dropout, inv = 1 / (1 - dropout)
+        // Two 24-bit uniforms per 64-bit draw; element kept iff u < keep·2²⁴.
+        let threshold = UInt64((1 - dropout) * 16_777_216), inv = 1 / (1 - dropout)
         for r in 0..<rows {
-            var rng = LoRARandom(seed, step, UInt64(module.layer), UInt64(module.target.index), UInt64(r))
+            var rng = LoRARandom(seed: seed, step: step, layer: module.layer, target: module.target.index, row: r)
             let s = src + r * cols, d = dst + r * cols
-            for c in 0..<cols { d[c] = rng.unit() < keep ? s[c] * inv : 0 }
+            var c = 0
+            while c + 1 < cols {
+                let bits = rng.next()
+                d[c] = (bits >> 40) < threshold ? s[c] * inv : 0
+                d[c + 1] = ((bits >> 8) & 0xFF_FFFF) < threshold ? s[c + 1] * inv : 0
+                c += 2
+            }
+            if c < cols { d[c] = (rng.next() >> 40) < threshold ? s[c] * inv : 0 }
         }
     }
 

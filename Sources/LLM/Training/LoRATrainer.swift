@@ -60,6 +60,13 @@ public final class LoRATrainer: @unchecked Sendable {
     /// Advances the warmup schedule's clock by one.
     public func advanceSchedule() { scheduleStep += 1 }
 
+    /// Above this many bytes of per-layer activations, layers are recomputed from checkpoints
+    /// during the backward instead of kept (≈1/3 more compute, memory of one layer).
+    public var activationBudgetBytes: Int {
+        get { graph.activationBudgetBytes }
+        set { graph.activationBudgetBytes = newValue }
+    }
+
     /// Bytes of activations and scratch the training graph has held at most so far.
     public var peakActivationBytes: Int { graph.peakBytes }
 

@@ -27,23 +27,48 @@ final class FloatBuffer: @unchecked Sendable {
     deinit { pointer.deallocate() }
 }
 
-/// Everything one decoder layer's backward needs from its forward, for `rows` positions, plus the
-/// gradient scratch of that backward. One set is reused for every layer: layers are recomputed
-/// from their checkpointed input just before their backward (activation memory ∝ one layer).
+/// Everything one decoder layer's backward needs from its forward, for `rows` positions.
 final class LayerActivations {
     let rows: Int
-    // Forward values (names follow the layer: h = attn-normed input, q/k raw projections,
-    // qf/kf after q/k norm, RoPE and scale, a = o-projection output, x1 = residual after
-    // attention, h2 = ffn-normed x1, g/u = gate/up projections, m = act(g)·u, f = down output).
+    // Names follow the layer: h = attn-normed input, q/k raw projections, qf/kf after q/k norm,
+    // RoPE and scale, a = o-projection output, x1 = residual after attention, h2 = ffn-normed x1,
+    // g/u = gate/up projections, m = act(g)·u, f = down output.
     let h, q, qf, k, kf, v, att, a, x1, h2, g, u, m, f: UnsafeMutablePointer<Float>
     /// x·Aᵀ of each LoRA module of the layer, by target index (rows × rank).
-    var xa: [UnsafeMutablePointer<Float>?]
-    // Gradient scratch.
+    let xa: [UnsafeMutablePointer<Float>?]
+    private let storage: UnsafeMutablePointer<Float>
+    let byteCount: Int
+
+    static func floatCount(_ c: ModelConfig, rows T: Int, rank: Int, targets: Int) -> Int {
+        T * (5 * c.dim + 3 * c.qDim + 3 * c.kvDim + 3 * c.ffnDim + targets * rank)
+    }
+
+    init(config c: ModelConfig, rows T: Int, rank: Int, targets: [LoRATarget]) {
+        rows = T
+        let total = LayerActivations.floatCount(c, rows: T, rank: rank, targets: targets.count)
+        storage = .allocate(capacity: max(1, total))
+        storage.initialize(repeating: 0, count: max(1, total))
+        byteCount = total * 4
+        var p = storage
+        func buf(_ n: Int) -> UnsafeMutablePointer<Float> { defer { p += n }; return p }
+        let d = c.dim, qd = c.qDim, kd = c.kvDim, F = c.ffnDim
+        h = buf(T * d); q = buf(T * qd); qf = buf(T * qd); k = buf(T * kd); kf = buf(T * kd); v = buf(T * kd)
+        att = buf(T * qd); a = buf(T * d); x1 = buf(T * d); h2 = buf(T * d)
+        g = buf(T * F); u = buf(T * F); m = buf(T * F); f = buf(T * d)
+        xa = LoRATarget.allCases.map { targets.contains($0) ? buf(T * rank) : nil }
+    }
+
+    deinit { storage.deallocate() }
+}
+
+/// Gradient scratch of one layer's backward (shared by all layers).
+final class LayerGradients {
+    let rows: Int
     let dx1, dtmp, dh, dq, dqr, dk, dkr, dv, datt, dg, du, dm, loraG, dropout: UnsafeMutablePointer<Float>
     private var all: [UnsafeMutablePointer<Float>] = []
     let byteCount: Int
 
-    init(config c: ModelConfig, rows T: Int, rank: Int, targets: [LoRATarget]) {
+    init(config c: ModelConfig, rows T: Int, rank: Int) {
         rows = T
         var total = 0
         var list: [UnsafeMutablePointer<Float>] = []
@@ -55,10 +80,6 @@ final class LayerActivations {
             return p
         }
         let d = c.dim, qd = c.qDim, kd = c.kvDim, F = c.ffnDim
-        h = buf(T * d); q = buf(T * qd); qf = buf(T * qd); k = buf(T * kd); kf = buf(T * kd); v = buf(T * kd)
-        att = buf(T * qd); a = buf(T * d); x1 = buf(T * d); h2 = buf(T * d)
-        g = buf(T * F); u = buf(T * F); m = buf(T * F); f = buf(T * d)
-        xa = LoRATarget.allCases.map { targets.contains($0) ? buf(T * rank) : nil }
         dx1 = buf(T * d); dtmp = buf(T * max(d, qd)); dh = buf(T * d)
         dq = buf(T * qd); dqr = buf(T * qd); dk = buf(T * kd); dkr = buf(T * kd); dv = buf(T * kd)
         datt = buf(T * qd); dg = buf(T * F); du = buf(T * F); dm = buf(T * F)

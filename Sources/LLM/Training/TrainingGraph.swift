@@ -32,7 +32,11 @@ final class TrainingGraph {
     private let attnScratch = FloatBuffer()
     private let headScratch = FloatBuffer()
     private let dense: DenseLayerWeights
-    private var acts: LayerActivations?
+    /// Forward activations: one set per layer when they fit in `activationBudgetBytes` (no
+    /// recomputation), else one set reused by recomputing each layer before its backward.
+    private var acts: [LayerActivations] = []
+    private var gradScratch: LayerGradients?
+    var activationBudgetBytes = 1_600_000_000
     /// Peak bytes of the buffers this graph holds (reported by benchmarks).
     private(set) var peakBytes = 0
     /// Keep the checkpoints of each layer? (always; recomputation happens per layer)
@@ -48,12 +52,24 @@ final class TrainingGraph {
         dense = DenseLayerWeights(config: transformer.config)
     }
 
-    private func activations(rows: Int) -> LayerActivations {
-        if let a = acts, a.rows >= rows { return a }
-        acts = nil
-        let a = LayerActivations(config: c, rows: rows, rank: adapter.config.rank, targets: adapter.config.targets)
-        acts = a
-        return a
+    /// The activation sets for `rows` positions: per layer, or a single one (recompute mode).
+    private func activations(rows: Int) -> [LayerActivations] {
+        let per = LayerActivations.floatCount(c, rows: rows, rank: adapter.config.rank, targets: adapter.config.targets.count) * 4
+        let want = per * c.layers <= activationBudgetBytes ? c.layers : 1
+        if acts.count == want, let a = acts.first, a.rows >= rows { return acts }
+        acts = []
+        acts = (0..<want).map { _ in
+            LayerActivations(config: c, rows: rows, rank: adapter.config.rank, targets: adapter.config.targets)
+        }
+        return acts
+    }
+
+    private func gradients(rows: Int) -> LayerGradients {
+        if let g = gradScratch, g.rows >= rows { return g }
+        gradScratch = nil
+        let g = LayerGradients(config: c, rows: rows, rank: adapter.config.rank)
+        gradScratch = g
+        return g
     }
 
     struct Timing { var forward = 0.0, backward = 0.0 }
@@ -64,7 +80,9 @@ final class TrainingGraph {
              grads: LoRAGradients, timing: inout Timing) -> Double {
         let T = ids.count, d = c.dim, L = c.layers
         let clock0 = Date()
-        let A = activations(rows: T)
+        let As = activations(rows: T)
+        let G = gradients(rows: T)
+        let keepAll = As.count == L
         let xs = checkpoints.reserve((L + 1) * T * d)
         let cg = csGlobal.reserve(T * c.rotaryDims), cl = csLocal.reserve(T * c.rotaryDims)
         for i in 0..<T {
@@ -82,7 +100,8 @@ final class TrainingGraph {
         let lowest = adapter.adaptedLayers.lowerBound
         for l in 0..<L {
             dense.load(t.layers[l])
-            layerForward(l, x: xs + l * d * T, out: xs + (l + 1) * d * T, A: A, rows: T, step: dropoutStep, scratch: ascratch)
+            layerForward(l, x: xs + l * d * T, out: xs + (l + 1) * d * T, A: As[keepAll ? l : 0], G: G, rows: T,
+                         step: dropoutStep, scratch: ascratch)
         }
         // Head and cross-entropy at the loss rows only.
         let n = lossRows.count
@@ -111,16 +130,17 @@ final class TrainingGraph {
         let lastRow = lossRows.max() ?? 0
         _ = lastRow
         for l in stride(from: L - 1, through: lowest, by: -1) {
-            if l != L - 1 {
-                dense.load(t.layers[l])
-                layerForward(l, x: xs + l * d * T, out: nil, A: A, rows: T, step: dropoutStep, scratch: ascratch)
+            if l != L - 1 { dense.load(t.layers[l]) }
+            if l != L - 1 && !keepAll {
+                layerForward(l, x: xs + l * d * T, out: nil, A: As[0], G: G, rows: T, step: dropoutStep, scratch: ascratch)
             }
-            layerBackward(l, x: xs + l * d * T, dx: dxBuf, A: A, rows: T, step: dropoutStep, grads: grads, scratch: ascratch)
+            layerBackward(l, x: xs + l * d * T, dx: dxBuf, A: As[keepAll ? l : 0], G: G, rows: T, step: dropoutStep,
+                          grads: grads, scratch: ascratch)
         }
         let clock2 = Date()
         timing.forward += clock1.timeIntervalSince(clock0)
         timing.backward += clock2.timeIntervalSince(clock1)
-        peakBytes = max(peakBytes, checkpoints.bytes + A.byteCount + dense.bytes + attnScratch.bytes + headScratch.bytes
+        peakBytes = max(peakBytes, checkpoints.bytes + As.reduce(0) { $0 + $1.byteCount } + G.byteCount + dense.bytes + attnScratch.bytes + headScratch.bytes
                         + 2 * n * d * 4 + T * d * 4 + n * headTileRows * 4)
         return losses.reduce(0, +) / Double(n)
     }
@@ -133,24 +153,24 @@ final class TrainingGraph {
 
     /// y = x·Wᵀ (+ LoRA), keeping x·Aᵀ.
     private func linearForward(_ l: Int, _ target: LoRATarget, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
-                               A: LayerActivations, rows T: Int, step: UInt64) {
+                               A: LayerActivations, G: LayerGradients, rows T: Int, step: UInt64) {
         let w = dense[target]
         matmul(x, rows: T, w, y, scratch: UnsafeMutableBufferPointer(start: nil, count: 0))
         if let p = pass(l, target, step) {
-            p.forward(x, rows: T, y: y, xa: A.xa[target.index]!, scratch: A.dropout)
+            p.forward(x, rows: T, y: y, xa: A.xa[target.index]!, scratch: G.dropout)
         }
     }
 
     /// dX (+)= dY·W, plus the LoRA path's dX and its gradients.
     private func linearBackward(_ l: Int, _ target: LoRATarget, x: UnsafePointer<Float>, dy: UnsafePointer<Float>,
-                                dx: UnsafeMutablePointer<Float>, accumulate: Bool, A: LayerActivations, rows T: Int,
+                                dx: UnsafeMutablePointer<Float>, accumulate: Bool, A: LayerActivations, G: LayerGradients, rows T: Int,
                                 step: UInt64, grads: LoRAGradients) {
         matmulBackwardInput(dy, rows: T, dense[target], dx, accumulate: accumulate,
                             scratch: UnsafeMutableBufferPointer(start: nil, count: 0))
         if let p = pass(l, target, step) {
             let i = moduleIndex[ObjectIdentifier(p.module)]!
             p.backward(x, rows: T, xa: A.xa[target.index]!, dy: dy, dx: dx, dA: grads.a[i].pointer, dB: grads.b[i].pointer,
-                       g: A.loraG, scratch: A.dropout)
+                       g: G.loraG, scratch: G.dropout)
         }
     }
 
@@ -161,13 +181,13 @@ final class TrainingGraph {
     /// One decoder layer on all rows, storing what the backward needs into `A`; writes the
     /// layer output to `out` when given.
     private func layerForward(_ l: Int, x: UnsafePointer<Float>, out: UnsafeMutablePointer<Float>?, A: LayerActivations,
-                              rows T: Int, step: UInt64, scratch: UnsafeMutablePointer<Float>) {
+                              G: LayerGradients, rows T: Int, step: UInt64, scratch: UnsafeMutablePointer<Float>) {
         let W = t.layers[l]
         let d = c.dim, qd = c.qDim, kd = c.kvDim, F = c.ffnDim
         rmsNormForward(x, W.attnNorm, A.h, rows: T, n: d, eps: c.normEps)
-        linearForward(l, .q, A.h, A.q, A: A, rows: T, step: step)
-        linearForward(l, .k, A.h, A.k, A: A, rows: T, step: step)
-        linearForward(l, .v, A.h, A.v, A: A, rows: T, step: step)
+        linearForward(l, .q, A.h, A.q, A: A, G: G, rows: T, step: step)
+        linearForward(l, .k, A.h, A.k, A: A, G: G, rows: T, step: step)
+        linearForward(l, .v, A.h, A.v, A: A, G: G, rows: T, step: step)
         if let qn = W.qNorm { rmsNormForward(A.q, qn, A.qf, rows: T * c.heads, n: c.headDim, eps: c.normEps) }
         else { A.qf.update(from: A.q, count: T * qd) }
         if let kn = W.kNorm { rmsNormForward(A.k, kn, A.kf, rows: T * c.kvHeads, n: c.headDim, eps: c.normEps) }
@@ -181,7 +201,7 @@ final class TrainingGraph {
         let s = c.attentionScale
         for i in 0..<T * qd { A.qf[i] *= s }
         attentionForward(q: A.qf, k: A.kf, v: A.v, out: A.att, shape: attentionShape(l, rows: T), scratch: scratch)
-        linearForward(l, .o, A.att, A.a, A: A, rows: T, step: step)
+        linearForward(l, .o, A.att, A.a, A: A, G: G, rows: T, step: step)
         if let pn = W.postAttnNorm {
             rmsNormForward(A.a, pn, A.x1, rows: T, n: d, eps: c.normEps)
             for i in 0..<T * d { A.x1[i] += x[i] }
@@ -189,11 +209,11 @@ final class TrainingGraph {
             for i in 0..<T * d { A.x1[i] = x[i] + A.a[i] }
         }
         rmsNormForward(A.x1, W.ffnNorm, A.h2, rows: T, n: d, eps: c.normEps)
-        linearForward(l, .gate, A.h2, A.g, A: A, rows: T, step: step)
-        linearForward(l, .up, A.h2, A.u, A: A, rows: T, step: step)
+        linearForward(l, .gate, A.h2, A.g, A: A, G: G, rows: T, step: step)
+        linearForward(l, .up, A.h2, A.u, A: A, G: G, rows: T, step: step)
         A.m.update(from: A.g, count: T * F)
         gatedActivationForward(t.activation, gate: A.m, up: A.u, count: T * F)
-        linearForward(l, .down, A.m, A.f, A: A, rows: T, step: step)
+        linearForward(l, .down, A.m, A.f, A: A, G: G, rows: T, step: step)
         guard let out else { return }
         if let pn = W.postFfnNorm {
             rmsNormForward(A.f, pn, out, rows: T, n: d, eps: c.normEps)
@@ -210,60 +230,60 @@ final class TrainingGraph {
 
     /// Backward of one layer: `dx` holds dLoss/d(layer output) and receives dLoss/d(layer input).
     private func layerBackward(_ l: Int, x: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>, A: LayerActivations,
-                               rows T: Int, step: UInt64, grads: LoRAGradients, scratch: UnsafeMutablePointer<Float>) {
+                               G: LayerGradients, rows T: Int, step: UInt64, grads: LoRAGradients, scratch: UnsafeMutablePointer<Float>) {
         let W = t.layers[l]
         let d = c.dim, qd = c.qDim, kd = c.kvDim, F = c.ffnDim
         // Feed-forward block: out = x1 + post(f).
-        A.dx1.update(from: dx, count: T * d)
+        G.dx1.update(from: dx, count: T * d)
         var df = UnsafePointer(dx)
         if let pn = W.postFfnNorm {
-            A.dtmp.update(repeating: 0, count: T * d)
-            rmsNormBackward(A.f, pn, dx, A.dtmp, rows: T, n: d, eps: c.normEps)
-            df = UnsafePointer(A.dtmp)
+            G.dtmp.update(repeating: 0, count: T * d)
+            rmsNormBackward(A.f, pn, dx, G.dtmp, rows: T, n: d, eps: c.normEps)
+            df = UnsafePointer(G.dtmp)
         }
-        linearBackward(l, .down, x: A.m, dy: df, dx: A.dm, accumulate: false, A: A, rows: T, step: step, grads: grads)
-        A.dg.update(repeating: 0, count: T * F)
-        A.du.update(repeating: 0, count: T * F)
-        gatedActivationBackward(t.activation, gate: A.g, up: A.u, dOut: A.dm, dGate: A.dg, dUp: A.du, count: T * F)
-        linearBackward(l, .gate, x: A.h2, dy: A.dg, dx: A.dh, accumulate: false, A: A, rows: T, step: step, grads: grads)
-        linearBackward(l, .up, x: A.h2, dy: A.du, dx: A.dh, accumulate: true, A: A, rows: T, step: step, grads: grads)
-        rmsNormBackward(A.x1, W.ffnNorm, A.dh, A.dx1, rows: T, n: d, eps: c.normEps)
+        linearBackward(l, .down, x: A.m, dy: df, dx: G.dm, accumulate: false, A: A, G: G, rows: T, step: step, grads: grads)
+        G.dg.update(repeating: 0, count: T * F)
+        G.du.update(repeating: 0, count: T * F)
+        gatedActivationBackward(t.activation, gate: A.g, up: A.u, dOut: G.dm, dGate: G.dg, dUp: G.du, count: T * F)
+        linearBackward(l, .gate, x: A.h2, dy: G.dg, dx: G.dh, accumulate: false, A: A, G: G, rows: T, step: step, grads: grads)
+        linearBackward(l, .up, x: A.h2, dy: G.du, dx: G.dh, accumulate: true, A: A, G: G, rows: T, step: step, grads: grads)
+        rmsNormBackward(A.x1, W.ffnNorm, G.dh, G.dx1, rows: T, n: d, eps: c.normEps)
         // Attention block: x1 = x + post(a).
-        var da = UnsafePointer(A.dx1)
+        var da = UnsafePointer(G.dx1)
         if let pn = W.postAttnNorm {
-            A.dtmp.update(repeating: 0, count: T * d)
-            rmsNormBackward(A.a, pn, A.dx1, A.dtmp, rows: T, n: d, eps: c.normEps)
-            da = UnsafePointer(A.dtmp)
+            G.dtmp.update(repeating: 0, count: T * d)
+            rmsNormBackward(A.a, pn, G.dx1, G.dtmp, rows: T, n: d, eps: c.normEps)
+            da = UnsafePointer(G.dtmp)
         }
-        linearBackward(l, .o, x: A.att, dy: da, dx: A.datt, accumulate: false, A: A, rows: T, step: step, grads: grads)
-        A.dq.update(repeating: 0, count: T * qd)
-        A.dk.update(repeating: 0, count: T * kd)
-        A.dv.update(repeating: 0, count: T * kd)
-        attentionBackward(q: A.qf, k: A.kf, v: A.v, dOut: A.datt, dq: A.dq, dk: A.dk, dv: A.dv,
+        linearBackward(l, .o, x: A.att, dy: da, dx: G.datt, accumulate: false, A: A, G: G, rows: T, step: step, grads: grads)
+        G.dq.update(repeating: 0, count: T * qd)
+        G.dk.update(repeating: 0, count: T * kd)
+        G.dv.update(repeating: 0, count: T * kd)
+        attentionBackward(q: A.qf, k: A.kf, v: A.v, dOut: G.datt, dq: G.dq, dk: G.dk, dv: G.dv,
                           shape: attentionShape(l, rows: T), scratch: scratch)
         let s = c.attentionScale
-        for i in 0..<T * qd { A.dq[i] *= s }
+        for i in 0..<T * qd { G.dq[i] *= s }
         let cs = ropeTable(l)
         for i in 0..<T {
             let tab = cs + i * c.rotaryDims
-            ropeBackward(A.dq + i * qd, heads: c.heads, headDim: c.headDim, rotaryDims: c.rotaryDims, cs: tab, style: c.ropeStyle)
-            ropeBackward(A.dk + i * kd, heads: c.kvHeads, headDim: c.headDim, rotaryDims: c.rotaryDims, cs: tab, style: c.ropeStyle)
+            ropeBackward(G.dq + i * qd, heads: c.heads, headDim: c.headDim, rotaryDims: c.rotaryDims, cs: tab, style: c.ropeStyle)
+            ropeBackward(G.dk + i * kd, heads: c.kvHeads, headDim: c.headDim, rotaryDims: c.rotaryDims, cs: tab, style: c.ropeStyle)
         }
-        var dqRaw = UnsafePointer(A.dq), dkRaw = UnsafePointer(A.dk)
+        var dqRaw = UnsafePointer(G.dq), dkRaw = UnsafePointer(G.dk)
         if let qn = W.qNorm {
-            A.dqr.update(repeating: 0, count: T * qd)
-            rmsNormBackward(A.q, qn, A.dq, A.dqr, rows: T * c.heads, n: c.headDim, eps: c.normEps)
-            dqRaw = UnsafePointer(A.dqr)
+            G.dqr.update(repeating: 0, count: T * qd)
+            rmsNormBackward(A.q, qn, G.dq, G.dqr, rows: T * c.heads, n: c.headDim, eps: c.normEps)
+            dqRaw = UnsafePointer(G.dqr)
         }
         if let kn = W.kNorm {
-            A.dkr.update(repeating: 0, count: T * kd)
-            rmsNormBackward(A.k, kn, A.dk, A.dkr, rows: T * c.kvHeads, n: c.headDim, eps: c.normEps)
-            dkRaw = UnsafePointer(A.dkr)
+            G.dkr.update(repeating: 0, count: T * kd)
+            rmsNormBackward(A.k, kn, G.dk, G.dkr, rows: T * c.kvHeads, n: c.headDim, eps: c.normEps)
+            dkRaw = UnsafePointer(G.dkr)
         }
-        linearBackward(l, .q, x: A.h, dy: dqRaw, dx: A.dh, accumulate: false, A: A, rows: T, step: step, grads: grads)
-        linearBackward(l, .k, x: A.h, dy: dkRaw, dx: A.dh, accumulate: true, A: A, rows: T, step: step, grads: grads)
-        linearBackward(l, .v, x: A.h, dy: A.dv, dx: A.dh, accumulate: true, A: A, rows: T, step: step, grads: grads)
-        dx.update(from: A.dx1, count: T * d)
-        rmsNormBackward(x, W.attnNorm, A.dh, dx, rows: T, n: d, eps: c.normEps)
+        linearBackward(l, .q, x: A.h, dy: dqRaw, dx: G.dh, accumulate: false, A: A, G: G, rows: T, step: step, grads: grads)
+        linearBackward(l, .k, x: A.h, dy: dkRaw, dx: G.dh, accumulate: true, A: A, G: G, rows: T, step: step, grads: grads)
+        linearBackward(l, .v, x: A.h, dy: G.dv, dx: G.dh, accumulate: true, A: A, G: G, rows: T, step: step, grads: grads)
+        dx.update(from: G.dx1, count: T * d)
+        rmsNormBackward(x, W.attnNorm, G.dh, dx, rows: T, n: d, eps: c.normEps)
     }
 }
