@@ -8,6 +8,6 @@ struct Yanfu: ParsableCommand {
         commandName: "yanfu",
         abstract: "Translate whole Chinese novels into English with a local language model and Temp-LoRA.",
         version: version,
-        subcommands: [GenerateCommand.self, PerplexityCommand.self, BenchCommand.self]
+        subcommands: [GenerateCommand.self, PerplexityCommand.self, BenchCommand.self, FinetuneCommand.self, AdapterCommand.self]
     )
 }
