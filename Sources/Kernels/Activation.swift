@@ -31,10 +31,18 @@ public func siluForward(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Flo
 public func gatedActivationBackward(_ kind: GatedActivation, gate: UnsafePointer<Float>, up: UnsafePointer<Float>,
                                     dOut: UnsafePointer<Float>, dGate: UnsafeMutablePointer<Float>,
                                     dUp: UnsafeMutablePointer<Float>, count: Int) {
+    parallelRanges(count) { i0, i1 in
+        gatedActivationBackwardRange(kind, gate, up, dOut, dGate, dUp, i0, i1)
+    }
+}
+
+private func gatedActivationBackwardRange(_ kind: GatedActivation, _ gate: UnsafePointer<Float>, _ up: UnsafePointer<Float>,
+                                          _ dOut: UnsafePointer<Float>, _ dGate: UnsafeMutablePointer<Float>,
+                                          _ dUp: UnsafeMutablePointer<Float>, _ i0: Int, _ i1: Int) {
     switch kind {
     case .geluTanh:
         let c: Float = 0.7978845608028654, a: Float = 0.044715
-        for i in 0..<count {
+        for i in i0..<i1 {
             let z = gate[i]
             let th = tanhf(c * (z + a * z * z * z))
             let g = 0.5 * z * (1 + th)
@@ -43,7 +51,7 @@ public func gatedActivationBackward(_ kind: GatedActivation, gate: UnsafePointer
             dUp[i] += dOut[i] * g
         }
     case .silu:
-        for i in 0..<count {
+        for i in i0..<i1 {
             let z = gate[i]
             let s = 1 / (1 + expf(-z))
             dGate[i] += dOut[i] * up[i] * s * (1 + z * (1 - s))

@@ -33,27 +33,17 @@ public func headCrossEntropy(_ hidden: UnsafePointer<Float>, rows n: Int, _ w: W
         }
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n), Int32(m), Int32(d), 1,
                     hidden, Int32(d), wt, Int32(d), 0, logits, Int32(m))
-        for i in 0..<n {
-            let row = logits + i * m
-            var mx = row[0]
-            for j in 1..<m where row[j] > mx { mx = row[j] }
-            let t = Int(targets[i])
-            if t >= r0 && t < r0 + m { targetLogit[i] = row[t - r0] }
-            let newMax = max(mx, maxes[i])
-            if newMax > maxes[i] && maxes[i] != -.infinity {
-                let alpha = expf(maxes[i] - newMax)
-                sums[i] *= Double(alpha)
-                let acc = dHidden + i * d
-                for c in 0..<d { acc[c] *= alpha }
+        maxes.withUnsafeMutableBufferPointer { mx in
+            sums.withUnsafeMutableBufferPointer { sm in
+                targetLogit.withUnsafeMutableBufferPointer { tl in
+                    parallelRanges(n) { i0, i1 in
+                        for i in i0..<i1 {
+                            tileRow(logits + i * m, m: m, r0: r0, target: Int(targets[i]), max: &mx[i], sum: &sm[i],
+                                    targetLogit: &tl[i], acc: dHidden + i * d, d: d)
+                        }
+                    }
+                }
             }
-            maxes[i] = newMax
-            var s = 0.0
-            for j in 0..<m {
-                let e = expf(row[j] - newMax)
-                row[j] = e
-                s += Double(e)
-            }
-            sums[i] += s
         }
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(d), Int32(m), 1,
                     logits, Int32(m), wt, Int32(d), 1, dHidden, Int32(d))
@@ -73,6 +63,30 @@ public func headCrossEntropy(_ hidden: UnsafePointer<Float>, rows n: Int, _ w: W
         }
     }
     return losses
+}
+
+/// One row of one vocabulary tile: updates the running max/Σexp (rescaling the Σexp·W
+/// accumulator when the max grows) and leaves exp(logit − max) in place for the next SGEMM.
+@inline(__always)
+private func tileRow(_ row: UnsafeMutablePointer<Float>, m: Int, r0: Int, target t: Int, max runMax: inout Float,
+                     sum: inout Double, targetLogit: inout Float, acc: UnsafeMutablePointer<Float>, d: Int) {
+    var mx = row[0]
+    for j in 1..<m where row[j] > mx { mx = row[j] }
+    if t >= r0 && t < r0 + m { targetLogit = row[t - r0] }
+    let newMax = Swift.max(mx, runMax)
+    if newMax > runMax && runMax != -.infinity {
+        let alpha = expf(runMax - newMax)
+        sum *= Double(alpha)
+        for c in 0..<d { acc[c] *= alpha }
+    }
+    runMax = newMax
+    var s = 0.0
+    for j in 0..<m {
+        let e = expf(row[j] - newMax)
+        row[j] = e
+        s += Double(e)
+    }
+    sum += s
 }
 
 #if canImport(Glibc)

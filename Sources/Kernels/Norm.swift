@@ -11,7 +11,8 @@ public func rmsNormForward(_ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>,
 /// dx += r·(w⊙dy) − x·r³·Σ(w⊙dy⊙x)/n, row by row. `x` is the forward input.
 public func rmsNormBackward(_ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ dy: UnsafePointer<Float>,
                             _ dx: UnsafeMutablePointer<Float>, rows: Int, n: Int, eps: Float) {
-    for row in 0..<rows {
+    parallelRanges(rows) { r0, r1 in
+    for row in r0..<r1 {
         let xr = x + row * n, gr = dy + row * n, dr = dx + row * n
         // Σx² in double as ck_rmsnorm does, so r matches the forward's value.
         var ss = 0.0
@@ -23,5 +24,6 @@ public func rmsNormBackward(_ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>
         let r = 1 / (Float(ss / Double(n)) + eps).squareRoot()
         let c = dotGX * r * r * r / Float(n)
         for i in 0..<n { dr[i] += r * w[i] * gr[i] - c * xr[i] }
+    }
     }
 }

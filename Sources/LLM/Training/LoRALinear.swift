@@ -16,7 +16,8 @@ struct LoRALinearPass {
     func applyDropout(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, rows: Int, cols: Int) {
         // Two 24-bit uniforms per 64-bit draw; element kept iff u < keep·2²⁴.
         let threshold = UInt64((1 - dropout) * 16_777_216), inv = 1 / (1 - dropout)
-        for r in 0..<rows {
+        parallelRanges(rows) { r0, r1 in
+        for r in r0..<r1 {
             var rng = LoRARandom(seed: seed, step: step, layer: module.layer, target: module.target.index, row: r)
             let s = src + r * cols, d = dst + r * cols
             var c = 0
@@ -27,6 +28,7 @@ struct LoRALinearPass {
                 c += 2
             }
             if c < cols { d[c] = (rng.next() >> 40) < threshold ? s[c] * inv : 0 }
+        }
         }
     }
 
