@@ -49,6 +49,9 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "With --json: how many top logits of the first predicted position to report.")
     var topLogits: Int = 10
 
+    @Option(help: "LoRA adapter: a PEFT folder or a GGUF LoRA file, applied on the fly.")
+    var adapter: String?
+
     @Option(help: "Threads (default: all cores).")
     var threads: Int = KernelThreads.cores
 
@@ -69,7 +72,8 @@ struct GenerateCommand: ParsableCommand {
                                         repetitionPenalty: repeatPenalty, seed: seed, stopStrings: stop)
         do {
             let lm = try LanguageModel.load(path: model, threads: threads)
-            let result = try lm.generate(prompt: prompt, options: options) { piece in
+            let lora = try adapter.map { try LoRAAdapter.load(from: $0, model: lm) }
+            let result = try lm.generate(prompt: prompt, options: options, adapter: lora) { piece in
                 if !json {
                     FileHandle.standardOutput.write(Data(piece.utf8))
                 }

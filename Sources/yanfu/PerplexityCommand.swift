@@ -34,6 +34,9 @@ struct PerplexityCommand: ParsableCommand {
     @Option(help: "Use only the first N bytes of the file (cut back to a whole UTF-8 character).")
     var bytes: Int?
 
+    @Option(help: "LoRA adapter: a PEFT folder or a GGUF LoRA file, applied on the fly.")
+    var adapter: String?
+
     @Option(help: "Threads (default: all cores).")
     var threads: Int = KernelThreads.cores
 
@@ -67,7 +70,8 @@ struct PerplexityCommand: ParsableCommand {
             if text.hasSuffix("\n") && !text.hasSuffix("\r\n") { text.removeLast() }
             else if text.hasSuffix("\r\n") { text = String(text.dropLast()) + "\r" }
             let lm = try LanguageModel.load(path: model, threads: threads)
-            let result = try lm.perplexity(text: text, context: ctx, maxChunks: chunks) { k, ppl in
+            let lora = try adapter.map { try LoRAAdapter.load(from: $0, model: lm) }
+            let result = try lm.perplexity(text: text, context: ctx, maxChunks: chunks, adapter: lora) { k, ppl in
                 if !json {
                     FileHandle.standardOutput.write(Data(String(format: "[%d]%.4f,", k, ppl).utf8))
                 }

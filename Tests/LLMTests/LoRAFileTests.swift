@@ -1,0 +1,58 @@
+import Foundation
+import LLM
+import XCTest
+
+final class LoRAFileTests: XCTestCase {
+    /// PEFT and GGUF files round-trip exactly, for gemma3 and for llama (whose q/k B rows are
+    /// stored in HF order in PEFT files and permuted in GGUF files).
+    func testRoundTrips() throws {
+        for arch in ["gemma3", "llama"] {
+            let model = try LoRATestSupport.tinyModel(arch)
+            let a = try LoRAAdapter(model: model, config: LoRAConfig(rank: 3, alpha: 6, dropout: 0, targets: [.q, .k, .down], layers: 1...1))
+            LoRATestSupport.randomize(a)
+            let dir = LoRATestSupport.tempDir("peft")
+            try a.savePEFT(to: dir, baseModelName: "tiny")
+            let p = try LoRAAdapter.loadPEFT(from: dir, model: model)
+            XCTAssertTrue(p.isBitIdentical(to: a), arch)
+            XCTAssertEqual(p.config.targets, [.q, .k, .down])
+            XCTAssertEqual(p.config.layers, 1...1)
+            XCTAssertEqual(p.config.alpha, 6)
+            let g = dir + "/a.gguf"
+            try a.saveGGUF(to: g)
+            let q = try LoRAAdapter.loadGGUF(from: g, model: model)
+            XCTAssertTrue(q.isBitIdentical(to: a), arch)
+            // Key layout and row order in the files themselves.
+            let st = try SafetensorsFile(path: dir + "/adapter_model.safetensors")
+            let key = "base_model.model.model.layers.1.self_attn.q_proj.lora_B.weight"
+            XCTAssertEqual(st.tensors[key]?.shape, [model.config.qDim, 3])
+            let peftB = try st.floats(st.tensors[key]!)
+            let gf = try GGUFFile(path: g)
+            XCTAssertEqual(gf.metadata["general.type"]?.string, "adapter")
+            XCTAssertEqual(gf.metadata["adapter.lora.alpha"]?.double, 6)
+            let ggufB = try gf.floats(gf.tensor(named: "blk.1.attn_q.weight.lora_b")!)
+            let hd = model.config.headDim
+            if arch == "llama" {
+                // GGUF row 2j = HF row j; GGUF row 2j+1 = HF row j + hd/2 (engine order = GGUF).
+                XCTAssertEqual(Array(ggufB[(2 * 1) * 3..<(2 * 1 + 1) * 3]), Array(peftB[1 * 3..<2 * 3]))
+                XCTAssertEqual(Array(ggufB[(2 * 1 + 1) * 3..<(2 * 1 + 2) * 3]), Array(peftB[(1 + hd / 2) * 3..<(2 + hd / 2) * 3]))
+                XCTAssertNotEqual(ggufB, peftB)
+            } else {
+                XCTAssertEqual(ggufB, peftB)
+            }
+        }
+    }
+
+    func testBadFilesAreRejectedWithTheirName() throws {
+        let model = try LoRATestSupport.tinyModel("gemma3")
+        let dir = LoRATestSupport.tempDir("peft-bad")
+        XCTAssertThrowsError(try LoRAAdapter.loadPEFT(from: dir, model: model)) { e in
+            XCTAssertTrue("\(e)".contains("adapter_config.json"), "\(e)")
+        }
+        let a = try LoRAAdapter(model: model, config: LoRAConfig(rank: 2, targets: [.v]))
+        try a.savePEFT(to: dir, baseModelName: "x")
+        let other = try LoRATestSupport.tinyModel("gemma3", layers: 1)
+        XCTAssertThrowsError(try LoRAAdapter.loadPEFT(from: dir, model: other)) { e in
+            XCTAssertTrue("\(e)".contains("adapter_model.safetensors"), "\(e)")
+        }
+    }
+}

@@ -1,0 +1,31 @@
+import Foundation
+import LLM
+import XCTest
+
+/// Three AdamW steps from the same initial adapter give PEFT's losses (fixture made by
+/// Eval/lora/peft_parity.py with transformers + peft in f32 on the default model).
+final class LoRAPEFTParityTests: XCTestCase {
+    func testThreeStepsMatchPEFT() throws {
+        let model = try ModelTestSupport.defaultModel()
+        let url = ModelTestSupport.packageRoot.appendingPathComponent("Tests/Fixtures/lora/peft-parity.json")
+        let fx = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as! [String: Any]
+        let lora = fx["lora"] as! [String: Any], adam = fx["adamw"] as! [String: Any]
+        let cfg = LoRAConfig(rank: lora["rank"] as! Int, alpha: (lora["alpha"] as! NSNumber).floatValue, dropout: 0,
+                             targets: try LoRATarget.parseList(lora["targets"] as! String), seed: UInt64(lora["seed"] as! Int))
+        let opt = AdamWConfig(learningRate: (adam["lr"] as! NSNumber).floatValue, eps: 1e-7, weightDecay: 0, warmupSteps: 0,
+                              maxGradNorm: (adam["max_grad_norm"] as! NSNumber).floatValue)
+        let trainer = try LoRATrainer(model: model, adapter: try LoRAAdapter(model: model, config: cfg), optimizer: opt, threads: 2)
+        let ids = (fx["ids"] as! [Int]).map(Int32.init)
+        let mask = fx["loss_mask"] as! [Bool]
+        let losses = fx["losses"] as! [Double], norms = fx["grad_norms"] as! [Double]
+        for (i, want) in losses.enumerated() {
+            let r = try trainer.step(tokens: ids, lossMask: mask)
+            trainer.advanceSchedule()
+            XCTAssertEqual(Double(r.loss), want, accuracy: 1e-3 * want, "step \(i + 1) loss")
+            XCTAssertEqual(Double(r.gradNorm), norms[i], accuracy: 1e-2 * norms[i], "step \(i + 1) grad norm")
+        }
+        let final = try trainer.lossAndGradients(tokens: ids, lossMask: mask).loss
+        let wantFinal = fx["final_loss"] as! Double
+        XCTAssertEqual(final, wantFinal, accuracy: 3e-3 * wantFinal, "loss after the third update")
+    }
+}
