@@ -1,0 +1,41 @@
+import Foundation
+
+/// Reading bytes and writing files without ever leaving a half-written file behind.
+enum FileIO {
+    static func readBytes(_ path: String) throws -> [UInt8] {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            var isDirectory: ObjCBool = false
+            let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+            throw TextError.unreadable(file: path, reason: !exists ? "no such file" : isDirectory.boolValue ? "it is a directory" : "permission denied")
+        }
+        defer { try? handle.close() }
+        do {
+            let data = try handle.readToEnd() ?? Data()
+            return [UInt8](data)
+        } catch {
+            throw TextError.unreadable(file: path, reason: error.localizedDescription)
+        }
+    }
+
+    /// Writes every file to a temporary name next to it first, then renames them all, so a failure
+    /// leaves the previous files untouched.
+    static func writeAtomically(_ files: [(path: String, contents: String)]) throws {
+        var temporaries: [(temp: String, final: String)] = []
+        defer { for t in temporaries { try? FileManager.default.removeItem(atPath: t.temp) } }
+        for file in files {
+            let url = URL(fileURLWithPath: file.path)
+            let temp = url.deletingLastPathComponent()
+                .appendingPathComponent(".\(url.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)").path
+            guard FileManager.default.createFile(atPath: temp, contents: Data(file.contents.utf8)) else {
+                throw TextError.unwritable(file: file.path, reason: "cannot create \(temp)")
+            }
+            temporaries.append((temp, file.path))
+        }
+        for t in temporaries {
+            if rename(t.temp, t.final) != 0 {
+                throw TextError.unwritable(file: t.final, reason: String(cString: strerror(errno)))
+            }
+        }
+        temporaries.removeAll()
+    }
+}

@@ -1,2 +1,0 @@
-/// The Text module (see README for the layering).
-public enum TextModule {}

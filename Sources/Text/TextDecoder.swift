@@ -1,0 +1,184 @@
+import Foundation
+
+/// How to turn a file's bytes into text.
+public struct DecodeOptions: Sendable, Equatable {
+    /// An encoding name that overrides detection (any ICU converter name or alias).
+    public var encoding: String?
+    /// Replace invalid byte sequences with U+FFFD (counted in the warnings) instead of failing.
+    public var lossy: Bool
+
+    public init(encoding: String? = nil, lossy: Bool = false) {
+        self.encoding = encoding
+        self.lossy = lossy
+    }
+}
+
+/// Decoded text, always with LF line endings and no byte-order mark.
+public struct DecodedText: Sendable, Equatable {
+    public var text: String
+    /// Canonical name of the encoding used: UTF-8, UTF-16LE, UTF-16BE, GB18030, Big5, …
+    public var encoding: String
+    public var hadByteOrderMark: Bool
+    /// Invalid sequences replaced by U+FFFD (lossy mode only).
+    public var replacements: Int
+    public var warnings: [String]
+}
+
+/// Bytes to text: byte-order marks, strict UTF-8, then the Chinese legacy encodings, scored.
+public enum TextDecoder {
+    public static func read(file: String, options: DecodeOptions = DecodeOptions()) throws -> DecodedText {
+        try decode(FileIO.readBytes(file), file: file, options: options)
+    }
+
+    public static func decode(_ bytes: [UInt8], file: String = "<input>", options: DecodeOptions = DecodeOptions()) throws -> DecodedText {
+        if bytes.isEmpty { throw TextError.empty(file: file) }
+        var result: DecodedText
+        if let forced = options.encoding {
+            result = try decodeForced(bytes, file: file, name: forced, lossy: options.lossy)
+        } else if let bom = ByteOrderMark(bytes) {
+            result = try convert(bytes, file: file, charset: bom.charset, skip: bom.length, lossy: options.lossy)
+            result.hadByteOrderMark = true
+        } else {
+            try rejectBinary(bytes, file: file)
+            result = try detectAndDecode(bytes, file: file, lossy: options.lossy)
+        }
+        result.text = normalizeLineEndings(result.text)
+        if result.text.unicodeScalars.first == "\u{FEFF}" { result.text.unicodeScalars.removeFirst() }
+        try rejectBinaryText(result.text, file: file)
+        if result.text.unicodeScalars.allSatisfy({ $0.properties.isWhitespace }) { throw TextError.empty(file: file) }
+        if result.replacements > 0 {
+            result.warnings.append("\(file): replaced \(result.replacements) invalid \(result.encoding) byte sequence(s) with U+FFFD")
+        }
+        return result
+    }
+
+    struct ByteOrderMark {
+        var charset: String
+        var length: Int
+        init?(_ b: [UInt8]) {
+            if b.count >= 3, b[0] == 0xEF, b[1] == 0xBB, b[2] == 0xBF { charset = "UTF-8"; length = 3 }
+            else if b.count >= 4, b[0] == 0xFF, b[1] == 0xFE, b[2] == 0, b[3] == 0 { charset = "UTF-32LE"; length = 4 }
+            else if b.count >= 4, b[0] == 0, b[1] == 0, b[2] == 0xFE, b[3] == 0xFF { charset = "UTF-32BE"; length = 4 }
+            else if b.count >= 2, b[0] == 0xFF, b[1] == 0xFE { charset = "UTF-16LE"; length = 2 }
+            else if b.count >= 2, b[0] == 0xFE, b[1] == 0xFF { charset = "UTF-16BE"; length = 2 }
+            else if b.count >= 4, b[0] == 0x84, b[1] == 0x31, b[2] == 0x95, b[3] == 0x33 { charset = "GB18030"; length = 4 }
+            else { return nil }
+        }
+    }
+
+    static func decodeForced(_ bytes: [UInt8], file: String, name: String, lossy: Bool) throws -> DecodedText {
+        guard let canonical = ICU.canonicalEncodingName(name) else { throw TextError.unknownEncoding(name: name) }
+        var skip = 0
+        if let bom = ByteOrderMark(bytes), bom.charset == canonical || canonical.hasPrefix("UTF-16") && bom.charset.hasPrefix("UTF-16") && canonical == "UTF-16" {
+            skip = bom.length
+        }
+        if !canonical.hasPrefix("UTF-16") && !canonical.hasPrefix("UTF-32") { try rejectBinary(bytes, file: file) }
+        return try convert(bytes, file: file, charset: canonical, skip: skip, lossy: lossy)
+    }
+
+    /// Strict UTF-8 first; otherwise GB18030 vs Big5 decided by decoding both.
+    static func detectAndDecode(_ bytes: [UInt8], file: String, lossy: Bool) throws -> DecodedText {
+        guard let bad = UTF8Check.firstInvalidOffset(bytes) else {
+            return DecodedText(text: String(decoding: bytes, as: UTF8.self), encoding: "UTF-8", hadByteOrderMark: false, replacements: 0, warnings: [])
+        }
+        // A mostly valid UTF-8 file with a few bad bytes is UTF-8, not a lucky GB18030 decoding.
+        if LegacyScore.looksLikeBrokenUTF8(bytes) {
+            if lossy { return try convert(bytes, file: file, charset: "UTF-8", skip: 0, lossy: true) }
+            throw TextError.invalidBytes(file: file, encoding: "UTF-8", offset: bad, line: lineNumber(ofByte: bad, in: bytes))
+        }
+        let candidates = ["GB18030", "Big5"]
+        var decoded: [(name: String, text: String, replacements: Int, score: Int)] = []
+        var failures: [(name: String, offset: Int)] = []
+        for name in candidates {
+            switch try bytes.withUnsafeBufferPointer({ try ICU.toUTF8($0, charset: name, lossy: false) }) {
+            case let .text(text, _): decoded.append((name, text, 0, LegacyScore.commonCharacters(text)))
+            case let .invalid(offset): failures.append((name, offset))
+            }
+        }
+        if decoded.isEmpty, let guess = try ICU.detectCharsets(bytes).first, guess.confidence >= 30,
+           !candidates.contains(guess.name), guess.name != "UTF-8",
+           case let .text(text, _)? = try? bytes.withUnsafeBufferPointer({ try ICU.toUTF8($0, charset: guess.name, lossy: false) }) {
+            return DecodedText(text: text, encoding: guess.name, hadByteOrderMark: false, replacements: 0,
+                               warnings: ["\(file): not UTF-8, GB18030 or Big5; decoded as \(guess.name) (ICU's guess, confidence \(guess.confidence))"])
+        }
+        if decoded.isEmpty {
+            if !lossy {
+                // Report the decoding that got furthest: most likely the file's real encoding.
+                let best = failures.max { $0.offset < $1.offset }!
+                throw TextError.invalidBytes(file: file, encoding: best.name, offset: best.offset, line: lineNumber(ofByte: best.offset, in: bytes))
+            }
+            for name in candidates {
+                if case let .text(text, n) = try bytes.withUnsafeBufferPointer({ try ICU.toUTF8($0, charset: name, lossy: true) }) {
+                    decoded.append((name, text, n, LegacyScore.commonCharacters(text) - 20 * n))
+                }
+            }
+        }
+        let best = decoded.max { $0.score < $1.score }!
+        return DecodedText(text: best.text, encoding: best.name, hadByteOrderMark: false, replacements: best.replacements, warnings: [])
+    }
+
+    static func convert(_ bytes: [UInt8], file: String, charset: String, skip: Int, lossy: Bool) throws -> DecodedText {
+        if charset == "UTF-8" && !lossy {
+            let body = Array(bytes[skip...])
+            if let bad = UTF8Check.firstInvalidOffset(body) {
+                throw TextError.invalidBytes(file: file, encoding: charset, offset: bad + skip, line: lineNumber(ofByte: bad + skip, in: bytes))
+            }
+            return DecodedText(text: String(decoding: body, as: UTF8.self), encoding: charset, hadByteOrderMark: skip > 0, replacements: 0, warnings: [])
+        }
+        let conversion = try bytes.withUnsafeBufferPointer { buffer in
+            try ICU.toUTF8(UnsafeBufferPointer(rebasing: buffer[skip...]), charset: charset, lossy: lossy)
+        }
+        switch conversion {
+        case let .text(text, replacements):
+            return DecodedText(text: text, encoding: charset, hadByteOrderMark: skip > 0, replacements: replacements, warnings: [])
+        case let .invalid(offset):
+            let unit = charset.hasPrefix("UTF-16") ? 2 : 1
+            let absolute = offset + skip
+            throw TextError.invalidBytes(file: file, encoding: charset, offset: absolute,
+                                         line: lineNumber(ofByte: absolute, in: bytes, unitSize: unit, bigEndian: charset == "UTF-16BE"))
+        }
+    }
+
+    /// NUL bytes or many control bytes mean a binary file; reject it before producing garbage.
+    static func rejectBinary(_ bytes: [UInt8], file: String) throws {
+        if let nul = bytes.firstIndex(of: 0) {
+            throw TextError.binary(file: file, offset: nul, reason: "NUL byte")
+        }
+        let sample = bytes.prefix(65536)
+        var controls = 0, first = -1
+        for (i, b) in sample.enumerated() where b < 0x20 && !(0x09...0x0D).contains(b) && b != 0x1A && b != 0x1B {
+            controls += 1
+            if first < 0 { first = i }
+        }
+        if controls >= 4 && controls * 100 > sample.count {
+            throw TextError.binary(file: file, offset: first, reason: "\(controls) control bytes in the first \(sample.count)")
+        }
+    }
+
+    /// The same check after decoding, for UTF-16/32 files and forced encodings.
+    static func rejectBinaryText(_ text: String, file: String) throws {
+        var controls = 0, seen = 0
+        for s in text.unicodeScalars.prefix(32768) {
+            seen += 1
+            if s.value == 0 { throw TextError.binary(file: file, offset: seen - 1, reason: "NUL character (offset in characters)") }
+            if s.value < 0x20 && !(0x09...0x0D).contains(s.value) && s.value != 0x1A && s.value != 0x1B { controls += 1 }
+        }
+        if controls >= 4 && controls * 100 > seen {
+            throw TextError.binary(file: file, offset: 0, reason: "\(controls) control characters in the first \(seen) characters")
+        }
+    }
+
+    static func normalizeLineEndings(_ text: String) -> String {
+        guard text.utf8.contains(0x0D) else { return text }
+        var out = [UInt8]()
+        out.reserveCapacity(text.utf8.count)
+        var previousCR = false
+        for b in text.utf8 {
+            if b == 0x0D { out.append(0x0A); previousCR = true; continue }
+            if b == 0x0A && previousCR { previousCR = false; continue }
+            previousCR = false
+            out.append(b)
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}

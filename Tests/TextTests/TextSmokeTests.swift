@@ -1,6 +1,0 @@
-import Text
-import XCTest
-
-final class TextSmokeTests: XCTestCase {
-    func testModuleLinks() { _ = TextModule.self }
-}
