@@ -26,8 +26,10 @@ let package = Package(
             name: "CICU",
             linkerSettings: [.linkedLibrary("icui18n"), .linkedLibrary("icuuc"), .linkedLibrary("icudata")]
         ),
+        // Hot inference loops in C (AVX2/FMA/F16C chosen at run time, scalar fallback).
+        .target(name: "CKernels"),
         // Swift libraries, each depending only on those above it.
-        .target(name: "Kernels", dependencies: ["CBLAS"]),
+        .target(name: "Kernels", dependencies: ["CBLAS", "CKernels"]),
         .target(name: "LLM", dependencies: ["Kernels", "CSentencePiece"]),
         .target(name: "Text", dependencies: ["CICU"]),
         .target(name: "Evaluate", dependencies: ["Text"]),
@@ -41,7 +43,7 @@ let package = Package(
         ),
         // One framework (XCTest) for every suite, so the closing line counts them all.
         .testTarget(name: "ShimTests", dependencies: ["CBLAS", "CSentencePiece", "CICU"]),
-        .testTarget(name: "KernelsTests", dependencies: ["Kernels"]),
+        .testTarget(name: "KernelsTests", dependencies: ["Kernels", "CKernels"]),
         .testTarget(name: "LLMTests", dependencies: ["LLM"]),
         .testTarget(name: "TextTests", dependencies: ["Text"]),
         .testTarget(name: "EvaluateTests", dependencies: ["Evaluate"]),

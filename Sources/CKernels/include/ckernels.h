@@ -1,0 +1,78 @@
+// CKernels: the hot loops of Yanfu's inference engine, in C so that they can use AVX2/FMA/F16C
+// (chosen at run time, with a portable scalar fallback) without unsafe compiler flags.
+// Everything works on raw buffers; the Swift `Kernels` module wraps these functions.
+#ifndef YANFU_CKERNELS_H
+#define YANFU_CKERNELS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+// Storage types, numbered as GGUF/ggml numbers them.
+enum {
+    CK_F32 = 0, CK_F16 = 1, CK_Q4_0 = 2, CK_Q5_0 = 6, CK_Q8_0 = 8,
+    CK_Q4_K = 12, CK_Q5_K = 13, CK_Q6_K = 14, CK_BF16 = 30
+};
+
+/// 1 when `type` is one of the types above.
+int ck_type_supported(uint32_t type);
+/// Elements per block and bytes per block of `type` (0 when unsupported).
+int ck_block_size(uint32_t type);
+int ck_block_bytes(uint32_t type);
+/// 1 when the AVX2+FMA+F16C paths are in use (decided once, at first use).
+int ck_simd_enabled(void);
+/// Forces the scalar paths (for tests comparing both); returns the previous setting.
+int ck_force_scalar(int on);
+
+/// Dot product of one stored row of `n` elements (n a multiple of the block size) with f32 `x`.
+float ck_dot_row(uint32_t type, const void *row, const float *x, int64_t n);
+/// Dequantizes `n` elements (a multiple of the block size) of one stored row into `dst`.
+void ck_dequant_row(uint32_t type, const void *row, float *dst, int64_t n);
+
+/// The process-wide worker pool used by the threaded functions below (default: 1 thread).
+void ck_set_threads(int n);
+int ck_get_threads(void);
+/// Runs fn(ctx, i0, i1) over [0, n) split in `chunks` contiguous ranges across the pool.
+/// Falls back to running inline when called from inside a pool task.
+typedef void (*ck_range_fn)(void *ctx, int64_t i0, int64_t i1);
+void ck_parallel_for(int64_t n, int64_t chunks, ck_range_fn fn, void *ctx);
+
+/// y[r] = dot(row r of W, x) for r in [0, rows): W has `rows` rows of `cols` elements, each row
+/// `row_bytes` bytes apart. Threaded over rows.
+void ck_matvec(uint32_t type, const void *w, size_t row_bytes, int64_t rows, int64_t cols,
+               const float *x, float *y);
+/// Same for `nx` input vectors (x is nx×cols, y is nx×rows): each weight row is read once.
+void ck_matvec_multi(uint32_t type, const void *w, size_t row_bytes, int64_t rows, int64_t cols,
+                     const float *x, int64_t nx, float *y);
+/// Dequantizes rows [0, rows) of W into dst (rows×cols f32), threaded.
+void ck_dequant_matrix(uint32_t type, const void *w, size_t row_bytes, int64_t rows, int64_t cols,
+                       float *dst);
+
+/// y = x / sqrt(mean(x²) + eps) · w for each of `rows` rows of n (y may alias x).
+void ck_rmsnorm(const float *x, const float *w, float *y, int64_t rows, int64_t n, float eps);
+/// In place: x = gelu_tanh(x) · up  /  x = silu(x) · up   (n elements).
+void ck_gelu_tanh_mul(float *x, const float *up, int64_t n);
+void ck_silu_mul(float *x, const float *up, int64_t n);
+/// Plain activations, out of place (y may alias x).
+void ck_gelu_tanh(const float *x, float *y, int64_t n);
+void ck_silu(const float *x, float *y, int64_t n);
+/// In-place softmax of x[0, n); returns nothing. Uses max subtraction.
+void ck_softmax(float *x, int64_t n);
+/// log Σ exp(x) over n values (max subtracted, summed in double).
+double ck_logsumexp(const float *x, int64_t n);
+/// Rotary embedding of one head vector of `hd` values in place, rotating the first `rot` dims.
+/// neox=1: pairs (i, i+rot/2) (rotate-half); neox=0: adjacent pairs (2i, 2i+1).
+/// cs holds rot/2 cosines followed by rot/2 sines.
+void ck_rope(float *x, int64_t hd, int64_t rot, const float *cs, int neox);
+/// y += a · x
+void ck_axpy(float a, const float *x, float *y, int64_t n);
+/// dot(x, y) in f32 with SIMD
+float ck_dot_f32(const float *x, const float *y, int64_t n);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,87 @@
+// Row-parallel matrix-vector products and dequantization over stored (possibly quantized) rows.
+#include "ckernels.h"
+#include "internal.h"
+
+static int simd_state = -1;   // -1 undecided, 0 scalar, 1 AVX2
+static int forced_scalar = 0;
+
+int ck_simd_enabled(void) {
+    if (simd_state < 0) {
+#ifdef CK_X86
+        __builtin_cpu_init();
+        simd_state = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c");
+#else
+        simd_state = 0;
+#endif
+    }
+    return simd_state && !forced_scalar;
+}
+
+int ck_force_scalar(int on) {
+    int old = forced_scalar;
+    forced_scalar = on;
+    return old;
+}
+
+float ck_dot_row(uint32_t type, const void *row, const float *x, int64_t n) {
+#ifdef CK_X86
+    if (ck_simd_enabled()) return ck_dot_row_avx2(type, row, x, n);
+#endif
+    return ck_dot_row_scalar(type, row, x, n);
+}
+
+void ck_dequant_row(uint32_t type, const void *row, float *dst, int64_t n) {
+#ifdef CK_X86
+    if (ck_simd_enabled()) { ck_dequant_row_avx2(type, row, dst, n); return; }
+#endif
+    ck_dequant_row_scalar(type, row, dst, n);
+}
+
+typedef struct {
+    uint32_t type;
+    const uint8_t *w;
+    size_t row_bytes;
+    int64_t cols, nx, rows;
+    const float *x;
+    float *y;
+} mv_job;
+
+static void mv_range(void *ctx, int64_t r0, int64_t r1) {
+    const mv_job *j = (const mv_job *)ctx;
+    for (int64_t r = r0; r < r1; r++) {
+        const uint8_t *row = j->w + (size_t)r * j->row_bytes;
+        for (int64_t v = 0; v < j->nx; v++)
+            j->y[v * j->rows + r] = ck_dot_row(j->type, row, j->x + v * j->cols, j->cols);
+    }
+}
+
+// Enough chunks to balance two busy cores without paying much per chunk.
+static int64_t chunk_count(int64_t rows) {
+    int64_t t = ck_get_threads();
+    if (t <= 1) return 1;
+    int64_t c = t * 8;
+    return c > rows ? rows : c;
+}
+
+void ck_matvec(uint32_t type, const void *w, size_t row_bytes, int64_t rows, int64_t cols,
+               const float *x, float *y) {
+    ck_matvec_multi(type, w, row_bytes, rows, cols, x, 1, y);
+}
+
+void ck_matvec_multi(uint32_t type, const void *w, size_t row_bytes, int64_t rows, int64_t cols,
+                     const float *x, int64_t nx, float *y) {
+    mv_job j = {type, (const uint8_t *)w, row_bytes, cols, nx, rows, x, y};
+    ck_parallel_for(rows, chunk_count(rows), mv_range, &j);
+}
+
+static void dq_range(void *ctx, int64_t r0, int64_t r1) {
+    const mv_job *j = (const mv_job *)ctx;
+    for (int64_t r = r0; r < r1; r++)
+        ck_dequant_row(j->type, j->w + (size_t)r * j->row_bytes, j->y + r * j->cols, j->cols);
+}
+
+void ck_dequant_matrix(uint32_t type, const void *w, size_t row_bytes, int64_t rows, int64_t cols,
+                       float *dst) {
+    mv_job j = {type, (const uint8_t *)w, row_bytes, cols, 1, rows, 0, dst};
+    ck_parallel_for(rows, chunk_count(rows), dq_range, &j);
+}

@@ -1,0 +1,83 @@
+import CBLAS
+import CKernels
+
+/// Geometry of one causal self-attention call over a KV cache.
+public struct AttentionShape: Sendable {
+    /// Number of new query positions and the absolute position of the first one.
+    public var queries: Int
+    public var firstPosition: Int
+    public var heads: Int
+    public var kvHeads: Int
+    public var headDim: Int
+    /// Keys visible to query t are t−window+1 … t (0: all keys ≤ t).
+    public var window: Int
+
+    public init(queries: Int, firstPosition: Int, heads: Int, kvHeads: Int, headDim: Int, window: Int = 0) {
+        self.queries = queries
+        self.firstPosition = firstPosition
+        self.heads = heads
+        self.kvHeads = kvHeads
+        self.headDim = headDim
+        self.window = window
+    }
+
+    /// Query rows handled per block (bounds the score scratch).
+    public static let blockRows = 64
+
+    /// Floats of scratch `attentionForward` needs.
+    public var scratchCount: Int { min(queries, AttentionShape.blockRows) * (firstPosition + queries) }
+}
+
+/// Causal attention with grouped-query heads and an optional sliding window.
+///
+/// - q: `queries` rows of heads·headDim, already scaled (the 1/√d or model-specific factor) and
+///   rotated; head h uses KV head h / (heads / kvHeads).
+/// - k, v: the cache, rows of kvHeads·headDim for absolute positions 0 ..< firstPosition+queries
+///   (the new positions already written).
+/// - out: `queries` rows of heads·headDim.
+/// Scores are computed per head and block of query rows with SGEMM (SGEMV for a single query),
+/// masked, softmaxed, and multiplied with V.
+public func attentionForward(q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>,
+                             out: UnsafeMutablePointer<Float>, shape s: AttentionShape,
+                             scratch: UnsafeMutablePointer<Float>) {
+    let hd = s.headDim
+    let ldq = s.heads * hd, ldk = s.kvHeads * hd
+    let group = s.heads / s.kvHeads
+    for h in 0..<s.heads {
+        let kvh = h / group
+        var t0 = 0
+        while t0 < s.queries {
+            let t1 = min(s.queries, t0 + AttentionShape.blockRows)
+            let m = t1 - t0
+            let kHi = s.firstPosition + t1
+            let kLo = s.window > 0 ? max(0, s.firstPosition + t0 - s.window + 1) : 0
+            let nk = kHi - kLo
+            let qp = q + t0 * ldq + h * hd
+            let kp = k + kLo * ldk + kvh * hd
+            let vp = v + kLo * ldk + kvh * hd
+            let op = out + t0 * ldq + h * hd
+            if m == 1 {
+                cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(nk), Int32(hd), 1, kp, Int32(ldk), qp, 1, 0, scratch, 1)
+            } else {
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(m), Int32(nk), Int32(hd), 1,
+                            qp, Int32(ldq), kp, Int32(ldk), 0, scratch, Int32(nk))
+            }
+            for i in 0..<m {
+                let t = s.firstPosition + t0 + i
+                let lo = (s.window > 0 ? max(kLo, t - s.window + 1) : kLo) - kLo
+                let hi = t - kLo   // inclusive
+                let row = scratch + i * nk
+                if lo > 0 { row.update(repeating: 0, count: lo) }
+                softmaxForward(row + lo, count: hi - lo + 1)
+                if hi + 1 < nk { (row + hi + 1).update(repeating: 0, count: nk - hi - 1) }
+            }
+            if m == 1 {
+                cblas_sgemv(CblasRowMajor, CblasTrans, Int32(nk), Int32(hd), 1, vp, Int32(ldk), scratch, 1, 0, op, 1)
+            } else {
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(hd), Int32(nk), 1,
+                            scratch, Int32(nk), vp, Int32(ldk), 0, op, Int32(ldq))
+            }
+            t0 = t1
+        }
+    }
+}

@@ -1,2 +1,0 @@
-/// The Kernels module (see README for the layering).
-public enum KernelsModule {}

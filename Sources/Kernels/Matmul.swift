@@ -1,0 +1,71 @@
+import CBLAS
+import CKernels
+
+/// A weight matrix as stored: `rows` output rows of `cols` input values each, in any storage
+/// type the kernels support, rows `rowBytes` apart. `y[r] = Σ_c W[r][c]·x[c]`.
+/// The memory is owned elsewhere (usually the model file's mapping).
+public struct WeightMatrix: @unchecked Sendable {
+    public let type: TensorType
+    public let data: UnsafeRawPointer
+    public let rows: Int
+    public let cols: Int
+    public let rowBytes: Int
+
+    public init(type: TensorType, data: UnsafeRawPointer, rows: Int, cols: Int) {
+        precondition(WeightMatrix.supports(type), "no kernel for \(type)")
+        self.type = type
+        self.data = data
+        self.rows = rows
+        self.cols = cols
+        self.rowBytes = type.rowBytes(cols)
+    }
+
+    public static func supports(_ type: TensorType) -> Bool { ck_type_supported(type.rawValue) != 0 }
+
+    /// Pointer to the stored bytes of row `r`.
+    public func row(_ r: Int) -> UnsafeRawPointer { data + r * rowBytes }
+
+    /// Dequantizes row `r` into `dst` (cols floats), e.g. an embedding lookup.
+    public func dequantizeRow(_ r: Int, into dst: UnsafeMutablePointer<Float>) {
+        ck_dequant_row(type.rawValue, row(r), dst, Int64(cols))
+    }
+}
+
+/// Below this many input rows the quantized matrix-vector kernel (weights read once, never
+/// dequantized to memory) beats dequantize-then-SGEMM.
+public let matvecMaxRows = 4
+
+/// Y = X·Wᵀ: `x` holds `n` rows of `w.cols` values, `y` receives `n` rows of `w.rows` values.
+///
+/// n ≤ `matvecMaxRows` (decoding): threaded quantized dot products on the stored blocks.
+/// Larger n (prefill): each tile of weight rows is dequantized into `scratch` and multiplied with
+/// SGEMM; `scratch` needs at least `w.cols` floats and should hold a whole matrix for speed.
+public func matmul(_ x: UnsafePointer<Float>, rows n: Int, _ w: WeightMatrix, _ y: UnsafeMutablePointer<Float>,
+                   scratch: UnsafeMutableBufferPointer<Float>) {
+    if n <= 0 { return }
+    if n <= matvecMaxRows {
+        ck_matvec_multi(w.type.rawValue, w.data, w.rowBytes, Int64(w.rows), Int64(w.cols), x, Int64(n), y)
+        return
+    }
+    if w.type == .f32 {
+        // Stored f32 needs no dequantization: multiply straight from the mapping.
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n), Int32(w.rows), Int32(w.cols), 1,
+                    x, Int32(w.cols), w.data.assumingMemoryBound(to: Float.self), Int32(w.cols), 0, y, Int32(w.rows))
+        return
+    }
+    let tile = max(1, min(w.rows, scratch.count / w.cols))
+    precondition(scratch.count >= w.cols, "matmul scratch smaller than one row")
+    var r0 = 0
+    while r0 < w.rows {
+        let m = min(tile, w.rows - r0)
+        ck_dequant_matrix(w.type.rawValue, w.row(r0), w.rowBytes, Int64(m), Int64(w.cols), scratch.baseAddress!)
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n), Int32(m), Int32(w.cols), 1,
+                    x, Int32(w.cols), scratch.baseAddress!, Int32(w.cols), 0, y + r0, Int32(w.rows))
+        r0 += m
+    }
+}
+
+/// Dot product of stored row `r` of `w` with `x` (single-threaded; for tests and odd shapes).
+public func dotRow(_ w: WeightMatrix, _ r: Int, _ x: UnsafePointer<Float>) -> Float {
+    ck_dot_row(w.type.rawValue, w.row(r), x, Int64(w.cols))
+}

@@ -1,0 +1,48 @@
+import CKernels
+import Foundation
+
+/// Rotary position embedding.
+public enum RopeStyle: Sendable {
+    /// Pairs (i, i + rot/2): HF `rotate_half`, llama.cpp NEOX (Gemma, and HF-layout Llama).
+    case neox
+    /// Adjacent pairs (2i, 2i+1): llama.cpp "normal" rope, for `llama` GGUF files whose Q/K rows
+    /// the converter permuted.
+    case adjacent
+}
+
+/// Cos/sin tables for one RoPE base: θ_i = pos · base^(−2i/rot), computed as transformers does
+/// (inverse frequencies in f32, times the position in f32).
+public struct RopeTable: Sendable {
+    public let rotaryDims: Int
+    public let base: Float
+    private let invFreq: [Float]
+
+    public init(rotaryDims: Int, base: Float) {
+        self.rotaryDims = rotaryDims
+        self.base = base
+        invFreq = (0..<rotaryDims / 2).map { i in
+            let power = Float(pow(Double(base), Double(Float(2 * i) / Float(rotaryDims))))
+            return 1 / power
+        }
+    }
+
+    /// Writes rot/2 cosines then rot/2 sines for position `pos` into `cs`.
+    public func fill(position pos: Int, _ cs: UnsafeMutablePointer<Float>) {
+        let half = rotaryDims / 2
+        let p = Float(pos)
+        for i in 0..<half {
+            let angle = Double(p * invFreq[i])
+            cs[i] = Float(cos(angle))
+            cs[half + i] = Float(sin(angle))
+        }
+    }
+}
+
+/// Applies RoPE in place to `heads` consecutive head vectors of `headDim` values (rotating the
+/// first `cs`-table's rotaryDims of each), with the table for one position in `cs`.
+public func ropeForward(_ x: UnsafeMutablePointer<Float>, heads: Int, headDim: Int, rotaryDims: Int,
+                        cs: UnsafePointer<Float>, style: RopeStyle) {
+    for h in 0..<heads {
+        ck_rope(x + h * headDim, Int64(headDim), Int64(rotaryDims), cs, style == .neox ? 1 : 0)
+    }
+}

@@ -1,0 +1,16 @@
+import CKernels
+
+/// In-place softmax of `n` values (max subtracted).
+public func softmaxForward(_ x: UnsafeMutablePointer<Float>, count n: Int) {
+    ck_softmax(x, Int64(n))
+}
+
+/// log Σ exp(x) (max subtracted; the sum of exponentials is accumulated in double).
+public func logSumExp(_ x: UnsafePointer<Float>, count n: Int) -> Double {
+    ck_logsumexp(x, Int64(n))
+}
+
+/// Dot product of two f32 vectors.
+public func dot(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, count n: Int) -> Float {
+    ck_dot_f32(x, y, Int64(n))
+}

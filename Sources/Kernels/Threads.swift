@@ -1,0 +1,37 @@
+import CBLAS
+import CKernels
+
+/// Thread settings shared by every kernel: the CKernels worker pool (quantized matrix-vector
+/// products, dequantization) and OpenBLAS (matrix products during prefill).
+public enum KernelThreads {
+    /// Sets both pools to `n` threads (at least 1).
+    public static func set(_ n: Int) {
+        let n = max(1, n)
+        ck_set_threads(Int32(n))
+        openblas_set_num_threads(Int32(n))
+    }
+
+    public static var count: Int { Int(ck_get_threads()) }
+
+    /// Number of online CPU cores.
+    public static var cores: Int { max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN))) }
+
+    /// The OpenBLAS kernel in use (e.g. "Haswell"), for benchmark reports.
+    public static var blasCoreName: String {
+        guard let p = openblas_get_corename() else { return "unknown" }
+        return String(cString: p)
+    }
+
+    /// Whether the AVX2/FMA/F16C paths are active.
+    public static var simdEnabled: Bool { ck_simd_enabled() != 0 }
+
+    /// Forces the portable scalar paths (tests compare them with the SIMD ones).
+    @discardableResult
+    public static func forceScalar(_ on: Bool) -> Bool { ck_force_scalar(on ? 1 : 0) != 0 }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

@@ -1,0 +1,108 @@
+import Foundation
+import Kernels
+
+/// A loaded decoder model: configuration, weights (kept in their stored form in the file's
+/// mapping) and one reusable workspace. Forward passes are serialized by a lock, so sessions of
+/// the same model may be used from different threads but run one at a time.
+public final class LanguageModel: @unchecked Sendable {
+    public let path: String
+    public let config: ModelConfig
+    public let transformer: Transformer
+    let lock = NSLock()
+    let gguf: GGUFFile?
+
+    init(path: String, config: ModelConfig, transformer: Transformer, gguf: GGUFFile?) {
+        self.path = path
+        self.config = config
+        self.transformer = transformer
+        self.gguf = gguf
+    }
+
+    /// Loads a GGUF file (architectures `gemma3` and `llama`) and sets the kernels to `threads`
+    /// threads (default: all cores).
+    public static func load(path: String, threads: Int? = nil) throws -> LanguageModel {
+        KernelThreads.set(threads ?? KernelThreads.cores)
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
+            throw ModelFileError(file: path, field: "path", expected: "an existing GGUF file or Hugging Face model folder")
+        }
+        if isDir.boolValue { return try loadHFFolder(path: path) }
+        let file = try GGUFFile(path: path)
+        let config: ModelConfig
+        switch file.architecture {
+        case "gemma3": config = try Gemma3.config(file)
+        case "llama": config = try Llama.config(file)
+        case let other:
+            throw ModelFileError(file: path, field: "metadata 'general.architecture'",
+                                 expected: "gemma3 or llama, found \(other ?? "nothing")")
+        }
+        let source = GGUFTensorSource(file)
+        let t = try Transformer(config: config, source: source, owner: file)
+        return LanguageModel(path: path, config: config, transformer: t, gguf: file)
+    }
+
+    /// A session with a KV cache for about `capacity` positions (it grows if needed).
+    public func makeSession(capacity: Int = 512) -> Session {
+        Session(model: self, cache: transformer.makeCache(capacity: capacity))
+    }
+}
+
+/// Which positions of a forward call need logits.
+public enum LogitsRequest: Sendable {
+    case none
+    case last
+    /// Every position from this index of the ids passed on.
+    case from(Int)
+}
+
+/// One sequence being processed: its tokens so far and their keys/values.
+public final class Session: @unchecked Sendable {
+    public let model: LanguageModel
+    public let cache: KVCache
+    public private(set) var tokens: [Int32] = []
+
+    init(model: LanguageModel, cache: KVCache) {
+        self.model = model
+        self.cache = cache
+    }
+
+    /// Appends `ids` and returns logits (rows × vocab, row-major) for the requested positions.
+    @discardableResult
+    public func prefill(_ ids: [Int32], logits request: LogitsRequest = .last) -> [Float] {
+        if ids.isEmpty { return [] }
+        let from: Int
+        switch request {
+        case .none: from = ids.count
+        case .last: from = ids.count - 1
+        case .from(let i): from = max(0, min(i, ids.count))
+        }
+        model.lock.lock()
+        defer { model.lock.unlock() }
+        let t = model.transformer
+        let hidden = t.hiddenStates(ids, cache: cache, hiddenFrom: from)
+        tokens += ids
+        return from < ids.count ? t.logits(hidden, rows: ids.count - from) : []
+    }
+
+    /// Appends one token and returns the logits of the next position.
+    public func decode(_ id: Int32) -> [Float] { prefill([id], logits: .last) }
+
+    /// Appends `ids` and returns −log p(ids[i+1] | …ids[i]) for i in `scoredFrom` ..< ids.count−1,
+    /// without materializing the logits.
+    public func negativeLogLikelihoods(_ ids: [Int32], scoredFrom: Int) -> [Double] {
+        precondition(scoredFrom >= 0 && scoredFrom < ids.count - 1)
+        model.lock.lock()
+        defer { model.lock.unlock() }
+        let t = model.transformer
+        var hidden = t.hiddenStates(ids, cache: cache, hiddenFrom: scoredFrom)
+        tokens += ids
+        hidden.removeLast(t.config.dim)   // the last position predicts nothing inside ids
+        return t.negativeLogLikelihoods(hidden, targets: Array(ids[(scoredFrom + 1)...]))
+    }
+
+    /// Forgets everything (keeps the cache memory).
+    public func reset() {
+        cache.clear()
+        tokens = []
+    }
+}

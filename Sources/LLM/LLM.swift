@@ -1,2 +1,0 @@
-/// The LLM module (see README for the layering).
-public enum LLMModule {}

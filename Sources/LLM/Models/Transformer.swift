@@ -1,0 +1,195 @@
+import Foundation
+import Kernels
+
+/// One decoder block's weights. Optional norms exist only in some architectures (gemma3's q/k
+/// norms and post-norms).
+struct LayerWeights: @unchecked Sendable {
+    var attnNorm: [Float]
+    var q, k, v, o: LinearWeight
+    var qNorm, kNorm, postAttnNorm: [Float]?
+    var ffnNorm: [Float]
+    var postFfnNorm: [Float]?
+    var gate, up, down: LinearWeight
+}
+
+/// The decoder-only transformer shared by the architectures in this folder: weights stay in their
+/// stored (quantized) form, activations live in one `Workspace`, keys/values in a `KVCache`.
+/// Not reentrant: one forward pass at a time (callers serialize).
+public final class Transformer: @unchecked Sendable {
+    public let config: ModelConfig
+    let embedding: WeightMatrix
+    let outputNorm: [Float]
+    let output: LinearWeight
+    let layers: [LayerWeights]
+    let activation: GatedActivation
+    let ropeGlobal, ropeLocal: RopeTable
+    /// Positions processed per forward chunk (bounds the workspace).
+    public let maxBatch: Int
+    let ws: Workspace
+    /// Rows of the output head dequantized per SGEMM tile when many positions need logits.
+    let headTileRows: Int
+    private let owner: AnyObject
+
+    init(config: ModelConfig, source: TensorSource, owner: AnyObject, maxBatch: Int = 512) throws {
+        let c = config
+        self.config = c
+        self.owner = owner
+        switch c.architecture {
+        case .gemma3:
+            layers = try Gemma3.layers(source, c)
+            activation = Gemma3.activation
+        case .llama:
+            layers = try Llama.layers(source, c)
+            activation = Llama.activation
+        }
+        embedding = try source.matrix("token_embd.weight", rows: c.vocabSize, cols: c.dim)
+        outputNorm = try source.vector("output_norm.weight", count: c.dim)
+        output = source.has("output.weight")
+            ? try source.linear("output.weight", rows: c.vocabSize, cols: c.dim)
+            : LinearWeight(embedding)
+        ropeGlobal = RopeTable(rotaryDims: c.rotaryDims, base: c.ropeBase)
+        ropeLocal = RopeTable(rotaryDims: c.rotaryDims, base: c.ropeBaseLocal)
+        self.maxBatch = maxBatch
+        headTileRows = 4096
+        let biggest = layers.map { l in
+            [l.q, l.k, l.v, l.o, l.gate, l.up, l.down].map { $0.weight.rows * $0.weight.cols }.max()!
+        }.max() ?? 0
+        ws = Workspace(config: c, maxRows: maxBatch, weightScratchCount: max(biggest, headTileRows * c.dim))
+    }
+
+    public func makeCache(capacity: Int) -> KVCache {
+        KVCache(layers: config.layers, kvDim: config.kvDim, capacity: min(capacity, max(1, config.contextLength)))
+    }
+
+    /// Runs `ids` (appended after the cache's positions) through the model and returns the
+    /// final-normed hidden states of the positions from index `hiddenFrom` of `ids` on
+    /// ((ids.count − hiddenFrom) × dim floats).
+    func hiddenStates(_ ids: [Int32], cache: KVCache, hiddenFrom: Int) -> [Float] {
+        let c = config
+        var hidden = [Float](repeating: 0, count: max(0, ids.count - hiddenFrom) * c.dim)
+        cache.reserve(cache.count + ids.count)
+        var start = 0
+        while start < ids.count {
+            let n = min(maxBatch, ids.count - start)
+            embed(ids[start..<start + n])
+            // RoPE tables depend only on positions and base: fill them once per chunk.
+            for i in 0..<n {
+                ropeGlobal.fill(position: cache.count + i, ws.csGlobal + i * c.rotaryDims)
+                ropeLocal.fill(position: cache.count + i, ws.csLocal + i * c.rotaryDims)
+            }
+            for l in 0..<c.layers { layerForward(l, rows: n, cache: cache) }
+            cache.count += n
+            // Final norm only for the rows that will be returned.
+            let first = max(start, hiddenFrom)
+            if first < start + n {
+                hidden.withUnsafeMutableBufferPointer { h in
+                    rmsNormForward(ws.x + (first - start) * c.dim, outputNorm, h.baseAddress! + (first - hiddenFrom) * c.dim,
+                                   rows: start + n - first, n: c.dim, eps: c.normEps)
+                }
+            }
+            start += n
+        }
+        return hidden
+    }
+
+    private func embed(_ ids: ArraySlice<Int32>) {
+        let d = config.dim
+        for (i, id) in ids.enumerated() {
+            let row = Int(id)
+            precondition(row >= 0 && row < config.vocabSize, "token id \(id) outside the vocabulary")
+            embedding.dequantizeRow(row, into: ws.x + i * d)
+            if config.embeddingScale != 1 {
+                let s = config.embeddingScale
+                for j in 0..<d { ws.x[i * d + j] *= s }
+            }
+        }
+    }
+
+    private func layerForward(_ l: Int, rows n: Int, cache: KVCache) {
+        let c = config, L = layers[l]
+        let p0 = cache.count
+        let sliding = c.isSliding(layer: l)
+        // Attention block.
+        rmsNormForward(ws.x, L.attnNorm, ws.xb, rows: n, n: c.dim, eps: c.normEps)
+        linear(ws.xb, rows: n, L.q, ws.q, ws)
+        linear(ws.xb, rows: n, L.k, ws.k, ws)
+        linear(ws.xb, rows: n, L.v, ws.v, ws)
+        if let qn = L.qNorm { rmsNormForward(ws.q, qn, ws.q, rows: n * c.heads, n: c.headDim, eps: c.normEps) }
+        if let kn = L.kNorm { rmsNormForward(ws.k, kn, ws.k, rows: n * c.kvHeads, n: c.headDim, eps: c.normEps) }
+        let cs = sliding ? ws.csLocal : ws.csGlobal
+        for i in 0..<n {
+            let t = cs + i * c.rotaryDims
+            ropeForward(ws.q + i * c.qDim, heads: c.heads, headDim: c.headDim, rotaryDims: c.rotaryDims, cs: t, style: c.ropeStyle)
+            ropeForward(ws.k + i * c.kvDim, heads: c.kvHeads, headDim: c.headDim, rotaryDims: c.rotaryDims, cs: t, style: c.ropeStyle)
+        }
+        let s = c.attentionScale
+        for i in 0..<n * c.qDim { ws.q[i] *= s }
+        (cache.keys(l) + p0 * c.kvDim).update(from: ws.k, count: n * c.kvDim)
+        (cache.values(l) + p0 * c.kvDim).update(from: ws.v, count: n * c.kvDim)
+        let shape = AttentionShape(queries: n, firstPosition: p0, heads: c.heads, kvHeads: c.kvHeads,
+                                   headDim: c.headDim, window: sliding ? c.slidingWindow : 0)
+        attentionForward(q: ws.q, k: cache.keys(l), v: cache.values(l), out: ws.att, shape: shape,
+                         scratch: ws.scoreScratch(shape.scratchCount))
+        linear(ws.att, rows: n, L.o, ws.xb, ws)
+        if let pn = L.postAttnNorm { rmsNormForward(ws.xb, pn, ws.xb, rows: n, n: c.dim, eps: c.normEps) }
+        for i in 0..<n * c.dim { ws.x[i] += ws.xb[i] }
+        // Feed-forward block.
+        rmsNormForward(ws.x, L.ffnNorm, ws.xb, rows: n, n: c.dim, eps: c.normEps)
+        linear(ws.xb, rows: n, L.gate, ws.gate, ws)
+        linear(ws.xb, rows: n, L.up, ws.up, ws)
+        gatedActivationForward(activation, gate: ws.gate, up: ws.up, count: n * c.ffnDim)
+        linear(ws.gate, rows: n, L.down, ws.xb, ws)
+        if let pn = L.postFfnNorm { rmsNormForward(ws.xb, pn, ws.xb, rows: n, n: c.dim, eps: c.normEps) }
+        for i in 0..<n * c.dim { ws.x[i] += ws.xb[i] }
+    }
+
+    /// Logits (rows × vocab) of final-normed hidden states.
+    func logits(_ hidden: [Float], rows: Int) -> [Float] {
+        var out = [Float](repeating: 0, count: rows * config.vocabSize)
+        hidden.withUnsafeBufferPointer { h in
+            out.withUnsafeMutableBufferPointer { o in
+                linear(h.baseAddress!, rows: rows, output, o.baseAddress!, ws)
+            }
+        }
+        return out
+    }
+
+    /// −log p(target | position) for each hidden row, computing the head tile by tile so that the
+    /// rows × vocab logits never exist at once (perplexity over 262k-token vocabularies).
+    /// The log-sum-exp follows llama-perplexity: max subtracted, Σexp in double.
+    func negativeLogLikelihoods(_ hidden: [Float], targets: [Int32]) -> [Double] {
+        let n = targets.count, V = config.vocabSize, d = config.dim
+        var maxes = [Float](repeating: -.infinity, count: n)
+        var sums = [Double](repeating: 0, count: n)
+        var targetLogit = [Float](repeating: 0, count: n)
+        let tile = min(V, headTileRows)
+        var buf = [Float](repeating: 0, count: n * tile)
+        let w = output.weight
+        hidden.withUnsafeBufferPointer { h in
+            var r0 = 0
+            while r0 < V {
+                let m = min(tile, V - r0)
+                let part = WeightMatrix(type: w.type, data: w.row(r0), rows: m, cols: d)
+                buf.withUnsafeMutableBufferPointer { b in
+                    matmul(h.baseAddress!, rows: n, part, b.baseAddress!, scratch: ws.weightScratch)
+                }
+                for i in 0..<n {
+                    buf.withUnsafeBufferPointer { b in
+                        let row = b.baseAddress! + i * m
+                        var mx = row[0]
+                        for j in 1..<m where row[j] > mx { mx = row[j] }
+                        let newMax = max(mx, maxes[i])
+                        var s = 0.0
+                        for j in 0..<m { s += Double(expf(row[j] - newMax)) }
+                        sums[i] = sums[i] * (maxes[i] == -.infinity ? 0 : exp(Double(maxes[i] - newMax))) + s
+                        maxes[i] = newMax
+                        let t = Int(targets[i])
+                        if t >= r0 && t < r0 + m { targetLogit[i] = row[t - r0] }
+                    }
+                }
+                r0 += m
+            }
+        }
+        return (0..<n).map { i in Double(maxes[i]) + log(sums[i]) - Double(targetLogit[i]) }
+    }
+}

@@ -1,0 +1,130 @@
+import Foundation
+import Kernels
+import XCTest
+
+/// Norms, activations, softmax, RoPE and attention against naive double-precision references.
+final class ElementwiseTests: XCTestCase {
+    func testRMSNorm() {
+        var rng = SplitMix(seed: 1)
+        let n = 640
+        let x = (0..<2 * n).map { _ in Float(rng.unit() * 200 - 100) }
+        let w = (0..<n).map { _ in Float(rng.unit() * 3) }
+        var y = [Float](repeating: 0, count: 2 * n)
+        rmsNormForward(x, w, &y, rows: 2, n: n, eps: 1e-6)
+        for r in 0..<2 {
+            let ms = (0..<n).reduce(0.0) { $0 + Double(x[r * n + $1]) * Double(x[r * n + $1]) } / Double(n)
+            for i in 0..<n {
+                let ref = Double(x[r * n + i]) / (ms + 1e-6).squareRoot() * Double(w[i])
+                XCTAssertEqual(Double(y[r * n + i]), ref, accuracy: 1e-5 * max(1, abs(ref)))
+            }
+        }
+    }
+
+    func testActivations() {
+        let z: [Float] = stride(from: -12.0, through: 12.0, by: 0.37).map { Float($0) } + [0, 1e-4, -1e-4, 50, -50, 90, -100]
+        let up = z.map { _ in Float(1.5) }
+        for scalar in [false, true] {
+            KernelThreads.forceScalar(scalar)
+            var g = z
+            gatedActivationForward(.geluTanh, gate: &g, up: up, count: z.count)
+            var s = z
+            gatedActivationForward(.silu, gate: &s, up: up, count: z.count)
+            for i in z.indices {
+                let d = Double(z[i])
+                let gelu = 0.5 * d * (1 + tanh(0.7978845608028654 * (d + 0.044715 * d * d * d))) * 1.5
+                let silu = d / (1 + exp(-d)) * 1.5
+                XCTAssertEqual(Double(g[i]), gelu, accuracy: 2e-6 * max(1, abs(gelu)), "gelu(\(d)) scalar=\(scalar)")
+                XCTAssertEqual(Double(s[i]), silu, accuracy: 2e-6 * max(1, abs(silu)), "silu(\(d)) scalar=\(scalar)")
+            }
+        }
+        KernelThreads.forceScalar(false)
+    }
+
+    func testSoftmaxAndLogSumExp() {
+        var x: [Float] = [1000, 999, -5, 3, 3, 0.5, -1e9, 20, 7, 1, 2]
+        let lse = logSumExp(x, count: x.count)
+        let m = 1000.0
+        let ref = m + log(x.reduce(0.0) { $0 + exp(Double($1) - m) })
+        XCTAssertEqual(lse, ref, accuracy: 1e-7)
+        softmaxForward(&x, count: x.count)
+        let orig: [Double] = [1000, 999, -5, 3, 3, 0.5, -1e9, 20, 7, 1, 2]
+        for i in x.indices { XCTAssertEqual(Double(x[i]), exp(orig[i] - ref), accuracy: 1e-6) }
+    }
+
+    func testRopeStyles() {
+        let hd = 8
+        let table = RopeTable(rotaryDims: hd, base: 10000)
+        var cs = [Float](repeating: 0, count: hd)
+        table.fill(position: 3, &cs)
+        let x: [Float] = [1, 2, 3, 4, 5, 6, 7, 8]
+        var neox = x, adj = x
+        ropeForward(&neox, heads: 1, headDim: hd, rotaryDims: hd, cs: cs, style: .neox)
+        ropeForward(&adj, heads: 1, headDim: hd, rotaryDims: hd, cs: cs, style: .adjacent)
+        for i in 0..<hd / 2 {
+            let th = 3.0 * pow(10000.0, -2.0 * Double(i) / Double(hd))
+            XCTAssertEqual(Double(neox[i]), Double(x[i]) * cos(th) - Double(x[i + 4]) * sin(th), accuracy: 1e-5)
+            XCTAssertEqual(Double(neox[i + 4]), Double(x[i + 4]) * cos(th) + Double(x[i]) * sin(th), accuracy: 1e-5)
+            XCTAssertEqual(Double(adj[2 * i]), Double(x[2 * i]) * cos(th) - Double(x[2 * i + 1]) * sin(th), accuracy: 1e-5)
+            XCTAssertEqual(Double(adj[2 * i + 1]), Double(x[2 * i + 1]) * cos(th) + Double(x[2 * i]) * sin(th), accuracy: 1e-5)
+        }
+    }
+
+    /// Naive causal attention with GQA and a window, all positions at once.
+    func naiveAttention(q: [Float], k: [Float], v: [Float], T: Int, H: Int, KV: Int, hd: Int, window: Int) -> [Float] {
+        var out = [Float](repeating: 0, count: T * H * hd)
+        for t in 0..<T {
+            for h in 0..<H {
+                let kvh = h / (H / KV)
+                var s = [Double](repeating: -.infinity, count: T)
+                for u in 0...t where window == 0 || t - u < window {
+                    var d = 0.0
+                    for i in 0..<hd { d += Double(q[t * H * hd + h * hd + i]) * Double(k[u * KV * hd + kvh * hd + i]) }
+                    s[u] = d
+                }
+                let m = s.max()!
+                let e = s.map { $0 == -.infinity ? 0 : exp($0 - m) }
+                let z = e.reduce(0, +)
+                for i in 0..<hd {
+                    var a = 0.0
+                    for u in 0..<T { a += e[u] / z * Double(v[u * KV * hd + kvh * hd + i]) }
+                    out[t * H * hd + h * hd + i] = Float(a)
+                }
+            }
+        }
+        return out
+    }
+
+    func testAttentionPrefillAndDecodeMatchNaive() {
+        var rng = SplitMix(seed: 3)
+        let T = 150, H = 4, KV = 2, hd = 16
+        for window in [0, 37] {
+            let q = (0..<T * H * hd).map { _ in Float(rng.unit() * 2 - 1) }
+            let k = (0..<T * KV * hd).map { _ in Float(rng.unit() * 2 - 1) }
+            let v = (0..<T * KV * hd).map { _ in Float(rng.unit() * 2 - 1) }
+            let ref = naiveAttention(q: q, k: k, v: v, T: T, H: H, KV: KV, hd: hd, window: window)
+            // All at once (several query blocks), then as a prefill of 100 plus 50 one-token decodes.
+            var all = [Float](repeating: 0, count: T * H * hd)
+            var scratch = [Float](repeating: 0, count: AttentionShape.blockRows * T)
+            attentionForward(q: q, k: k, v: v, out: &all,
+                             shape: AttentionShape(queries: T, firstPosition: 0, heads: H, kvHeads: KV, headDim: hd, window: window),
+                             scratch: &scratch)
+            var split = [Float](repeating: 0, count: T * H * hd)
+            q.withUnsafeBufferPointer { qp in
+                split.withUnsafeMutableBufferPointer { op in
+                    attentionForward(q: qp.baseAddress!, k: k, v: v, out: op.baseAddress!,
+                                     shape: AttentionShape(queries: 100, firstPosition: 0, heads: H, kvHeads: KV, headDim: hd, window: window),
+                                     scratch: &scratch)
+                    for t in 100..<T {
+                        attentionForward(q: qp.baseAddress! + t * H * hd, k: k, v: v, out: op.baseAddress! + t * H * hd,
+                                         shape: AttentionShape(queries: 1, firstPosition: t, heads: H, kvHeads: KV, headDim: hd, window: window),
+                                         scratch: &scratch)
+                    }
+                }
+            }
+            for i in ref.indices {
+                XCTAssertEqual(all[i], ref[i], accuracy: 1e-5, "window \(window) index \(i)")
+                XCTAssertEqual(split[i], ref[i], accuracy: 1e-5, "window \(window) index \(i) (split)")
+            }
+        }
+    }
+}

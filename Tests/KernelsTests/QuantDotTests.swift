@@ -1,0 +1,143 @@
+import CKernels
+import Kernels
+import XCTest
+
+/// The SIMD dot products and the fast dequantizer against the reference dequantizer
+/// (`Kernels.dequantize`, bit-exact with gguf-py) on random blocks of every supported type.
+final class QuantDotTests: XCTestCase {
+    static let types: [TensorType] = [.f32, .f16, .bf16, .q8_0, .q4_0, .q5_0, .q4_K, .q5_K, .q6_K]
+
+    /// Random bytes for `blocks` blocks, with every f16 scale replaced by a small finite value.
+    static func randomRow(_ type: TensorType, cols: Int, rng: inout SplitMix) -> [UInt8] {
+        var bytes = (0..<type.rowBytes(cols)).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+        func putHalf(_ off: Int, _ v: Float) {
+            let h = f32ToF16(v)
+            bytes[off] = UInt8(h & 0xff)
+            bytes[off + 1] = UInt8(h >> 8)
+        }
+        let nb = cols / type.blockSize, bb = type.blockBytes
+        switch type {
+        case .f32:
+            for i in 0..<cols {
+                let f = Float(rng.unit() * 2 - 1)
+                withUnsafeBytes(of: f.bitPattern.littleEndian) { for j in 0..<4 { bytes[4 * i + j] = $0[j] } }
+            }
+        case .f16:
+            for i in 0..<cols { putHalf(2 * i, Float(rng.unit() * 2 - 1)) }
+        case .bf16:
+            for i in 0..<cols {
+                let b = Float(rng.unit() * 2 - 1).bitPattern >> 16
+                bytes[2 * i] = UInt8(b & 0xff)
+                bytes[2 * i + 1] = UInt8(b >> 8)
+            }
+        case .q8_0, .q4_0, .q5_0:
+            for b in 0..<nb { putHalf(b * bb, Float(rng.unit() * 0.02 - 0.01)) }
+        case .q4_K, .q5_K:
+            for b in 0..<nb {
+                putHalf(b * bb, Float(rng.unit() * 0.002))
+                putHalf(b * bb + 2, Float(rng.unit() * 0.002))
+            }
+        case .q6_K:
+            for b in 0..<nb { putHalf(b * bb + 208, Float(rng.unit() * 0.002 - 0.001)) }
+        default: break
+        }
+        return bytes
+    }
+
+    func testDotAndDequantMatchReference() {
+        var rng = SplitMix(seed: 42)
+        let cols = 512, rows = 7
+        for type in Self.types {
+            let bytes = (0..<rows).flatMap { _ in Self.randomRow(type, cols: cols, rng: &rng) }
+            let x = (0..<cols).map { _ in Float(rng.unit() * 2 - 1) }
+            bytes.withUnsafeBytes { raw in
+                let w = WeightMatrix(type: type, data: raw.baseAddress!, rows: rows, cols: cols)
+                var ref = [Float](repeating: 0, count: rows * cols)
+                dequantize(type, raw.baseAddress!, &ref, count: rows * cols)
+                // Fast dequantization is bit-exact with the reference.
+                var fast = [Float](repeating: 0, count: cols)
+                for r in 0..<rows {
+                    w.dequantizeRow(r, into: &fast)
+                    XCTAssertEqual(fast, Array(ref[r * cols..<(r + 1) * cols]), "\(type) dequant row \(r)")
+                }
+                // Dot products agree with the double-precision reference, SIMD and scalar alike.
+                var y = [Float](repeating: 0, count: rows)
+                let scratch = UnsafeMutableBufferPointer<Float>.allocate(capacity: rows * cols)
+                defer { scratch.deallocate() }
+                for scalar in [false, true] {
+                    KernelThreads.forceScalar(scalar)
+                    matmul(x, rows: 1, w, &y, scratch: scratch)
+                    for r in 0..<rows {
+                        var exact = 0.0, mag = 0.0
+                        for c in 0..<cols {
+                            exact += Double(ref[r * cols + c]) * Double(x[c])
+                            mag += abs(Double(ref[r * cols + c]) * Double(x[c]))
+                        }
+                        XCTAssertEqual(Double(y[r]), exact, accuracy: 1e-5 * mag + 1e-7, "\(type) scalar=\(scalar) row \(r)")
+                    }
+                }
+                KernelThreads.forceScalar(false)
+            }
+        }
+    }
+
+    func testMatmulPathsAgree() {
+        // The same product through matvec (n ≤ 4), multi-row matvec and dequantize+SGEMM.
+        var rng = SplitMix(seed: 7)
+        let cols = 256, rows = 300
+        for type in [TensorType.q4_K, .q8_0, .q6_K, .f32] {
+            let bytes = (0..<rows).flatMap { _ in Self.randomRow(type, cols: cols, rng: &rng) }
+            for n in [1, 3, 9] {
+                let x = (0..<n * cols).map { _ in Float(rng.unit() * 2 - 1) }
+                bytes.withUnsafeBytes { raw in
+                    let w = WeightMatrix(type: type, data: raw.baseAddress!, rows: rows, cols: cols)
+                    var ref = [Float](repeating: 0, count: rows * cols)
+                    dequantize(type, raw.baseAddress!, &ref, count: rows * cols)
+                    var y = [Float](repeating: 0, count: n * rows)
+                    // A small scratch forces several dequantized tiles.
+                    let scratch = UnsafeMutableBufferPointer<Float>.allocate(capacity: 64 * cols)
+                    defer { scratch.deallocate() }
+                    KernelThreads.set(2)
+                    matmul(x, rows: n, w, &y, scratch: scratch)
+                    for i in 0..<n {
+                        for r in 0..<rows {
+                            var exact = 0.0
+                            for c in 0..<cols { exact += Double(ref[r * cols + c]) * Double(x[i * cols + c]) }
+                            XCTAssertEqual(Double(y[i * rows + r]), exact, accuracy: 1e-4, "\(type) n=\(n)")
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    func testSyntheticBlocksFromResearchNotes() {
+        // Q4_0 block with d = 0.125 (research notes §4): first and last values.
+        let q40 = hexBytes("0030a30a3c41d6ab24acc523a6ac6b9ce51e")
+        var out = [Float](repeating: 0, count: 32)
+        q40.withUnsafeBytes { ck_dequant_row(TensorType.q4_0.rawValue, $0.baseAddress!, &out, 32) }
+        XCTAssertEqual(Array(out[0..<8]), [-0.625, 0.25, 0.5, -0.875, -0.25, 0.375, -0.5, 0.5])
+        XCTAssertEqual(Array(out[28..<32]), [-0.25, 0.125, 0.75, -0.875])
+    }
+}
+
+func hexBytes(_ s: String) -> [UInt8] {
+    var out: [UInt8] = []
+    var it = s.makeIterator()
+    while let a = it.next(), let b = it.next() { out.append(UInt8(String([a, b]), radix: 16)!) }
+    return out
+}
+
+/// Deterministic test randomness.
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
+}

@@ -1,0 +1,45 @@
+import Foundation
+import LLM
+import XCTest
+
+/// Paths shared by the model tests.
+enum ModelTestSupport {
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent()
+    static let fixtures = packageRoot.appendingPathComponent("Tests/Fixtures/llm")
+
+    static var defaultModelPath: String {
+        let home = ProcessInfo.processInfo.environment["YANFU_HOME"]
+            ?? (NSHomeDirectory() + "/.cache/yanfu")
+        return home + "/models/gemma-3-270m-q4_k_m.gguf"
+    }
+
+    nonisolated(unsafe) private static var cached: LanguageModel?
+
+    /// The default model, loaded once per test process; skips when it is absent.
+    static func defaultModel() throws -> LanguageModel {
+        if let m = cached { return m }
+        guard FileManager.default.fileExists(atPath: defaultModelPath) else {
+            throw XCTSkip("default model not found at \(defaultModelPath)")
+        }
+        let m = try LanguageModel.load(path: defaultModelPath, threads: 2)
+        cached = m
+        return m
+    }
+
+    static func json(_ relative: String) throws -> [String: Any] {
+        let data = try Data(contentsOf: fixtures.appendingPathComponent(relative))
+        return try JSONSerialization.jsonObject(with: data) as! [String: Any]
+    }
+
+    /// Indices of the k largest values, best first.
+    static func topK(_ x: [Float], _ k: Int) -> [Int] {
+        var best: [(Int, Float)] = []
+        for (i, v) in x.enumerated() where best.count < k || v > best[best.count - 1].1 {
+            let pos = best.firstIndex { v > $0.1 } ?? best.count
+            best.insert((i, v), at: pos)
+            if best.count > k { best.removeLast() }
+        }
+        return best.map { $0.0 }
+    }
+}
