@@ -31,8 +31,8 @@ public struct Glossary: Sendable, Equatable {
     public static func parse(_ text: String, file: String = "<glossary>") throws -> Glossary {
         var entries: [GlossaryEntry] = []
         var seen = Set<String>()
-        for (i, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = raw.hasSuffix("\r") ? raw.dropLast() : raw
+        for (i, raw) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
+            let line = raw
             if line.trimmingCharacters(in: .whitespaces).isEmpty || line.hasPrefix("#") { continue }
             let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
             guard fields.count == 2 else {

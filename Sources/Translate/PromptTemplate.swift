@@ -140,7 +140,9 @@ public struct PromptTemplate: Sendable, Equatable {
         let user = turn(user: true), model = turn(user: false)
         var p = [PromptPiece(user.open, markup: true), PromptPiece(Self.instruction + "\n" + glossaryNote(glossary))]
         for c in context { p.append(PromptPiece(Self.line(c.source) + "\n")) }
-        p.append(PromptPiece(chunkSources.map(Self.line).joined(separator: "\n")))
+        // Every Chinese line ends with a newline (the paper joins the last one straight to the
+        // end of turn): the next unit's prompt then shares this one's user turn up to here.
+        for c in chunkSources { p.append(PromptPiece(Self.line(c) + "\n")) }
         p.append(PromptPiece(user.close + model.open, markup: true))
         return p
     }
