@@ -3,18 +3,30 @@
 #include "internal.h"
 
 static int simd_state = -1;   // -1 undecided, 0 scalar, 1 AVX2
+static int avx512_state = 0;
 static int forced_scalar = 0;
+static int forced_avx2 = 0;
 
 int ck_simd_enabled(void) {
     if (simd_state < 0) {
 #ifdef CK_X86
         __builtin_cpu_init();
         simd_state = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c");
+        avx512_state = simd_state && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+                       __builtin_cpu_supports("avx512vl");
 #else
         simd_state = 0;
 #endif
     }
     return simd_state && !forced_scalar;
+}
+
+int ck_avx512_enabled(void) { return ck_simd_enabled() && avx512_state && !forced_avx2; }
+
+int ck_force_avx2(int on) {
+    int old = forced_avx2;
+    forced_avx2 = on;
+    return old;
 }
 
 int ck_force_scalar(int on) {
@@ -25,7 +37,10 @@ int ck_force_scalar(int on) {
 
 float ck_dot_row(uint32_t type, const void *row, const float *x, int64_t n) {
 #ifdef CK_X86
-    if (ck_simd_enabled()) return ck_dot_row_avx2(type, row, x, n);
+    if (ck_simd_enabled()) {
+        if (avx512_state && !forced_avx2 && ck_has_avx512_kernel(type)) return ck_dot_row_avx512(type, row, x, n);
+        return ck_dot_row_avx2(type, row, x, n);
+    }
 #endif
     return ck_dot_row_scalar(type, row, x, n);
 }
@@ -48,6 +63,11 @@ typedef struct {
 
 static void mv_range(void *ctx, int64_t r0, int64_t r1) {
     const mv_job *j = (const mv_job *)ctx;
+#ifdef CK_X86
+    if (j->nx == 1 && ck_avx512_enabled() &&
+        ck_matvec_rows_avx512(j->type, j->w, j->row_bytes, j->cols, j->x, j->y, r0, r1))
+        return;
+#endif
     for (int64_t r = r0; r < r1; r++) {
         const uint8_t *row = j->w + (size_t)r * j->row_bytes;
         for (int64_t v = 0; v < j->nx; v++)

@@ -24,8 +24,8 @@ public struct AttentionShape: Sendable {
     /// Query rows handled per block (bounds the score scratch).
     public static let blockRows = 64
 
-    /// Floats of scratch `attentionForward` needs.
-    public var scratchCount: Int { min(queries, AttentionShape.blockRows) * (firstPosition + queries) }
+    /// Floats of scratch `attentionForward` needs (one score block per pool thread).
+    public var scratchCount: Int { KernelThreads.count * min(queries, AttentionShape.blockRows) * (firstPosition + queries) }
 }
 
 /// Causal attention with grouped-query heads and an optional sliding window.
@@ -43,7 +43,11 @@ public func attentionForward(q: UnsafePointer<Float>, k: UnsafePointer<Float>, v
     let hd = s.headDim
     let ldq = s.heads * hd, ldk = s.kvHeads * hd
     let group = s.heads / s.kvHeads
-    for h in 0..<s.heads {
+    let perThread = min(s.queries, AttentionShape.blockRows) * (s.firstPosition + s.queries)
+    // Heads in parallel for prefill; a single query is too little work to split.
+    parallelFor(s.heads, chunks: s.queries > 1 ? s.heads : 1) { h0, h1, thread in
+      let scratch = scratch + thread * perThread
+      for h in h0..<h1 {
         let kvh = h / group
         var t0 = 0
         while t0 < s.queries {
@@ -79,5 +83,6 @@ public func attentionForward(q: UnsafePointer<Float>, k: UnsafePointer<Float>, v
             }
             t0 = t1
         }
+      }
     }
 }

@@ -5,11 +5,17 @@ import CKernels
 /// products, dequantization) and OpenBLAS (matrix products during prefill).
 public enum KernelThreads {
     /// Sets both pools to `n` threads (at least 1).
+    /// OpenBLAS itself always runs single-threaded: the kernels split large products across the
+    /// pool (one SGEMM per thread on its share of the rows), so no second set of threads spins
+    /// against the pool's, and skinny products scale (OpenBLAS's own threading does not).
     public static func set(_ n: Int) {
         let n = max(1, n)
         ck_set_threads(Int32(n))
-        openblas_set_num_threads(Int32(n))
+        openblas_set_num_threads(1)
     }
+
+    /// Kept for callers that choose per batch size; BLAS stays single-threaded (see `set`).
+    public static func useBLASThreads(forRows rows: Int) {}
 
     public static var count: Int { Int(ck_get_threads()) }
 
@@ -24,6 +30,13 @@ public enum KernelThreads {
 
     /// Whether the AVX2/FMA/F16C paths are active.
     public static var simdEnabled: Bool { ck_simd_enabled() != 0 }
+
+    /// Whether the AVX-512 dot products are active (for the types that have them).
+    public static var avx512Enabled: Bool { ck_avx512_enabled() != 0 }
+
+    /// Forces AVX2 instead of AVX-512 (tests compare them).
+    @discardableResult
+    public static func forceAVX2(_ on: Bool) -> Bool { ck_force_avx2(on ? 1 : 0) != 0 }
 
     /// Forces the portable scalar paths (tests compare them with the SIMD ones).
     @discardableResult

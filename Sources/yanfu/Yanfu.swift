@@ -8,6 +8,7 @@ struct Yanfu: ParsableCommand {
         commandName: "yanfu",
         abstract: "Translate whole Chinese novels into English with a local language model and Temp-LoRA.",
         version: version,
-        subcommands: [DoctorCommand.self, ModelCommand.self, ChaptersCommand.self, TranslateCommand.self]
+        subcommands: [DoctorCommand.self, ModelCommand.self, ChaptersCommand.self, GenerateCommand.self,
+                      PerplexityCommand.self, BenchCommand.self, TokenizeCommand.self, TranslateCommand.self]
     )
 }

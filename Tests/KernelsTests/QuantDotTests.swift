@@ -64,8 +64,9 @@ final class QuantDotTests: XCTestCase {
                 var y = [Float](repeating: 0, count: rows)
                 let scratch = UnsafeMutableBufferPointer<Float>.allocate(capacity: rows * cols)
                 defer { scratch.deallocate() }
-                for scalar in [false, true] {
+                for (scalar, avx2) in [(false, false), (false, true), (true, false)] {
                     KernelThreads.forceScalar(scalar)
+                    KernelThreads.forceAVX2(avx2)
                     matmul(x, rows: 1, w, &y, scratch: scratch)
                     for r in 0..<rows {
                         var exact = 0.0, mag = 0.0
@@ -73,10 +74,11 @@ final class QuantDotTests: XCTestCase {
                             exact += Double(ref[r * cols + c]) * Double(x[c])
                             mag += abs(Double(ref[r * cols + c]) * Double(x[c]))
                         }
-                        XCTAssertEqual(Double(y[r]), exact, accuracy: 1e-5 * mag + 1e-7, "\(type) scalar=\(scalar) row \(r)")
+                        XCTAssertEqual(Double(y[r]), exact, accuracy: 1e-5 * mag + 1e-7, "\(type) scalar=\(scalar) avx2=\(avx2) row \(r)")
                     }
                 }
                 KernelThreads.forceScalar(false)
+                KernelThreads.forceAVX2(false)
             }
         }
     }

@@ -10,6 +10,7 @@ public final class LanguageModel: @unchecked Sendable {
     public let transformer: Transformer
     let lock = NSLock()
     let gguf: GGUFFile?
+    var cachedTokenizer: Tokenizer?
 
     init(path: String, config: ModelConfig, transformer: Transformer, gguf: GGUFFile?) {
         self.path = path
@@ -104,5 +105,23 @@ public final class Session: @unchecked Sendable {
     public func reset() {
         cache.clear()
         tokens = []
+    }
+}
+
+extension LanguageModel {
+    /// The model's tokenizer (built on first use from the GGUF vocabulary or the folder's
+    /// tokenizer.model).
+    public func tokenizer() throws -> Tokenizer {
+        lock.lock()
+        defer { lock.unlock() }
+        if let t = cachedTokenizer { return t }
+        let t: Tokenizer
+        if let g = gguf {
+            t = try Tokenizer.fromGGUF(g)
+        } else {
+            t = try Tokenizer(sentencePieceModelAt: (path as NSString).appendingPathComponent("tokenizer.model"))
+        }
+        cachedTokenizer = t
+        return t
     }
 }

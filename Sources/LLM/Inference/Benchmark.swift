@@ -1,0 +1,122 @@
+import Foundation
+import Kernels
+
+/// Speed of one model on this machine, measured the way llama-bench does (pp512 / tg128).
+public struct ModelBenchmark: Sendable {
+    public var promptTokens: Int
+    public var generatedTokens: Int
+    public var repetitions: Int
+    /// Median over repetitions.
+    public var prefillTokensPerSecond: Double
+    public var decodeTokensPerSecond: Double
+    public var prefillSamples: [Double]
+    public var decodeSamples: [Double]
+
+    /// Runs `repetitions` rounds (after one warm-up) of: a fresh `promptTokens` prefill, and
+    /// `generatedTokens` single-token decodes from an empty context. Token ids are fixed
+    /// pseudo-random vocabulary entries, as llama-bench uses random tokens.
+    public static func run(_ model: LanguageModel, promptTokens: Int = 512, generatedTokens: Int = 128,
+                           repetitions: Int = 3) -> ModelBenchmark {
+        var rng = SplitMix64(seed: 1234)
+        let vocab = UInt64(model.config.vocabSize)
+        let prompt = (0..<promptTokens).map { _ in Int32(truncatingIfNeeded: rng.next() % vocab) }
+        let session = model.makeSession(capacity: max(promptTokens, generatedTokens) + 1)
+        func prefillRate() -> Double {
+            session.reset()
+            let t0 = DispatchTime.now().uptimeNanoseconds
+            session.prefill(prompt, logits: .last)
+            return Double(promptTokens) / (Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
+        }
+        func decodeRate() -> Double {
+            session.reset()
+            var id = prompt[0]
+            let t0 = DispatchTime.now().uptimeNanoseconds
+            for _ in 0..<generatedTokens {
+                let logits = session.decode(id)
+                id = Int32(argmax(logits))
+            }
+            return Double(generatedTokens) / (Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
+        }
+        _ = prefillRate()
+        _ = decodeRate()
+        var pp: [Double] = [], tg: [Double] = []
+        for _ in 0..<max(1, repetitions) {
+            pp.append(prefillRate())
+            tg.append(decodeRate())
+        }
+        return ModelBenchmark(promptTokens: promptTokens, generatedTokens: generatedTokens, repetitions: max(1, repetitions),
+                              prefillTokensPerSecond: median(pp), decodeTokensPerSecond: median(tg),
+                              prefillSamples: pp, decodeSamples: tg)
+    }
+}
+
+func median(_ x: [Double]) -> Double {
+    let s = x.sorted()
+    if s.isEmpty { return 0 }
+    return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+}
+
+/// Process memory figures from /proc/self/status (Linux; nil elsewhere).
+public enum ProcessMemory {
+    /// Peak resident set size (VmHWM) in bytes.
+    public static var peakResidentBytes: Int? { field("VmHWM:") }
+    /// Current resident set size (VmRSS) in bytes.
+    public static var residentBytes: Int? { field("VmRSS:") }
+
+    private static func field(_ name: String) -> Int? {
+        guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return nil }
+        for line in text.split(separator: "\n") where line.hasPrefix(name) {
+            let parts = line.split(separator: " ", omittingEmptySubsequences: true)
+            if parts.count >= 2, let kb = Int(parts[1]) { return kb * 1024 }
+        }
+        return nil
+    }
+}
+
+/// llama-bench's figures for the same model, from its JSON output.
+public struct LlamaBenchResult: Sendable {
+    public var prefillTokensPerSecond: Double?
+    public var decodeTokensPerSecond: Double?
+
+    /// Runs `llama-bench -m MODEL -t THREADS -p 512 -n 128 -o json` and parses the averages.
+    public static func run(executable: String, model: String, threads: Int, promptTokens: Int = 512,
+                           generatedTokens: Int = 128) throws -> LlamaBenchResult {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: executable)
+        p.arguments = ["-m", model, "-t", String(threads), "-p", String(promptTokens), "-n", String(generatedTokens), "-o", "json"]
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        guard p.terminationStatus == 0 else {
+            throw PerplexityError(description: "\(executable) exited with status \(p.terminationStatus)")
+        }
+        return try parse(data)
+    }
+
+    static func parse(_ data: Data) throws -> LlamaBenchResult {
+        guard let rows = try JSONSerialization.jsonObject(with: data) as? [[String: Any]] else {
+            throw PerplexityError(description: "llama-bench output: expected a JSON array of results")
+        }
+        var r = LlamaBenchResult()
+        for row in rows {
+            let np = (row["n_prompt"] as? Int) ?? 0, ng = (row["n_gen"] as? Int) ?? 0
+            let ts = row["avg_ts"] as? Double
+            if np > 0 && ng == 0 { r.prefillTokensPerSecond = ts }
+            if ng > 0 && np == 0 { r.decodeTokensPerSecond = ts }
+        }
+        return r
+    }
+
+    /// `llama-bench` from the PATH, if there is one.
+    public static func findOnPath() -> String? {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
+        for dir in path.split(separator: ":") {
+            let candidate = String(dir) + "/llama-bench"
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        return nil
+    }
+}

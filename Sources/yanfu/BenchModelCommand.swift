@@ -1,0 +1,107 @@
+import ArgumentParser
+import Foundation
+import Kernels
+import LLM
+
+struct BenchModelCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "model",
+        abstract: "Measure prompt processing and generation speed of a model (llama-bench style).",
+        discussion: """
+            Prompt processing: a fresh 512-token prefill; generation: 128 tokens decoded one at a \
+            time from an empty context. Each is run once to warm up, then --repetitions times; the \
+            median is reported with peak memory (VmHWM) and the OpenBLAS kernel. When llama-bench \
+            is on the PATH (or given with --llama-bench) it is run with the same settings and the \
+            ratio is shown. Other processes on the machine add noise: repeat and compare medians.
+
+            Example:
+              yanfu bench model --model ~/.cache/yanfu/models/gemma-3-270m-q4_k_m.gguf --threads 2
+            """
+    )
+
+    @Option(help: "GGUF file or Hugging Face folder (default: the default model).")
+    var model: String = DefaultModel.path
+
+    @Option(help: "Threads (default: all cores).")
+    var threads: Int = KernelThreads.cores
+
+    @Option(help: "Prompt tokens to process.")
+    var promptTokens: Int = 512
+
+    @Option(help: "Tokens to generate.")
+    var genTokens: Int = 128
+
+    @Option(help: "Measured repetitions (after one warm-up).")
+    var repetitions: Int = 3
+
+    @Option(help: "llama-bench executable to compare with (default: from the PATH).")
+    var llamaBench: String?
+
+    @Flag(help: "Skip the llama-bench comparison.")
+    var noLlamaBench = false
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    func validate() throws {
+        guard threads >= 1, promptTokens >= 1, genTokens >= 1, repetitions >= 1 else {
+            throw ValidationError("--threads, --prompt-tokens, --gen-tokens and --repetitions must be positive")
+        }
+    }
+
+    func run() throws {
+        let lm: LanguageModel
+        do {
+            lm = try LanguageModel.load(path: model, threads: threads)
+        } catch {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            throw ExitCode.failure
+        }
+        let b = ModelBenchmark.run(lm, promptTokens: promptTokens, generatedTokens: genTokens, repetitions: repetitions)
+        let peakMB = Double(ProcessMemory.peakResidentBytes ?? 0) / 1_048_576
+        var peer: LlamaBenchResult?
+        var peerError: String?
+        if !noLlamaBench, let exe = llamaBench ?? LlamaBenchResult.findOnPath() {
+            do {
+                peer = try LlamaBenchResult.run(executable: exe, model: model, threads: threads,
+                                                promptTokens: promptTokens, generatedTokens: genTokens)
+            } catch {
+                peerError = "\(error)"
+            }
+        }
+        if json {
+            var obj: [String: Any] = [
+                "model": model, "threads": threads, "prompt_tokens": promptTokens, "gen_tokens": genTokens,
+                "repetitions": repetitions, "prefill_tok_s": b.prefillTokensPerSecond, "decode_tok_s": b.decodeTokensPerSecond,
+                "prefill_samples": b.prefillSamples, "decode_samples": b.decodeSamples,
+                "peak_rss_mb": peakMB, "blas_core": KernelThreads.blasCoreName, "simd": KernelThreads.avx512Enabled ? "avx512" : KernelThreads.simdEnabled ? "avx2" : "scalar",
+            ]
+            if let p = peer {
+                if let v = p.prefillTokensPerSecond {
+                    obj["llama_prefill_tok_s"] = v
+                    obj["prefill_ratio"] = b.prefillTokensPerSecond / v
+                }
+                if let v = p.decodeTokensPerSecond {
+                    obj["llama_decode_tok_s"] = v
+                    obj["decode_ratio"] = b.decodeTokensPerSecond / v
+                }
+            }
+            if let e = peerError { obj["llama_bench_error"] = e }
+            let data = try JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys])
+            print(String(decoding: data, as: UTF8.self))
+            return
+        }
+        func f(_ x: Double?) -> String { x.map { String(format: "%8.1f", $0) } ?? "       –" }
+        func ratio(_ a: Double, _ b: Double?) -> String { b.map { String(format: "%5.2f×", a / $0) } ?? "" }
+        print("model: \(model)")
+        print("threads: \(threads), OpenBLAS core: \(KernelThreads.blasCoreName), SIMD: \(KernelThreads.avx512Enabled ? "AVX-512" : KernelThreads.simdEnabled ? "AVX2+FMA" : "scalar")")
+        print("test        yanfu tok/s   llama.cpp tok/s   ratio")
+        print("pp\(promptTokens)".padding(toLength: 12, withPad: " ", startingAt: 0)
+              + "\(f(b.prefillTokensPerSecond))      \(f(peer?.prefillTokensPerSecond))          \(ratio(b.prefillTokensPerSecond, peer?.prefillTokensPerSecond))")
+        print("tg\(genTokens)".padding(toLength: 12, withPad: " ", startingAt: 0)
+              + "\(f(b.decodeTokensPerSecond))      \(f(peer?.decodeTokensPerSecond))          \(ratio(b.decodeTokensPerSecond, peer?.decodeTokensPerSecond))")
+        print(String(format: "peak memory (VmHWM): %.0f MB", peakMB))
+        print("samples: pp \(b.prefillSamples.map { String(format: "%.1f", $0) }.joined(separator: " ")); tg \(b.decodeSamples.map { String(format: "%.1f", $0) }.joined(separator: " "))")
+        if let e = peerError { print("llama-bench: \(e)") }
+    }
+}
