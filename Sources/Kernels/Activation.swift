@@ -25,3 +25,35 @@ public func geluTanhForward(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer
 public func siluForward(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int) {
     ck_silu(x, y, Int64(count))
 }
+
+/// Backward of out = act(gate) ⊙ up given the forward's `gate` (pre-activation) and `up`:
+/// dGate += dOut·up·act′(gate), dUp += dOut·act(gate).
+public func gatedActivationBackward(_ kind: GatedActivation, gate: UnsafePointer<Float>, up: UnsafePointer<Float>,
+                                    dOut: UnsafePointer<Float>, dGate: UnsafeMutablePointer<Float>,
+                                    dUp: UnsafeMutablePointer<Float>, count: Int) {
+    switch kind {
+    case .geluTanh:
+        let c: Float = 0.7978845608028654, a: Float = 0.044715
+        for i in 0..<count {
+            let z = gate[i]
+            let th = tanhf(c * (z + a * z * z * z))
+            let g = 0.5 * z * (1 + th)
+            let dg = 0.5 * (1 + th) + 0.5 * z * (1 - th * th) * c * (1 + 3 * a * z * z)
+            dGate[i] += dOut[i] * up[i] * dg
+            dUp[i] += dOut[i] * g
+        }
+    case .silu:
+        for i in 0..<count {
+            let z = gate[i]
+            let s = 1 / (1 + expf(-z))
+            dGate[i] += dOut[i] * up[i] * s * (1 + z * (1 - s))
+            dUp[i] += dOut[i] * z * s
+        }
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

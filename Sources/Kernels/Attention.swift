@@ -86,3 +86,67 @@ public func attentionForward(q: UnsafePointer<Float>, k: UnsafePointer<Float>, v
       }
     }
 }
+
+/// Backward of `attentionForward` (same shape and inputs), recomputing the probabilities block by
+/// block of query rows: with S = QKᵀ (masked), P = softmax(S), O = PV,
+/// dV += Pᵀ·dO, dP = dO·Vᵀ, dS = P ⊙ (dP − rowsum(P ⊙ dP)), dQ += dS·K, dK += dSᵀ·Q.
+/// dq has the layout of q; dk, dv that of k, v (all positions 0 ..< firstPosition+queries).
+/// `scratch` needs `backwardScratchCount` floats.
+public func attentionBackward(q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>,
+                              dOut: UnsafePointer<Float>, dq: UnsafeMutablePointer<Float>,
+                              dk: UnsafeMutablePointer<Float>, dv: UnsafeMutablePointer<Float>,
+                              shape s: AttentionShape, scratch: UnsafeMutablePointer<Float>) {
+    let hd = s.headDim
+    let ldq = s.heads * hd, ldk = s.kvHeads * hd
+    let group = s.heads / s.kvHeads
+    let blockRows = AttentionShape.blockRows
+    let keys = s.firstPosition + s.queries
+    let p = scratch, dp = scratch + blockRows * keys
+    for h in 0..<s.heads {
+        let kvh = h / group
+        var t0 = 0
+        while t0 < s.queries {
+            let t1 = min(s.queries, t0 + blockRows)
+            let m = t1 - t0
+            let kHi = s.firstPosition + t1
+            let kLo = s.window > 0 ? max(0, s.firstPosition + t0 - s.window + 1) : 0
+            let nk = kHi - kLo
+            let qp = q + t0 * ldq + h * hd, dqp = dq + t0 * ldq + h * hd
+            let kp = k + kLo * ldk + kvh * hd, dkp = dk + kLo * ldk + kvh * hd
+            let vp = v + kLo * ldk + kvh * hd, dvp = dv + kLo * ldk + kvh * hd
+            let dop = dOut + t0 * ldq + h * hd
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(m), Int32(nk), Int32(hd), 1,
+                        qp, Int32(ldq), kp, Int32(ldk), 0, p, Int32(nk))
+            for i in 0..<m {
+                let t = s.firstPosition + t0 + i
+                let lo = (s.window > 0 ? max(kLo, t - s.window + 1) : kLo) - kLo
+                let hi = t - kLo
+                let row = p + i * nk
+                if lo > 0 { row.update(repeating: 0, count: lo) }
+                softmaxForward(row + lo, count: hi - lo + 1)
+                if hi + 1 < nk { (row + hi + 1).update(repeating: 0, count: nk - hi - 1) }
+            }
+            // dV += Pᵀ·dO ; dP = dO·Vᵀ
+            cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(nk), Int32(hd), Int32(m), 1,
+                        p, Int32(nk), dop, Int32(ldq), 1, dvp, Int32(ldk))
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(m), Int32(nk), Int32(hd), 1,
+                        dop, Int32(ldq), vp, Int32(ldk), 0, dp, Int32(nk))
+            for i in 0..<m {
+                let pr = p + i * nk, dr = dp + i * nk
+                let d = dot(pr, dr, count: nk)
+                for j in 0..<nk { dr[j] = pr[j] * (dr[j] - d) }
+            }
+            // dQ += dS·K ; dK += dSᵀ·Q
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(hd), Int32(nk), 1,
+                        dp, Int32(nk), kp, Int32(ldk), 1, dqp, Int32(ldq))
+            cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(nk), Int32(hd), Int32(m), 1,
+                        dp, Int32(nk), qp, Int32(ldq), 1, dkp, Int32(ldk))
+            t0 = t1
+        }
+    }
+}
+
+extension AttentionShape {
+    /// Floats of scratch `attentionBackward` needs (probabilities and their gradient per block).
+    public var backwardScratchCount: Int { 2 * AttentionShape.blockRows * (firstPosition + queries) }
+}

@@ -80,3 +80,36 @@ public func matmul(_ x: UnsafePointer<Float>, rows n: Int, _ w: WeightMatrix, _ 
 public func dotRow(_ w: WeightMatrix, _ r: Int, _ x: UnsafePointer<Float>) -> Float {
     ck_dot_row(w.type.rawValue, w.row(r), x, Int64(w.cols))
 }
+
+/// Backward of `matmul` for its input: dX (+)= dY·W, with dY `n` rows of `w.rows` values and dX
+/// `n` rows of `w.cols`. Quantized weights are dequantized tile by tile into `scratch` (W is used
+/// un-transposed, so SGEMM reads the tile as stored); f32 weights are used in place.
+public func matmulBackwardInput(_ dy: UnsafePointer<Float>, rows n: Int, _ w: WeightMatrix,
+                                _ dx: UnsafeMutablePointer<Float>, accumulate: Bool,
+                                scratch: UnsafeMutableBufferPointer<Float>) {
+    if n <= 0 { return }
+    if w.type == .f32 {
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(w.cols), Int32(w.rows), 1,
+                    dy, Int32(w.rows), w.data.assumingMemoryBound(to: Float.self), Int32(w.cols),
+                    accumulate ? 1 : 0, dx, Int32(w.cols))
+        return
+    }
+    precondition(scratch.count >= w.cols, "matmul scratch smaller than one row")
+    let tile = max(1, min(w.rows, scratch.count / w.cols))
+    var r0 = 0
+    while r0 < w.rows {
+        let m = min(tile, w.rows - r0)
+        ck_dequant_matrix(w.type.rawValue, w.row(r0), w.rowBytes, Int64(m), Int64(w.cols), scratch.baseAddress!)
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(w.cols), Int32(m), 1,
+                    dy + r0, Int32(w.rows), scratch.baseAddress!, Int32(w.cols),
+                    (accumulate || r0 > 0) ? 1 : 0, dx, Int32(w.cols))
+        r0 += m
+    }
+}
+
+extension WeightMatrix {
+    /// Dequantizes the whole matrix into `dst` (rows × cols floats), threaded.
+    public func dequantize(into dst: UnsafeMutablePointer<Float>) {
+        ck_dequant_matrix(type.rawValue, data, rowBytes, Int64(rows), Int64(cols), dst)
+    }
+}

@@ -46,3 +46,18 @@ public func ropeForward(_ x: UnsafeMutablePointer<Float>, heads: Int, headDim: I
         ck_rope(x + h * headDim, Int64(headDim), Int64(rotaryDims), cs, style == .neox ? 1 : 0)
     }
 }
+
+/// RoPE backward, in place on the gradient: the forward is a rotation by θ, so its transpose
+/// is the rotation by −θ (the same table with the sines negated).
+public func ropeBackward(_ dx: UnsafeMutablePointer<Float>, heads: Int, headDim: Int, rotaryDims: Int,
+                         cs: UnsafePointer<Float>, style: RopeStyle) {
+    let half = rotaryDims / 2
+    withUnsafeTemporaryAllocation(of: Float.self, capacity: rotaryDims) { inv in
+        let t = inv.baseAddress!
+        for i in 0..<half {
+            t[i] = cs[i]
+            t[half + i] = -cs[half + i]
+        }
+        ropeForward(dx, heads: heads, headDim: headDim, rotaryDims: rotaryDims, cs: t, style: style)
+    }
+}

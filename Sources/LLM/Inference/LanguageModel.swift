@@ -43,8 +43,10 @@ public final class LanguageModel: @unchecked Sendable {
     }
 
     /// A session with a KV cache for about `capacity` positions (it grows if needed).
-    public func makeSession(capacity: Int = 512) -> Session {
-        Session(model: self, cache: transformer.makeCache(capacity: capacity))
+    public func makeSession(capacity: Int = 512, adapter: LoRAAdapter? = nil) -> Session {
+        let s = Session(model: self, cache: transformer.makeCache(capacity: capacity))
+        s.adapter = adapter
+        return s
     }
 }
 
@@ -61,6 +63,8 @@ public final class Session: @unchecked Sendable {
     public let model: LanguageModel
     public let cache: KVCache
     public private(set) var tokens: [Int32] = []
+    /// LoRA adapter applied (on the fly) to the positions fed from now on.
+    public var adapter: LoRAAdapter?
 
     init(model: LanguageModel, cache: KVCache) {
         self.model = model
@@ -80,6 +84,8 @@ public final class Session: @unchecked Sendable {
         model.lock.lock()
         defer { model.lock.unlock() }
         let t = model.transformer
+        t.adapter = adapter
+        defer { t.adapter = nil }
         let hidden = t.hiddenStates(ids, cache: cache, hiddenFrom: from)
         tokens += ids
         return from < ids.count ? t.logits(hidden, rows: ids.count - from) : []
@@ -95,6 +101,8 @@ public final class Session: @unchecked Sendable {
         model.lock.lock()
         defer { model.lock.unlock() }
         let t = model.transformer
+        t.adapter = adapter
+        defer { t.adapter = nil }
         var hidden = t.hiddenStates(ids, cache: cache, hiddenFrom: scoredFrom)
         tokens += ids
         hidden.removeLast(t.config.dim)   // the last position predicts nothing inside ids

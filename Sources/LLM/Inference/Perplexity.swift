@@ -22,6 +22,7 @@ extension LanguageModel {
     /// (when non-nil), the cache cleared per window, and only the second half scored
     /// (positions context/2 … context−2 predicting the next token).
     public func perplexity(tokens: [Int32], context: Int, maxChunks: Int? = nil, bos: Int32?,
+                           adapter: LoRAAdapter? = nil,
                            onChunk: ((Int, Double) -> Void)? = nil) throws -> PerplexityResult {
         guard context >= 4 else { throw PerplexityError(description: "context must be at least 4 tokens, got \(context)") }
         guard tokens.count >= 2 * context else {
@@ -30,7 +31,7 @@ extension LanguageModel {
         var chunks = tokens.count / context
         if let m = maxChunks, m > 0 { chunks = min(chunks, m) }
         let first = context / 2
-        let session = makeSession(capacity: context)
+        let session = makeSession(capacity: context, adapter: adapter)
         var sum = 0.0, sumSq = 0.0, n = 0
         var running: [Double] = []
         for i in 0..<chunks {

@@ -14,11 +14,11 @@ extension LanguageModel {
     /// Tokenizes `prompt` (BOS as the model asks, special-token text parsed as llama.cpp's prompt
     /// does), generates, and streams text through `onText` (return false to stop). Stop strings
     /// are cut from the text; streamed text is held back while it could still start one.
-    public func generate(prompt: String, options: GenerationOptions = GenerationOptions(),
+    public func generate(prompt: String, options: GenerationOptions = GenerationOptions(), adapter: LoRAAdapter? = nil,
                          onText: (String) -> Bool = { _ in true }) throws -> GenerationResult {
         let tok = try tokenizer()
         let promptIds = try tok.encode(prompt, addBOS: tok.addBOS, parseSpecial: true)
-        let session = makeSession(capacity: promptIds.count + options.maxTokens + 1)
+        let session = makeSession(capacity: promptIds.count + options.maxTokens + 1, adapter: adapter)
         let stream = tok.makeStreamDecoder()
         let stops = options.stopStrings.filter { !$0.isEmpty }
         let holdBack = max(0, (stops.map(\.count).max() ?? 0) - 1)
@@ -50,11 +50,11 @@ extension LanguageModel {
 
     /// Perplexity of a text with llama-perplexity's tokenization: one BOS (when the model adds
     /// one) before the whole text, special-token text not parsed.
-    public func perplexity(text: String, context: Int, maxChunks: Int? = nil,
+    public func perplexity(text: String, context: Int, maxChunks: Int? = nil, adapter: LoRAAdapter? = nil,
                            onChunk: ((Int, Double) -> Void)? = nil) throws -> PerplexityResult {
         let tok = try tokenizer()
         let ids = try tok.encode(text, addBOS: tok.addBOS, parseSpecial: false)
         return try perplexity(tokens: ids, context: context, maxChunks: maxChunks, bos: tok.addBOS ? tok.bosId : nil,
-                              onChunk: onChunk)
+                              adapter: adapter, onChunk: onChunk)
     }
 }

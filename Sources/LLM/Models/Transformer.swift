@@ -26,6 +26,8 @@ public final class Transformer: @unchecked Sendable {
     /// Positions processed per forward chunk (bounds the workspace).
     public let maxBatch: Int
     let ws: Workspace
+    /// LoRA adapter applied on the fly by the forward pass (set per call by `Session`).
+    var adapter: LoRAAdapter?
     /// Rows of the output head dequantized per SGEMM tile when many positions need logits.
     let headTileRows: Int
     private let owner: AnyObject
@@ -110,11 +112,12 @@ public final class Transformer: @unchecked Sendable {
         let c = config, L = layers[l]
         let p0 = cache.count
         let sliding = c.isSliding(layer: l)
+        let lora = adapter?.table[l], loraScale = adapter?.scale ?? 1
         // Attention block.
         rmsNormForward(ws.x, L.attnNorm, ws.xb, rows: n, n: c.dim, eps: c.normEps)
-        linear(ws.xb, rows: n, L.q, ws.q, ws)
-        linear(ws.xb, rows: n, L.k, ws.k, ws)
-        linear(ws.xb, rows: n, L.v, ws.v, ws)
+        linear(ws.xb, rows: n, L.q, ws.q, ws, lora: lora?[LoRATarget.q.index], scale: loraScale)
+        linear(ws.xb, rows: n, L.k, ws.k, ws, lora: lora?[LoRATarget.k.index], scale: loraScale)
+        linear(ws.xb, rows: n, L.v, ws.v, ws, lora: lora?[LoRATarget.v.index], scale: loraScale)
         if let qn = L.qNorm { rmsNormForward(ws.q, qn, ws.q, rows: n * c.heads, n: c.headDim, eps: c.normEps) }
         if let kn = L.kNorm { rmsNormForward(ws.k, kn, ws.k, rows: n * c.kvHeads, n: c.headDim, eps: c.normEps) }
         let cs = sliding ? ws.csLocal : ws.csGlobal
@@ -131,15 +134,15 @@ public final class Transformer: @unchecked Sendable {
                                    headDim: c.headDim, window: sliding ? c.slidingWindow : 0)
         attentionForward(q: ws.q, k: cache.keys(l), v: cache.values(l), out: ws.att, shape: shape,
                          scratch: ws.scoreScratch(shape.scratchCount))
-        linear(ws.att, rows: n, L.o, ws.xb, ws)
+        linear(ws.att, rows: n, L.o, ws.xb, ws, lora: lora?[LoRATarget.o.index], scale: loraScale)
         if let pn = L.postAttnNorm { rmsNormForward(ws.xb, pn, ws.xb, rows: n, n: c.dim, eps: c.normEps) }
         for i in 0..<n * c.dim { ws.x[i] += ws.xb[i] }
         // Feed-forward block.
         rmsNormForward(ws.x, L.ffnNorm, ws.xb, rows: n, n: c.dim, eps: c.normEps)
-        linear(ws.xb, rows: n, L.gate, ws.gate, ws)
-        linear(ws.xb, rows: n, L.up, ws.up, ws)
+        linear(ws.xb, rows: n, L.gate, ws.gate, ws, lora: lora?[LoRATarget.gate.index], scale: loraScale)
+        linear(ws.xb, rows: n, L.up, ws.up, ws, lora: lora?[LoRATarget.up.index], scale: loraScale)
         gatedActivationForward(activation, gate: ws.gate, up: ws.up, count: n * c.ffnDim)
-        linear(ws.gate, rows: n, L.down, ws.xb, ws)
+        linear(ws.gate, rows: n, L.down, ws.xb, ws, lora: lora?[LoRATarget.down.index], scale: loraScale)
         if let pn = L.postFfnNorm { rmsNormForward(ws.xb, pn, ws.xb, rows: n, n: c.dim, eps: c.normEps) }
         for i in 0..<n * c.dim { ws.x[i] += ws.xb[i] }
     }

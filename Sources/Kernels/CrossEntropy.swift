@@ -1,0 +1,82 @@
+import CBLAS
+import CKernels
+
+/// Cross-entropy through an output head, forward and backward in one pass over the vocabulary,
+/// so that the rows × vocab logits never exist at once (262k-token vocabularies).
+///
+/// For each of the `n` rows of `hidden` (n × w.cols): logits = hidden·Wᵀ, loss = logsumexp −
+/// logit[target]. The head is visited in tiles of `tileRows` weight rows, each dequantized once;
+/// a running max, Σexp (in double) and Σexp·W (like flash attention's output) are kept per row,
+/// so dhidden = rowWeight·(softmax·W − W[target]) comes out at the end without a second pass.
+/// Returns the per-row losses; writes (overwrites) `dHidden` (n × w.cols) scaled by `rowWeight`.
+public func headCrossEntropy(_ hidden: UnsafePointer<Float>, rows n: Int, _ w: WeightMatrix,
+                             targets: UnsafePointer<Int32>, rowWeight: Float,
+                             dHidden: UnsafeMutablePointer<Float>, tileRows: Int,
+                             scratch: UnsafeMutableBufferPointer<Float>) -> [Double] {
+    let d = w.cols, V = w.rows
+    let tile = max(1, min(V, tileRows, scratch.count / d))
+    var maxes = [Float](repeating: -.infinity, count: n)
+    var sums = [Double](repeating: 0, count: n)
+    var targetLogit = [Float](repeating: 0, count: n)
+    let logits = UnsafeMutablePointer<Float>.allocate(capacity: n * tile)
+    defer { logits.deallocate() }
+    dHidden.update(repeating: 0, count: n * d)   // holds Σ exp(l − max)·W until the end
+    var r0 = 0
+    while r0 < V {
+        let m = min(tile, V - r0)
+        let wt: UnsafePointer<Float>
+        if w.type == .f32 {
+            wt = w.row(r0).assumingMemoryBound(to: Float.self)
+        } else {
+            ck_dequant_matrix(w.type.rawValue, w.row(r0), w.rowBytes, Int64(m), Int64(d), scratch.baseAddress!)
+            wt = UnsafePointer(scratch.baseAddress!)
+        }
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n), Int32(m), Int32(d), 1,
+                    hidden, Int32(d), wt, Int32(d), 0, logits, Int32(m))
+        for i in 0..<n {
+            let row = logits + i * m
+            var mx = row[0]
+            for j in 1..<m where row[j] > mx { mx = row[j] }
+            let t = Int(targets[i])
+            if t >= r0 && t < r0 + m { targetLogit[i] = row[t - r0] }
+            let newMax = max(mx, maxes[i])
+            if newMax > maxes[i] && maxes[i] != -.infinity {
+                let alpha = expf(maxes[i] - newMax)
+                sums[i] *= Double(alpha)
+                let acc = dHidden + i * d
+                for c in 0..<d { acc[c] *= alpha }
+            }
+            maxes[i] = newMax
+            var s = 0.0
+            for j in 0..<m {
+                let e = expf(row[j] - newMax)
+                row[j] = e
+                s += Double(e)
+            }
+            sums[i] += s
+        }
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(d), Int32(m), 1,
+                    logits, Int32(m), wt, Int32(d), 1, dHidden, Int32(d))
+        r0 += m
+    }
+    var losses = [Double](repeating: 0, count: n)
+    withUnsafeTemporaryAllocation(of: Float.self, capacity: d) { buf in
+        let wrow = buf.baseAddress!
+        for i in 0..<n {
+            let t = Int(targets[i])
+            precondition(t >= 0 && t < V, "target id \(t) outside the vocabulary")
+            ck_dequant_row(w.type.rawValue, w.row(t), wrow, Int64(d))
+            let inv = Float(1 / sums[i])
+            let acc = dHidden + i * d
+            for c in 0..<d { acc[c] = rowWeight * (acc[c] * inv - wrow[c]) }
+            losses[i] = Double(maxes[i]) + log(sums[i]) - Double(targetLogit[i])
+        }
+    }
+    return losses
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

@@ -1,0 +1,68 @@
+import CBLAS
+import Kernels
+
+/// The LoRA path of one linear layer during training: forward y += s·(drop(x)·Aᵀ)·Bᵀ, keeping
+/// drop(x)·Aᵀ for the backward; backward dB += s·dYᵀ·xa, dA += s·(dY·B)ᵀ·drop(x),
+/// dX += drop′(s·(dY·B)·A). Dropout masks are regenerated from (seed, step, layer, target, row),
+/// never stored.
+struct LoRALinearPass {
+    let module: LoRAModule
+    let scale: Float
+    let dropout: Float
+    let seed: UInt64
+    let step: UInt64
+
+    /// dst = src ⊙ mask / (1 − p) over rows × cols (dst may alias src).
+    func applyDropout(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, rows: Int, cols: Int) {
+        let keep = 1 - dropout, inv = 1 / (1 - dropout)
+        for r in 0..<rows {
+            var rng = LoRARandom(seed, step, UInt64(module.layer), UInt64(module.target.index), UInt64(r))
+            let s = src + r * cols, d = dst + r * cols
+            for c in 0..<cols { d[c] = rng.unit() < keep ? s[c] * inv : 0 }
+        }
+    }
+
+    /// The input the A matrix sees (x itself without dropout).
+    private func dropped(_ x: UnsafePointer<Float>, rows: Int, scratch: UnsafeMutablePointer<Float>) -> UnsafePointer<Float> {
+        if dropout == 0 { return x }
+        applyDropout(x, scratch, rows: rows, cols: module.inFeatures)
+        return UnsafePointer(scratch)
+    }
+
+    func forward(_ x: UnsafePointer<Float>, rows T: Int, y: UnsafeMutablePointer<Float>,
+                 xa: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
+        let r = Int32(module.rank), i = Int32(module.inFeatures), o = Int32(module.outFeatures)
+        let xd = dropped(x, rows: T, scratch: scratch)
+        module.a.withUnsafeBufferPointer { a in
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(T), r, i, 1, xd, i, a.baseAddress!, i, 0, xa, r)
+        }
+        module.b.withUnsafeBufferPointer { b in
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(T), o, r, scale, xa, r, b.baseAddress!, r, 1, y, o)
+        }
+    }
+
+    func backward(_ x: UnsafePointer<Float>, rows T: Int, xa: UnsafePointer<Float>, dy: UnsafePointer<Float>,
+                  dx: UnsafeMutablePointer<Float>, dA: UnsafeMutablePointer<Float>, dB: UnsafeMutablePointer<Float>,
+                  g: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
+        let r = Int32(module.rank), i = Int32(module.inFeatures), o = Int32(module.outFeatures)
+        // dB [o×r] += s·dYᵀ·xa ; g = dY·B [T×r]
+        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, o, r, Int32(T), scale, dy, o, xa, r, 1, dB, r)
+        module.b.withUnsafeBufferPointer { b in
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(T), r, o, 1, dy, o, b.baseAddress!, r, 0, g, r)
+        }
+        // dA [r×in] += s·gᵀ·drop(x)
+        let xd = dropped(x, rows: T, scratch: scratch)
+        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, r, i, Int32(T), scale, g, r, xd, i, 1, dA, i)
+        // dX += drop′(s·g·A)
+        module.a.withUnsafeBufferPointer { a in
+            if dropout == 0 {
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(T), i, r, scale, g, r, a.baseAddress!, i, 1, dx, i)
+            } else {
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(T), i, r, scale, g, r, a.baseAddress!, i, 0, scratch, i)
+                applyDropout(scratch, scratch, rows: T, cols: module.inFeatures)
+                let n = T * module.inFeatures
+                for j in 0..<n { dx[j] += scratch[j] }
+            }
+        }
+    }
+}

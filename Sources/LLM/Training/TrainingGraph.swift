@@ -1,0 +1,269 @@
+import Foundation
+import Kernels
+
+/// Gradients of every module of an adapter, in the adapter's module order.
+final class LoRAGradients {
+    let a: [FloatBuffer], b: [FloatBuffer]
+
+    init(_ adapter: LoRAAdapter) {
+        a = adapter.modules.map { FloatBuffer($0.a.count) }
+        b = adapter.modules.map { FloatBuffer($0.b.count) }
+    }
+
+    func zero(_ adapter: LoRAAdapter) {
+        for (i, m) in adapter.modules.enumerated() {
+            a[i].pointer.update(repeating: 0, count: m.a.count)
+            b[i].pointer.update(repeating: 0, count: m.b.count)
+        }
+    }
+}
+
+/// Forward and backward of the whole model over one token sequence (no KV cache), with the base
+/// weights frozen and gradients only for the LoRA matrices. Layer inputs are checkpointed; each
+/// layer is recomputed just before its backward, so activation memory is (layers+1)·T·dim floats
+/// plus one layer's worth.
+final class TrainingGraph {
+    let t: Transformer
+    let c: ModelConfig
+    let adapter: LoRAAdapter
+    private let moduleIndex: [ObjectIdentifier: Int]
+    private let checkpoints = FloatBuffer()
+    private let csGlobal = FloatBuffer(), csLocal = FloatBuffer()
+    private let attnScratch = FloatBuffer()
+    private let headScratch = FloatBuffer()
+    private let dense: DenseLayerWeights
+    private var acts: LayerActivations?
+    /// Peak bytes of the buffers this graph holds (reported by benchmarks).
+    private(set) var peakBytes = 0
+    /// Keep the checkpoints of each layer? (always; recomputation happens per layer)
+    let headTileRows = 4096
+
+    init(transformer: Transformer, adapter: LoRAAdapter) {
+        t = transformer
+        c = transformer.config
+        self.adapter = adapter
+        var idx: [ObjectIdentifier: Int] = [:]
+        for (i, m) in adapter.modules.enumerated() { idx[ObjectIdentifier(m)] = i }
+        moduleIndex = idx
+        dense = DenseLayerWeights(config: transformer.config)
+    }
+
+    private func activations(rows: Int) -> LayerActivations {
+        if let a = acts, a.rows >= rows { return a }
+        acts = nil
+        let a = LayerActivations(config: c, rows: rows, rank: adapter.config.rank, targets: adapter.config.targets)
+        acts = a
+        return a
+    }
+
+    struct Timing { var forward = 0.0, backward = 0.0 }
+
+    /// Runs forward and backward on `ids` (the model input), with the loss on rows `lossRows`
+    /// predicting `targets`, accumulating LoRA gradients into `grads`. Returns the mean loss.
+    func run(ids: [Int32], lossRows: [Int], targets: [Int32], dropoutStep: UInt64,
+             grads: LoRAGradients, timing: inout Timing) -> Double {
+        let T = ids.count, d = c.dim, L = c.layers
+        let clock0 = Date()
+        let A = activations(rows: T)
+        let xs = checkpoints.reserve((L + 1) * T * d)
+        let cg = csGlobal.reserve(T * c.rotaryDims), cl = csLocal.reserve(T * c.rotaryDims)
+        for i in 0..<T {
+            t.ropeGlobal.fill(position: i, cg + i * c.rotaryDims)
+            t.ropeLocal.fill(position: i, cl + i * c.rotaryDims)
+        }
+        let attnShape = AttentionShape(queries: T, firstPosition: 0, heads: c.heads, kvHeads: c.kvHeads, headDim: c.headDim)
+        let ascratch = attnScratch.reserve(max(attnShape.scratchCount, attnShape.backwardScratchCount))
+        // Embedding (no gradient needed into it).
+        for (i, id) in ids.enumerated() {
+            precondition(id >= 0 && Int(id) < c.vocabSize, "token id \(id) outside the vocabulary")
+            t.embedding.dequantizeRow(Int(id), into: xs + i * d)
+            if c.embeddingScale != 1 { for j in 0..<d { xs[i * d + j] *= c.embeddingScale } }
+        }
+        let lowest = adapter.adaptedLayers.lowerBound
+        for l in 0..<L {
+            dense.load(t.layers[l])
+            layerForward(l, x: xs + l * d * T, out: xs + (l + 1) * d * T, A: A, rows: T, step: dropoutStep, scratch: ascratch)
+        }
+        // Head and cross-entropy at the loss rows only.
+        let n = lossRows.count
+        let hidden = UnsafeMutablePointer<Float>.allocate(capacity: n * d)
+        let dHidden = UnsafeMutablePointer<Float>.allocate(capacity: n * d)
+        defer { hidden.deallocate(); dHidden.deallocate() }
+        let xL = xs + L * T * d
+        for (i, r) in lossRows.enumerated() {
+            rmsNormForward(xL + r * d, t.outputNorm, hidden + i * d, rows: 1, n: d, eps: c.normEps)
+        }
+        let hs = headScratch.reserve(headTileRows * d)
+        let losses = targets.withUnsafeBufferPointer { tp in
+            headCrossEntropy(hidden, rows: n, t.output.weight, targets: tp.baseAddress!, rowWeight: 1 / Float(n),
+                             dHidden: dHidden, tileRows: headTileRows,
+                             scratch: UnsafeMutableBufferPointer(start: hs, count: headTileRows * d))
+        }
+        let clock1 = Date()
+        // Backward: dX of the last layer's output is nonzero only at the loss rows.
+        let dx = xs + L * T * d   // the final checkpoint is no longer needed once normed: reuse it
+        let dxBuf = UnsafeMutablePointer<Float>.allocate(capacity: T * d)
+        defer { dxBuf.deallocate() }
+        dxBuf.update(repeating: 0, count: T * d)
+        for (i, r) in lossRows.enumerated() {
+            rmsNormBackward(dx + r * d, t.outputNorm, dHidden + i * d, dxBuf + r * d, rows: 1, n: d, eps: c.normEps)
+        }
+        let lastRow = lossRows.max() ?? 0
+        _ = lastRow
+        for l in stride(from: L - 1, through: lowest, by: -1) {
+            if l != L - 1 {
+                dense.load(t.layers[l])
+                layerForward(l, x: xs + l * d * T, out: nil, A: A, rows: T, step: dropoutStep, scratch: ascratch)
+            }
+            layerBackward(l, x: xs + l * d * T, dx: dxBuf, A: A, rows: T, step: dropoutStep, grads: grads, scratch: ascratch)
+        }
+        let clock2 = Date()
+        timing.forward += clock1.timeIntervalSince(clock0)
+        timing.backward += clock2.timeIntervalSince(clock1)
+        peakBytes = max(peakBytes, checkpoints.bytes + A.byteCount + dense.bytes + attnScratch.bytes + headScratch.bytes
+                        + 2 * n * d * 4 + T * d * 4 + n * headTileRows * 4)
+        return losses.reduce(0, +) / Double(n)
+    }
+
+    private func pass(_ l: Int, _ target: LoRATarget, _ step: UInt64) -> LoRALinearPass? {
+        guard let m = adapter.module(layer: l, target: target) else { return nil }
+        return LoRALinearPass(module: m, scale: adapter.scale, dropout: adapter.config.dropout,
+                              seed: adapter.config.seed, step: step)
+    }
+
+    /// y = x·Wᵀ (+ LoRA), keeping x·Aᵀ.
+    private func linearForward(_ l: Int, _ target: LoRATarget, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
+                               A: LayerActivations, rows T: Int, step: UInt64) {
+        let w = dense[target]
+        matmul(x, rows: T, w, y, scratch: UnsafeMutableBufferPointer(start: nil, count: 0))
+        if let p = pass(l, target, step) {
+            p.forward(x, rows: T, y: y, xa: A.xa[target.index]!, scratch: A.dropout)
+        }
+    }
+
+    /// dX (+)= dY·W, plus the LoRA path's dX and its gradients.
+    private func linearBackward(_ l: Int, _ target: LoRATarget, x: UnsafePointer<Float>, dy: UnsafePointer<Float>,
+                                dx: UnsafeMutablePointer<Float>, accumulate: Bool, A: LayerActivations, rows T: Int,
+                                step: UInt64, grads: LoRAGradients) {
+        matmulBackwardInput(dy, rows: T, dense[target], dx, accumulate: accumulate,
+                            scratch: UnsafeMutableBufferPointer(start: nil, count: 0))
+        if let p = pass(l, target, step) {
+            let i = moduleIndex[ObjectIdentifier(p.module)]!
+            p.backward(x, rows: T, xa: A.xa[target.index]!, dy: dy, dx: dx, dA: grads.a[i].pointer, dB: grads.b[i].pointer,
+                       g: A.loraG, scratch: A.dropout)
+        }
+    }
+
+    private func ropeTable(_ l: Int) -> UnsafeMutablePointer<Float> {
+        c.isSliding(layer: l) ? csLocal.pointer : csGlobal.pointer
+    }
+
+    /// One decoder layer on all rows, storing what the backward needs into `A`; writes the
+    /// layer output to `out` when given.
+    private func layerForward(_ l: Int, x: UnsafePointer<Float>, out: UnsafeMutablePointer<Float>?, A: LayerActivations,
+                              rows T: Int, step: UInt64, scratch: UnsafeMutablePointer<Float>) {
+        let W = t.layers[l]
+        let d = c.dim, qd = c.qDim, kd = c.kvDim, F = c.ffnDim
+        rmsNormForward(x, W.attnNorm, A.h, rows: T, n: d, eps: c.normEps)
+        linearForward(l, .q, A.h, A.q, A: A, rows: T, step: step)
+        linearForward(l, .k, A.h, A.k, A: A, rows: T, step: step)
+        linearForward(l, .v, A.h, A.v, A: A, rows: T, step: step)
+        if let qn = W.qNorm { rmsNormForward(A.q, qn, A.qf, rows: T * c.heads, n: c.headDim, eps: c.normEps) }
+        else { A.qf.update(from: A.q, count: T * qd) }
+        if let kn = W.kNorm { rmsNormForward(A.k, kn, A.kf, rows: T * c.kvHeads, n: c.headDim, eps: c.normEps) }
+        else { A.kf.update(from: A.k, count: T * kd) }
+        let cs = ropeTable(l)
+        for i in 0..<T {
+            let tab = cs + i * c.rotaryDims
+            ropeForward(A.qf + i * qd, heads: c.heads, headDim: c.headDim, rotaryDims: c.rotaryDims, cs: tab, style: c.ropeStyle)
+            ropeForward(A.kf + i * kd, heads: c.kvHeads, headDim: c.headDim, rotaryDims: c.rotaryDims, cs: tab, style: c.ropeStyle)
+        }
+        let s = c.attentionScale
+        for i in 0..<T * qd { A.qf[i] *= s }
+        attentionForward(q: A.qf, k: A.kf, v: A.v, out: A.att, shape: attentionShape(l, rows: T), scratch: scratch)
+        linearForward(l, .o, A.att, A.a, A: A, rows: T, step: step)
+        if let pn = W.postAttnNorm {
+            rmsNormForward(A.a, pn, A.x1, rows: T, n: d, eps: c.normEps)
+            for i in 0..<T * d { A.x1[i] += x[i] }
+        } else {
+            for i in 0..<T * d { A.x1[i] = x[i] + A.a[i] }
+        }
+        rmsNormForward(A.x1, W.ffnNorm, A.h2, rows: T, n: d, eps: c.normEps)
+        linearForward(l, .gate, A.h2, A.g, A: A, rows: T, step: step)
+        linearForward(l, .up, A.h2, A.u, A: A, rows: T, step: step)
+        A.m.update(from: A.g, count: T * F)
+        gatedActivationForward(t.activation, gate: A.m, up: A.u, count: T * F)
+        linearForward(l, .down, A.m, A.f, A: A, rows: T, step: step)
+        guard let out else { return }
+        if let pn = W.postFfnNorm {
+            rmsNormForward(A.f, pn, out, rows: T, n: d, eps: c.normEps)
+            for i in 0..<T * d { out[i] += A.x1[i] }
+        } else {
+            for i in 0..<T * d { out[i] = A.x1[i] + A.f[i] }
+        }
+    }
+
+    private func attentionShape(_ l: Int, rows T: Int) -> AttentionShape {
+        AttentionShape(queries: T, firstPosition: 0, heads: c.heads, kvHeads: c.kvHeads, headDim: c.headDim,
+                       window: c.isSliding(layer: l) ? c.slidingWindow : 0)
+    }
+
+    /// Backward of one layer: `dx` holds dLoss/d(layer output) and receives dLoss/d(layer input).
+    private func layerBackward(_ l: Int, x: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>, A: LayerActivations,
+                               rows T: Int, step: UInt64, grads: LoRAGradients, scratch: UnsafeMutablePointer<Float>) {
+        let W = t.layers[l]
+        let d = c.dim, qd = c.qDim, kd = c.kvDim, F = c.ffnDim
+        // Feed-forward block: out = x1 + post(f).
+        A.dx1.update(from: dx, count: T * d)
+        var df = UnsafePointer(dx)
+        if let pn = W.postFfnNorm {
+            A.dtmp.update(repeating: 0, count: T * d)
+            rmsNormBackward(A.f, pn, dx, A.dtmp, rows: T, n: d, eps: c.normEps)
+            df = UnsafePointer(A.dtmp)
+        }
+        linearBackward(l, .down, x: A.m, dy: df, dx: A.dm, accumulate: false, A: A, rows: T, step: step, grads: grads)
+        A.dg.update(repeating: 0, count: T * F)
+        A.du.update(repeating: 0, count: T * F)
+        gatedActivationBackward(t.activation, gate: A.g, up: A.u, dOut: A.dm, dGate: A.dg, dUp: A.du, count: T * F)
+        linearBackward(l, .gate, x: A.h2, dy: A.dg, dx: A.dh, accumulate: false, A: A, rows: T, step: step, grads: grads)
+        linearBackward(l, .up, x: A.h2, dy: A.du, dx: A.dh, accumulate: true, A: A, rows: T, step: step, grads: grads)
+        rmsNormBackward(A.x1, W.ffnNorm, A.dh, A.dx1, rows: T, n: d, eps: c.normEps)
+        // Attention block: x1 = x + post(a).
+        var da = UnsafePointer(A.dx1)
+        if let pn = W.postAttnNorm {
+            A.dtmp.update(repeating: 0, count: T * d)
+            rmsNormBackward(A.a, pn, A.dx1, A.dtmp, rows: T, n: d, eps: c.normEps)
+            da = UnsafePointer(A.dtmp)
+        }
+        linearBackward(l, .o, x: A.att, dy: da, dx: A.datt, accumulate: false, A: A, rows: T, step: step, grads: grads)
+        A.dq.update(repeating: 0, count: T * qd)
+        A.dk.update(repeating: 0, count: T * kd)
+        A.dv.update(repeating: 0, count: T * kd)
+        attentionBackward(q: A.qf, k: A.kf, v: A.v, dOut: A.datt, dq: A.dq, dk: A.dk, dv: A.dv,
+                          shape: attentionShape(l, rows: T), scratch: scratch)
+        let s = c.attentionScale
+        for i in 0..<T * qd { A.dq[i] *= s }
+        let cs = ropeTable(l)
+        for i in 0..<T {
+            let tab = cs + i * c.rotaryDims
+            ropeBackward(A.dq + i * qd, heads: c.heads, headDim: c.headDim, rotaryDims: c.rotaryDims, cs: tab, style: c.ropeStyle)
+            ropeBackward(A.dk + i * kd, heads: c.kvHeads, headDim: c.headDim, rotaryDims: c.rotaryDims, cs: tab, style: c.ropeStyle)
+        }
+        var dqRaw = UnsafePointer(A.dq), dkRaw = UnsafePointer(A.dk)
+        if let qn = W.qNorm {
+            A.dqr.update(repeating: 0, count: T * qd)
+            rmsNormBackward(A.q, qn, A.dq, A.dqr, rows: T * c.heads, n: c.headDim, eps: c.normEps)
+            dqRaw = UnsafePointer(A.dqr)
+        }
+        if let kn = W.kNorm {
+            A.dkr.update(repeating: 0, count: T * kd)
+            rmsNormBackward(A.k, kn, A.dk, A.dkr, rows: T * c.kvHeads, n: c.headDim, eps: c.normEps)
+            dkRaw = UnsafePointer(A.dkr)
+        }
+        linearBackward(l, .q, x: A.h, dy: dqRaw, dx: A.dh, accumulate: false, A: A, rows: T, step: step, grads: grads)
+        linearBackward(l, .k, x: A.h, dy: dkRaw, dx: A.dh, accumulate: true, A: A, rows: T, step: step, grads: grads)
+        linearBackward(l, .v, x: A.h, dy: A.dv, dx: A.dh, accumulate: true, A: A, rows: T, step: step, grads: grads)
+        dx.update(from: A.dx1, count: T * d)
+        rmsNormBackward(x, W.attnNorm, A.dh, dx, rows: T, n: d, eps: c.normEps)
+    }
+}
