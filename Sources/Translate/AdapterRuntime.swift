@@ -12,6 +12,9 @@ protocol AdapterRuntime: AnyObject {
     func chunkFinished(index: Int, units: ClosedRange<Int>, tokens: [Int32], mask: [Bool]) throws -> [UpdateRecord]
     /// Parallel, on resume: starts again the background training that was running at the checkpoint.
     func startPending(index: Int, units: ClosedRange<Int>, tokens: [Int32], mask: [Bool]) throws
+    /// Parallel: starts the training queued by `chunkFinished` (called once the checkpoint
+    /// has saved the trainer as it was before that training).
+    func launchQueued()
     /// Waits for any training still running (end of the book).
     func finish() throws -> [UpdateRecord]
     /// Saves the trainer (adapter + optimizer) to `directory`.
@@ -23,11 +26,12 @@ protocol AdapterRuntime: AnyObject {
 }
 
 /// No adapter: the base model with its bilingual context.
-class NoAdapter: AdapterRuntime {
+final class NoAdapter: AdapterRuntime {
     func forward(_ session: Session, _ ids: [Int32]) -> [Float] { session.prefill(ids, logits: .last) }
     var generationVersion: Int { 0 }
     func chunkFinished(index: Int, units: ClosedRange<Int>, tokens: [Int32], mask: [Bool]) throws -> [UpdateRecord] { [] }
     func startPending(index: Int, units: ClosedRange<Int>, tokens: [Int32], mask: [Bool]) throws {}
+    func launchQueued() {}
     func finish() throws -> [UpdateRecord] { [] }
     func saveState(to directory: String) throws {}
     func saveAdapter(to directory: String, baseModelName: String) throws {}

@@ -180,6 +180,7 @@ public final class Translator {
                 } else {
                     stale += 1
                 }
+                runtime.launchQueued()
             }
             if position == plan.units.count || plan.units[position].chapterPosition != unit.chapterPosition {
                 runInfo.chapterSeconds = chapterSeconds
