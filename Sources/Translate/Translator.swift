@@ -23,14 +23,15 @@ public final class Translator {
     let generator: LineGenerator
     private var pairTokens: [Int] = []
 
-    public init(settings: TranslateSettings, bundle: ModelBundle, folder: RunFolder) throws {
+    /// `book`: the book already read with `readBook` (nil: read it now).
+    public init(settings: TranslateSettings, bundle: ModelBundle, folder: RunFolder, book: Book? = nil) throws {
         try settings.validate()
         self.settings = settings
         self.bundle = bundle
         self.folder = folder
         template = PromptTemplate(settings.template ?? bundle.detectedTemplate)
         glossary = try settings.glossary.map { try Glossary.read(file: $0) } ?? Glossary(entries: [])
-        let book = try Translator.readBook(settings.book)
+        let book = try book ?? Translator.readBook(settings.book)
         generator = LineGenerator(model: bundle.model, tokenizer: bundle.tokenizer)
         let g = generator
         plan = try UnitPlan.make(book: book, file: settings.book, chapters: settings.chapters,
@@ -38,16 +39,21 @@ public final class Translator {
                                  countTokens: { g.tokenCount($0) })
     }
 
-    static func readBook(_ path: String) throws -> Book {
+    /// Reads the book and refuses one without any sentence, so bad input fails before the
+    /// model is loaded.
+    public static func readBook(_ path: String) throws -> Book {
         guard FileManager.default.fileExists(atPath: path) else {
             throw TranslateError.badInput(file: path, reason: "no such book file")
         }
         guard FileManager.default.isReadableFile(atPath: path) else {
             throw TranslateError.badInput(file: path, reason: "the book is not readable (check its permissions)")
         }
-        do { return try BookReader.read(file: path) } catch let e as TextError {
-            throw TranslateError.badInput(file: path, reason: "\(e)")
+        let book = try BookReader.read(file: path)  // TextError names the file and place
+        let chapters = book.chapters + [book.preface].compactMap { $0 }
+        guard chapters.contains(where: { !$0.sentences.isEmpty }) else {
+            throw TranslateError.badInput(file: path, reason: "the book is empty (no sentences to translate)")
         }
+        return book
     }
 
     // MARK: the run
@@ -160,6 +166,7 @@ public final class Translator {
             if settings.strategy != .off && contextTokens(state.chunkStart..<position) >= settings.chunkTokens {
                 let chunk = state.chunkStart...(position - 1)
                 let seq = try trainingSequence(pairs: pairs, chunk: chunk)
+                onEvent(.note("chunk \(state.updates + 1) done (units \(chunk.lowerBound)-\(chunk.upperBound), \(seq.ids.count) tokens): \(settings.strategy == .cascaded ? "training" : "swapping adapters, training in the background")"))
                 let finished = try runtime.chunkFinished(index: state.updates, units: chunk, tokens: seq.ids, mask: seq.mask)
                 for u in finished {
                     state.updateLog.append(u)

@@ -136,12 +136,14 @@ struct TranslateCommand: ParsableCommand {
             throw ValidationError("--resume and --force contradict each other")
         }
         RunInfo.toolVersion = Yanfu.version
-        // Fail on bad input before loading anything heavy.
-        if !FileManager.default.isReadableFile(atPath: book) {
-            throw TranslateError.badInput(file: book, reason: FileManager.default.fileExists(atPath: book) ? "the book is not readable" : "no such book file")
+        // Bad input fails before anything heavy is loaded.
+        let text = try Translator.readBook(book)
+        if let g = glossary { _ = try Glossary.read(file: g) }
+        if model == nil && !FileManager.default.fileExists(atPath: modelPath) {
+            throw TranslateError.badInput(file: modelPath, reason: "the default model is not there; run `yanfu model fetch` or pass --model")
         }
         let bundle = try ModelBundle(path: modelPath, threads: threadCount)
-        let translator = try Translator(settings: s, bundle: bundle, folder: RunFolder(path: out))
+        let translator = try Translator(settings: s, bundle: bundle, folder: RunFolder(path: out), book: text)
         let display = TranslateProgressDisplay(quiet: quiet || json)
         let summary = try translator.run(resume: resume, force: force) { display.show($0) }
         display.finish()
