@@ -41,6 +41,16 @@ public struct RunFolder: Sendable {
         }
     }
 
+    /// The records of segments.jsonl, in order. A torn last line (the process died while
+    /// writing it) is cut off the file first.
+    public func records() throws -> [SegmentRecord] {
+        try LineAppender.readLines(segments).enumerated().map { i, line in
+            do { return try JSONDecoder().decode(SegmentRecord.self, from: Data(line.utf8)) } catch {
+                throw TranslateError.resume(path: segments, reason: "line \(i + 1) is not a segment record (\(error))")
+            }
+        }
+    }
+
     /// Writes `data` to `file` atomically and durably.
     public static func writeAtomically(_ data: Data, to file: String) throws {
         let tmp = file + ".tmp"

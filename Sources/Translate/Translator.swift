@@ -275,12 +275,8 @@ public final class Translator {
         guard info.settings == settings else {
             throw TranslateError.resume(path: folder.path, reason: "the settings differ from the run's (see run.json): \(info.settings.differences(from: settings).joined(separator: ", "))")
         }
-        let lines = try LineAppender.readLines(folder.segments)
-        var records: [SegmentRecord] = []
-        for (i, line) in lines.enumerated() {
-            do { records.append(try JSONDecoder().decode(SegmentRecord.self, from: Data(line.utf8))) } catch {
-                throw TranslateError.resume(path: folder.segments, reason: "line \(i + 1) is not a segment record (\(error))")
-            }
+        let records = try folder.records()
+        for i in records.indices {
             guard records[i].index == i, i < plan.units.count, records[i].source == plan.units[i].source else {
                 throw TranslateError.resume(path: folder.segments, reason: "line \(i + 1) does not match unit \(i) of the book (was the book changed?)")
             }
