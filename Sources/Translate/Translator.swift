@@ -96,6 +96,7 @@ public final class Translator {
         var generatedTotal = 0, genSeconds = 0.0, replayed = 0
         var chapterSeconds = runInfo.chapterSeconds
         var stale = state.staleUpdates
+        var trainerSavedAtUpdate = state.updates
 
         var position = state.nextUnit
         while position < plan.units.count {
@@ -109,9 +110,13 @@ public final class Translator {
                 state.contextStart = s
                 generator.invalidate()
                 stale = 0
-                state.nextUnit = position
-                state.staleUpdates = 0
-                try checkpoint(&state, runtime: runtime, saveTrainer: false)
+                // A checkpoint needs the trainer as of now: only when the last saved one is
+                // (with --kv-reuse, updates happen without saving; a resume replays from before).
+                if settings.strategy == .off || trainerSavedAtUpdate == state.updates {
+                    state.nextUnit = position
+                    state.staleUpdates = 0
+                    try checkpoint(&state, runtime: runtime, saveTrainer: false)
+                }
             }
             let t0 = Date()
             let shownGlossary = glossary.matches(in: unit.source)
@@ -184,6 +189,7 @@ public final class Translator {
                     state.nextUnit = position
                     state.staleUpdates = 0
                     try checkpoint(&state, runtime: runtime, saveTrainer: true)
+                    trainerSavedAtUpdate = state.updates
                 } else {
                     stale += 1
                 }
