@@ -1,0 +1,149 @@
+/// A piece of a prompt or training sequence. Pieces are tokenized one by one and the ids
+/// concatenated, so a prompt that extends another shares its token prefix exactly (the KV cache
+/// of the shorter one can be reused) and training sees the same ids as generation.
+public struct PromptPiece: Sendable, Equatable {
+    public var text: String
+    /// Template markup: control tokens in it are parsed as such. Book text never is.
+    public var isMarkup: Bool
+    /// Training predicts these tokens (the English side); everything else is loss-masked.
+    public var isTarget: Bool
+
+    public init(_ text: String, markup: Bool = false, target: Bool = false) {
+        self.text = text
+        isMarkup = markup
+        isTarget = target
+    }
+}
+
+/// A source text and its translation.
+public struct BilingualPair: Sendable, Equatable, Codable {
+    public var source: String
+    public var target: String
+    public init(source: String, target: String) {
+        self.source = source
+        self.target = target
+    }
+}
+
+/// How a prompt is laid out for a model family.
+public enum TemplateKind: String, Sendable, Codable, CaseIterable {
+    /// `zh: …` / `en: …` lines after a few example pairs: for base models.
+    case plain
+    /// ChatML (Yi, Qwen) with the Temp-LoRA paper's instruction and layout.
+    case chatml
+    /// Gemma instruction-tuned turns.
+    case gemma
+    /// Llama 2 `[INST]` turns.
+    case llama2
+
+    /// The template a model's chat template (GGUF `tokenizer.chat_template`) calls for; plain
+    /// when it has none (a base model).
+    public static func detect(chatTemplate: String?) -> TemplateKind {
+        guard let t = chatTemplate, !t.isEmpty else { return .plain }
+        if t.contains("<|im_start|>") { return .chatml }
+        if t.contains("<start_of_turn>") { return .gemma }
+        if t.contains("[INST]") { return .llama2 }
+        return .plain
+    }
+}
+
+/// Renders prompts (context pairs + the unit to translate) and training sequences (context
+/// pairs, loss-masked, + a chunk of new pairs whose English is the target).
+///
+/// `plain` interleaves the pairs line by line. The chat templates follow the Temp-LoRA paper's
+/// GuoFeng layout: the user turn holds the instruction and every Chinese line, the assistant
+/// turn every English line; the model continues with the English of the last Chinese line.
+/// Every unit is one line; generation stops at the end of that line.
+public struct PromptTemplate: Sendable, Equatable {
+    public let kind: TemplateKind
+
+    public init(_ kind: TemplateKind) { self.kind = kind }
+
+    /// The paper's instruction ("Please translate the following text into English.").
+    public static let instruction = "请将下面的文本翻译成英文。"
+
+    /// Example pairs written by the project, shown to base models before the book's own pairs;
+    /// the first teaches that a chapter heading is translated as a heading.
+    public static let examples: [BilingualPair] = [
+        BilingualPair(source: "第三章　雨夜", target: "Chapter 3: A Rainy Night"),
+        BilingualPair(source: "我们明天去北京。", target: "We will go to Beijing tomorrow."),
+        BilingualPair(source: "她笑了笑，没有说话。", target: "She smiled and said nothing."),
+        BilingualPair(source: "王老师问：“你叫什么名字？”", target: "Teacher Wang asked, \"What is your name?\""),
+    ]
+
+    /// Flattens a line so that one unit is one line of the prompt.
+    static func line(_ s: String) -> String {
+        s.split(whereSeparator: { $0.isNewline }).joined(separator: " ")
+    }
+
+    private func turn(user: Bool) -> (open: String, close: String) {
+        switch kind {
+        case .plain: return ("", "")
+        case .chatml: return (user ? "<|im_start|>user\n" : "<|im_start|>assistant\n", "<|im_end|>\n")
+        case .gemma: return (user ? "<start_of_turn>user\n" : "<start_of_turn>model\n", "<end_of_turn>\n")
+        case .llama2: return (user ? "[INST] " : "", user ? " [/INST] " : "")
+        }
+    }
+
+    private func glossaryNote(_ glossary: [GlossaryEntry]) -> String {
+        glossary.isEmpty ? "" : "术语：" + glossary.map { "\($0.source) = \($0.target)" }.joined(separator: "；") + "\n"
+    }
+
+    /// The prompt for translating `source` after `context` (oldest first); `glossary` holds the
+    /// entries whose source occurs in `source`.
+    /// `answerStart` begins the answer (e.g. "Chapter 3:" for a heading); the model continues it.
+    public func prompt(context: [BilingualPair], source: String, glossary: [GlossaryEntry] = [],
+                       answerStart: String? = nil) -> [PromptPiece] {
+        var p: [PromptPiece]
+        if kind == .plain {
+            p = [PromptPiece("Chinese to English translation, line by line.\n")]
+            for e in Self.examples + context { p += plainPair(e, target: false) }
+            // After the context, so the cached prefix survives; as a note, since glossary
+            // lines shaped like pairs get copied as the answer.
+            if !glossary.isEmpty {
+                p.append(PromptPiece("(names: " + glossary.map { "\($0.source) = \($0.target)" }.joined(separator: "; ") + ")\n"))
+            }
+            p.append(PromptPiece("zh: " + Self.line(source) + "\nen:"))
+            if let a = answerStart { p.append(PromptPiece(" " + a)) }
+            return p
+        }
+        p = split(context: context, chunkSources: [source], glossary: glossary)
+        for c in context { p.append(PromptPiece(Self.line(c.target) + "\n")) }
+        if let a = answerStart { p.append(PromptPiece(a)) }
+        return p
+    }
+
+    /// A training sequence: the context is loss-masked, the chunk's English is the target.
+    public func trainingSequence(context: [BilingualPair], chunk: [BilingualPair]) -> [PromptPiece] {
+        if kind == .plain {
+            var p = [PromptPiece("Chinese to English translation, line by line.\n")]
+            for e in Self.examples + context { p += plainPair(e, target: false) }
+            for c in chunk { p += plainPair(c, target: true) }
+            return p
+        }
+        var p = split(context: context, chunkSources: chunk.map(\.source), glossary: [])
+        for c in context { p.append(PromptPiece(Self.line(c.target) + "\n")) }
+        for (i, c) in chunk.enumerated() {
+            let end = i == chunk.count - 1 ? "" : "\n"
+            p.append(PromptPiece(Self.line(c.target) + end, target: true))
+        }
+        p.append(PromptPiece(turn(user: false).close, markup: true, target: true))
+        return p
+    }
+
+    private func plainPair(_ e: BilingualPair, target: Bool) -> [PromptPiece] {
+        [PromptPiece("zh: " + Self.line(e.source) + "\nen:"), PromptPiece(" " + Self.line(e.target) + "\n", target: target)]
+    }
+
+    /// User turn with every Chinese line, then the opening of the assistant turn.
+    private func split(context: [BilingualPair], chunkSources: [String], glossary: [GlossaryEntry]) -> [PromptPiece] {
+        let user = turn(user: true), model = turn(user: false)
+        var p = [PromptPiece(user.open, markup: true), PromptPiece(Self.instruction + "\n" + glossaryNote(glossary))]
+        for c in context { p.append(PromptPiece(Self.line(c.source) + "\n")) }
+        // Every Chinese line ends with a newline (the paper joins the last one straight to the
+        // end of turn): the next unit's prompt then shares this one's user turn up to here.
+        for c in chunkSources { p.append(PromptPiece(Self.line(c) + "\n")) }
+        p.append(PromptPiece(user.close + model.open, markup: true))
+        return p
+    }
+}

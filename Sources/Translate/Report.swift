@@ -1,0 +1,64 @@
+import Foundation
+
+/// report.md: timings, speed, training losses over the book, Temp-LoRA overhead, glossary use.
+enum Report {
+    static func median(_ xs: [Double]) -> Double {
+        guard !xs.isEmpty else { return 0 }
+        let s = xs.sorted()
+        return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+    }
+
+    static func markdown(settings: TranslateSettings, info: RunInfo, records: [SegmentRecord],
+                         plan: UnitPlan, glossary: GlossaryTally) -> String {
+        func f(_ x: Double, _ d: Int = 1) -> String { String(format: "%.\(d)f", x) }
+        var s = "# Translation report\n\n"
+        s += "- book: `\(settings.book)`\n- model: `\(settings.model)` (\(info.architecture), SHA-256 `\(info.modelSHA256.prefix(16))…`)\n"
+        s += "- template: \(info.template.rawValue); Temp-LoRA: \(settings.strategy.rawValue)"
+        if settings.strategy != .off {
+            s += " (Δ \(settings.chunkTokens), L_T \(settings.trainContextTokens), \(settings.epochs) steps/chunk, r \(settings.lora.rank), α \(settings.lora.alpha), lr \(settings.optimizer.learningRate), kv-reuse \(settings.kvReuse))"
+        }
+        s += "\n- context L_X \(settings.contextTokens) tokens; units ≤ \(settings.unitSentences) sentences / \(settings.unitTokens) tokens; repetition penalty \(settings.repetitionPenalty)\n"
+        s += "- threads \(settings.threads)\(settings.strategy == .parallel ? " (training \(settings.trainThreads), generation \(max(1, settings.threads - settings.trainThreads)))" : ""); yanfu \(info.yanfuVersion)\n\n"
+
+        let gen = records.reduce(0) { $0 + $1.generatedTokens }
+        let genSec = records.reduce(0.0) { $0 + $1.seconds }
+        let prefilled = records.reduce(0) { $0 + $1.prefilledTokens }
+        let wall = info.sessions.reduce(0.0) { $0 + $1.seconds }
+        s += "## Timings\n\n"
+        s += "| | value |\n|---|---|\n"
+        s += "| units | \(records.count) in \(plan.chapters.count) chapter(s) |\n"
+        s += "| wall time (all sessions) | \(f(wall)) s in \(info.sessions.count) session(s) |\n"
+        s += "| translating (prompt + generation) | \(f(genSec)) s |\n"
+        s += "| generated tokens | \(gen) (\(f(genSec > 0 ? Double(gen) / genSec : 0)) tok/s including prompt processing) |\n"
+        s += "| prompt tokens run (not from cache) | \(prefilled) |\n\n"
+        s += "| chapter | units | seconds |\n|---|---|---|\n"
+        for c in plan.chapters {
+            let n = records.filter { $0.chapter == c.number }.count
+            s += "| \(c.number) \(c.heading) | \(n) | \(f(info.chapterSeconds[String(c.number)] ?? 0)) |\n"
+        }
+        s += "\n"
+        if settings.strategy != .off {
+            let ups = info.updates
+            let train = ups.reduce(0.0) { $0 + $1.seconds }
+            let blocking = ups.reduce(0.0) { $0 + $1.blockingSeconds }
+            s += "## Temp-LoRA\n\n"
+            s += "- updates: \(ups.count); seconds per update: median \(f(median(ups.map(\.seconds)))), total training \(f(train)) s\n"
+            s += "- time the translation waited for training: \(f(blocking)) s = \(f(genSec > 0 ? 100 * blocking / genSec : 0))% on top of translating (the Temp-LoRA overhead)\n\n"
+            s += "| update | units | tokens (trained) | losses | seconds | waited |\n|---|---|---|---|---|---|\n"
+            for u in ups {
+                s += "| \(u.update + 1) | \(u.firstUnit)–\(u.lastUnit) | \(u.tokens) (\(u.targetTokens)) | \(u.losses.map { String(format: "%.3f", $0) }.joined(separator: " → ")) | \(f(u.seconds)) | \(f(u.blockingSeconds)) |\n"
+            }
+            s += "\n"
+        }
+        if !glossary.terms.isEmpty {
+            s += "## Glossary\n\nUnits whose source holds the term, and how many of their translations hold its target.\n\n"
+            s += "| source | target | units | target used | rate |\n|---|---|---|---|---|\n"
+            for t in glossary.terms {
+                s += "| \(t.source) | \(t.target) | \(t.units) | \(t.hits) | \(t.units > 0 ? f(100 * Double(t.hits) / Double(t.units), 0) + "%" : "–") |\n"
+            }
+            let u = glossary.terms.reduce(0) { $0 + $1.units }, h = glossary.terms.reduce(0) { $0 + $1.hits }
+            s += "| all | | \(u) | \(h) | \(u > 0 ? f(100 * Double(h) / Double(u), 0) + "%" : "–") |\n\n"
+        }
+        return s
+    }
+}

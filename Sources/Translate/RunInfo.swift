@@ -1,0 +1,66 @@
+import Foundation
+import Kernels
+import LLM
+
+/// run.json: every setting, the model's identity, the tool version and the timings of each
+/// session (a resumed run has several).
+public struct RunInfo: Codable, Sendable {
+    public struct Session: Codable, Sendable {
+        public var seconds: Double
+        /// Units translated in this session (replayed ones included).
+        public var units: Int
+        public var replayed: Int
+        public var generatedTokens: Int
+        public var generationSeconds: Double
+    }
+    public var yanfuVersion: String
+    public var settings: TranslateSettings
+    public var template: TemplateKind
+    public var modelSHA256: String
+    public var modelBytes: Int
+    public var architecture: String
+    public var kernelThreads: Int
+    public var blas: String
+    public var started: String
+    public var finished = false
+    /// Seconds spent per chapter (keyed by chapter number): translation plus blocking training.
+    public var chapterSeconds: [String: Double] = [:]
+    public var sessions: [Session] = []
+    public var updates: [UpdateRecord] = []
+
+    /// Set by the command line (the library does not know the executable's version).
+    nonisolated(unsafe) public static var toolVersion = "unknown"
+
+    static func make(settings: TranslateSettings, template: TemplateKind, bundle: ModelBundle) throws -> RunInfo {
+        var sha = "", bytes = 0
+        var isDir: ObjCBool = false
+        if FileManager.default.fileExists(atPath: settings.model, isDirectory: &isDir), !isDir.boolValue {
+            (sha, bytes) = try SHA256.hexDigest(ofFileAt: settings.model)
+        }
+        let f = ISO8601DateFormatter()
+        return RunInfo(yanfuVersion: toolVersion, settings: settings, template: template, modelSHA256: sha,
+                       modelBytes: bytes, architecture: bundle.model.config.architecture.rawValue,
+                       kernelThreads: KernelThreads.count, blas: KernelThreads.blasCoreName, started: f.string(from: Date()))
+    }
+
+    func json() throws -> Data {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        return try e.encode(self) + Data("\n".utf8)
+    }
+}
+
+extension TranslateSettings {
+    /// Names of the settings that differ (for a clear refusal to resume with other settings).
+    public func differences(from other: TranslateSettings) -> [String] {
+        func dict(_ s: TranslateSettings) -> [String: String] {
+            guard let d = try? JSONEncoder().encode(s),
+                  let o = try? JSONSerialization.jsonObject(with: d) as? [String: Any] else { return [:] }
+            return o.mapValues { "\($0)" }
+        }
+        let a = dict(self), b = dict(other)
+        return Set(a.keys).union(b.keys).sorted().compactMap { k in
+            a[k] == b[k] ? nil : "\(k): \(a[k] ?? "unset") in the run, \(b[k] ?? "unset") now"
+        }
+    }
+}

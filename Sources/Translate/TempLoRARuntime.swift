@@ -1,0 +1,150 @@
+import Foundation
+import LLM
+
+/// Temp-LoRA during translation: one adapter and one AdamW state for the whole book, trained
+/// for `epochs` steps on each finished chunk, the warmup clock advanced once per chunk (as the
+/// paper's code does).
+///
+/// Cascaded: generation uses the trainer's adapter itself and waits for each training.
+/// Parallel: generation uses a snapshot; the chunk just finished trains on a background thread
+/// while the next chunk is translated; at the end of that chunk the loop waits for it (usually
+/// already done), takes a new snapshot and queues the next training. (Sendable: the background
+/// thread touches only `trainer` while the loop touches only the snapshot.)
+final class TempLoRARuntime: AdapterRuntime, @unchecked Sendable {
+    let settings: TranslateSettings
+    let trainer: LoRATrainer
+    private var generationAdapter: LoRAAdapter
+    /// An adapter whose B matrices are all zero changes nothing: skip its cost.
+    private var generationAdapterIsZero: Bool
+    private let interrupt: (@Sendable (String, Int) throws -> Void)?
+
+    private struct Job {
+        var index: Int
+        var units: ClosedRange<Int>
+        var tokens: [Int32]
+        var mask: [Bool]
+    }
+    private var queued: Job?
+    private var running: (job: Job, done: DispatchSemaphore, result: ResultBox)?
+
+    private final class ResultBox: @unchecked Sendable {
+        var result: Result<UpdateRecord, Error>?
+    }
+
+    init(settings: TranslateSettings, model: LanguageModel, stateDirectory: String?,
+         interrupt: (@Sendable (String, Int) throws -> Void)?) throws {
+        self.settings = settings
+        self.interrupt = interrupt
+        let threads = settings.strategy == .parallel ? settings.trainThreads : settings.threads
+        if let dir = stateDirectory {
+            do { trainer = try LoRATrainer.loadState(from: dir, model: model) } catch {
+                throw TranslateError.resume(path: dir, reason: "cannot load the trainer state (\(error))")
+            }
+        } else {
+            let config = LoRAConfig(rank: settings.lora.rank, alpha: settings.lora.alpha, dropout: settings.lora.dropout,
+                                    seed: settings.lora.seed)
+            let o = settings.optimizer
+            let opt = AdamWConfig(learningRate: o.learningRate, eps: o.eps, weightDecay: o.weightDecay,
+                                  warmupSteps: o.warmupSteps, maxGradNorm: o.maxGradNorm)
+            trainer = try LoRATrainer(model: model, adapter: try LoRAAdapter(model: model, config: config),
+                                      optimizer: opt, threads: threads)
+        }
+        generationAdapter = settings.strategy == .parallel ? trainer.adapter.copy() : trainer.adapter
+        generationAdapterIsZero = Self.isZero(generationAdapter)
+    }
+
+    static func isZero(_ a: LoRAAdapter) -> Bool {
+        a.modules.allSatisfy { $0.b.allSatisfy { $0 == 0 } }
+    }
+
+    func forward(_ session: Session, _ ids: [Int32]) -> [Float] {
+        session.adapter = generationAdapterIsZero ? nil : generationAdapter
+        return session.prefill(ids, logits: .last)
+    }
+
+    var generationVersion: Int { generationAdapter.version }
+
+    var pending: ClosedRange<Int>? { queued?.units ?? running?.job.units }
+
+    /// The training of one chunk: `epochs` steps, then the schedule's clock.
+    private func train(_ job: Job) throws -> UpdateRecord {
+        let start = Date()
+        var losses: [Float] = [], last: TrainStepResult?
+        for e in 0..<settings.epochs {
+            let r = try trainer.step(tokens: job.tokens, lossMask: job.mask)
+            losses.append(r.loss)
+            last = r
+            try interrupt?("train-step-\(e)", job.units.upperBound)
+        }
+        trainer.advanceSchedule()
+        let seconds = Date().timeIntervalSince(start)
+        return UpdateRecord(update: job.index, firstUnit: job.units.lowerBound, lastUnit: job.units.upperBound,
+                            tokens: last?.tokens ?? job.tokens.count, targetTokens: last?.targetTokens ?? 0,
+                            losses: losses, seconds: seconds, blockingSeconds: seconds)
+    }
+
+    func chunkFinished(index: Int, units: ClosedRange<Int>, tokens: [Int32], mask: [Bool]) throws -> [UpdateRecord] {
+        let job = Job(index: index, units: units, tokens: tokens, mask: mask)
+        if settings.strategy == .cascaded {
+            let r = try train(job)
+            generationAdapterIsZero = Self.isZero(generationAdapter)
+            return [r]
+        }
+        let done = try waitForRunning()
+        generationAdapter = trainer.adapter.copy()
+        generationAdapterIsZero = Self.isZero(generationAdapter)
+        queued = job
+        return done
+    }
+
+    func startPending(index: Int, units: ClosedRange<Int>, tokens: [Int32], mask: [Bool]) throws {
+        queued = Job(index: index, units: units, tokens: tokens, mask: mask)
+        launchQueued()
+    }
+
+    /// Parallel: starts the queued training (after the checkpoint has saved the trainer).
+    func launchQueued() {
+        guard let job = queued else { return }
+        queued = nil
+        let done = DispatchSemaphore(value: 0), box = ResultBox()
+        let thread = Thread { [self] in
+            box.result = Result { try self.train(job) }
+            done.signal()
+        }
+        thread.stackSize = 8 << 20
+        running = (job, done, box)
+        thread.start()
+    }
+
+    private func waitForRunning() throws -> [UpdateRecord] {
+        guard let r = running else { return [] }
+        let start = Date()
+        r.done.wait()
+        running = nil
+        var u = try r.result.result!.get()
+        u.blockingSeconds = Date().timeIntervalSince(start)
+        return [u]
+    }
+
+    func finish() throws -> [UpdateRecord] {
+        launchQueued()
+        return try waitForRunning()
+    }
+
+    func saveState(to directory: String) throws {
+        precondition(running == nil, "the trainer is saved only while no training runs")
+        do { try trainer.saveState(to: directory) } catch {
+            throw TranslateError.write(path: directory, reason: "\(error)")
+        }
+    }
+
+    func saveAdapter(to directory: String, baseModelName: String) throws {
+        let tmp = directory + ".tmp"
+        try? FileManager.default.removeItem(atPath: tmp)
+        do { try trainer.adapter.savePEFT(to: tmp, baseModelName: baseModelName) } catch {
+            throw TranslateError.write(path: directory, reason: "\(error)")
+        }
+        try? FileManager.default.removeItem(atPath: directory)
+        guard rename(tmp, directory) == 0 else { throw TranslateError.write(path: directory, reason: String(cString: strerror(errno))) }
+    }
+}

@@ -1,2 +1,0 @@
-/// The Translate module (see README for the layering).
-public enum TranslateModule {}

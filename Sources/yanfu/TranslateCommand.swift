@@ -1,0 +1,160 @@
+import ArgumentParser
+import Foundation
+import LLM
+import Translate
+
+struct TranslateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "translate",
+        abstract: "Translate a Chinese book into English, training a Temp-LoRA adapter on it as it goes.",
+        discussion: """
+        The book is cut into chapters, sentences and translation units (a heading, or a few \
+        sentences of one paragraph). Each unit is translated greedily from a prompt holding the \
+        most recent pairs of Chinese and English (the bilingual context, --context-tokens) and the \
+        glossary terms it contains. With --temp-lora cascaded or parallel, a LoRA adapter is \
+        trained on every --chunk-tokens tokens of finished bilingual text (Temp-LoRA: r 64, \
+        alpha 64, AdamW lr 5e-5, 2 steps per chunk), so names and style learnt early carry on.
+
+        The run folder (--out) gets translation.txt, bilingual.md, segments.jsonl (one record \
+        per unit), run.json, report.md and adapter/ (PEFT). Stop it at any time (even kill -9) \
+        and run the same command with --resume: the finished folder is the same as an \
+        uninterrupted run's, apart from timings (the `seconds` and `tokens_per_second` fields of \
+        segments.jsonl, run.json, report.md).
+
+        Examples:
+          yanfu translate Corpora/sample/zh.txt --out runs/sample
+          yanfu translate novel.txt --out runs/novel --chapters 3-7 --glossary names.tsv
+          yanfu translate novel.txt --out runs/novel --resume
+        """
+    )
+
+    @Argument(help: "The book (a Chinese text file; encodings are detected).")
+    var book: String
+
+    @Option(help: "The run folder to create (or continue with --resume).")
+    var out: String
+
+    @Option(help: "A GGUF model file or Hugging Face folder (default: the cached Gemma 3 270M).")
+    var model: String?
+
+    @Option(name: .customLong("temp-lora"), help: "off, cascaded (train, then go on) or parallel (train in the background).")
+    var tempLoRA: TempLoRAStrategy = .cascaded
+
+    @Option(help: "Prompt template: plain, chatml, gemma, llama2 (default: from the model's chat template).")
+    var template: TemplateKind?
+
+    @Option(help: "A TSV glossary (source<TAB>target): matching terms are shown in the prompt and counted in the report.")
+    var glossary: String?
+
+    @Option(help: "Chapters to translate, by the numbers in their headings: 5, 3-7 or 3-.")
+    var chapters: String?
+
+    @Option(help: "Δ: tokens of new bilingual text between adapter updates.")
+    var chunkTokens = 1024
+
+    @Option(help: "L_X: token budget of the bilingual context in the prompt.")
+    var contextTokens = 1024
+
+    @Option(help: "L_T: tokens of earlier text before a training chunk (loss-masked).")
+    var trainContextTokens = 1024
+
+    @Option(help: "Training steps per chunk (the paper's epochs).")
+    var epochs = 2
+
+    @Option(help: "Keep the KV cache across this many adapter updates before recomputing it.")
+    var kvReuse = 0
+
+    @Option(help: "Repetition penalty on the tokens generated for a unit (1 = none).")
+    var repetitionPenalty: Float = 1.1
+
+    @Option(help: "Most sentences per unit.")
+    var unitSentences = 1
+
+    @Option(help: "Most source tokens per unit (a longer sentence is a unit of its own).")
+    var unitTokens = 96
+
+    @Option(help: "LoRA rank (alpha follows it unless --alpha is given).")
+    var rank = 64
+
+    @Option(help: "LoRA alpha (default: the rank, so the scale is 1).")
+    var alpha: Float?
+
+    @Option(help: "AdamW learning rate.")
+    var lr: Float = 5e-5
+
+    @Option(help: "Threads (default: all cores).")
+    var threads: Int?
+
+    @Option(help: "Parallel strategy: threads for training (default: half).")
+    var trainThreads: Int?
+
+    @Flag(help: "Continue the run in --out after its last completed unit.")
+    var resume = false
+
+    @Flag(help: "Start over even if --out holds a run.")
+    var force = false
+
+    @Flag(help: "Print nothing but errors.")
+    var quiet = false
+
+    @Flag(help: "Print a JSON summary at the end.")
+    var json = false
+
+    func run() throws {
+        do {
+            try translate()
+        } catch let e as ExitCode {
+            throw e
+        } catch {
+            FileHandle.standardError.write(Data("\nerror: \(error)\n".utf8))
+            throw ExitCode.failure
+        }
+    }
+
+    private func translate() throws {
+        let threadCount = threads ?? KernelThreads.cores
+        let modelPath = model ?? ModelStore().path()
+        var s = TranslateSettings(book: book, model: modelPath, threads: threadCount)
+        s.template = template
+        s.strategy = tempLoRA
+        s.chunkTokens = chunkTokens
+        s.contextTokens = contextTokens
+        s.trainContextTokens = trainContextTokens
+        s.epochs = epochs
+        s.kvReuse = kvReuse
+        s.repetitionPenalty = repetitionPenalty
+        s.unitSentences = unitSentences
+        s.unitTokens = unitTokens
+        s.chapters = try chapters.map(parseChapterRange)
+        s.glossary = glossary
+        s.trainThreads = trainThreads ?? max(1, threadCount / 2)
+        s.lora.rank = rank
+        s.lora.alpha = alpha ?? Float(rank)
+        s.optimizer.learningRate = lr
+        try s.validate()
+        if resume && force {
+            throw ValidationError("--resume and --force contradict each other")
+        }
+        RunInfo.toolVersion = Yanfu.version
+        // Bad input fails before anything heavy is loaded.
+        let text = try Translator.readBook(book)
+        if let g = glossary { _ = try Glossary.read(file: g) }
+        if model == nil && !FileManager.default.fileExists(atPath: modelPath) {
+            throw TranslateError.badInput(file: modelPath, reason: "the default model is not there; run `yanfu model fetch` or pass --model")
+        }
+        let bundle = try ModelBundle(path: modelPath, threads: threadCount)
+        let translator = try Translator(settings: s, bundle: bundle, folder: RunFolder(path: out), book: text)
+        let display = TranslateProgressDisplay(quiet: quiet || json)
+        let summary = try translator.run(resume: resume, force: force) { display.show($0) }
+        display.finish()
+        if json {
+            let obj: [String: Any] = ["out": out, "units": summary.units, "replayed": summary.replayed,
+                                      "seconds": summary.seconds, "updates": summary.updates.count]
+            let d = try JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys])
+            print(String(decoding: d, as: UTF8.self))
+        }
+    }
+}
+
+extension TempLoRAStrategy: ExpressibleByArgument {}
+extension TemplateKind: ExpressibleByArgument {}

@@ -1,0 +1,35 @@
+import Translate
+import XCTest
+
+final class GlossaryTests: XCTestCase {
+    func testParsesSkipsCommentsAndMatchesLongestFirst() throws {
+        let g = try Glossary.parse("# names\n远山\tYuanshan\n\n陈远山\tChen Yuanshan\r\n周伯\tUncle Zhou\n")
+        XCTAssertEqual(g.entries.count, 3)
+        XCTAssertEqual(g.matches(in: "陈远山来了").map(\.source), ["陈远山", "远山"])
+        XCTAssertEqual(g.matches(in: "周伯笑了").map(\.target), ["Uncle Zhou"])
+        XCTAssertEqual(g.matches(in: "没有"), [])
+    }
+
+    func testBadLinesNameTheLine() {
+        XCTAssertThrowsError(try Glossary.parse("a\tb\nc d\n", file: "g.tsv")) { e in
+            XCTAssertEqual("\(e)", "g.tsv: line 2: expected `source<TAB>target` (2 tab-separated fields), found 1")
+        }
+        XCTAssertThrowsError(try Glossary.parse("a\tb\na\tc\n", file: "g.tsv")) { e in
+            XCTAssertTrue("\(e)".contains("line 2: source term \"a\" is listed twice"), "\(e)")
+        }
+        XCTAssertThrowsError(try Glossary.parse("a\t\n", file: "g.tsv"))
+        XCTAssertThrowsError(try Glossary.read(file: "/nonexistent/g.tsv")) { e in
+            XCTAssertTrue("\(e)".hasPrefix("/nonexistent/g.tsv: "), "\(e)")
+        }
+    }
+
+    func testTallyCountsUnitsAndHitsCaseInsensitively() throws {
+        var t = GlossaryTally(glossary: try Glossary.parse("老师\tthe teacher\n小明\tXiao Ming\n"))
+        t.count(source: "老师笑了。", translation: "The teacher smiled.")
+        t.count(source: "老师走了。", translation: "The man left.")
+        t.count(source: "天黑了。", translation: "It got dark.")
+        XCTAssertEqual(t.terms[0].units, 2)
+        XCTAssertEqual(t.terms[0].hits, 1)
+        XCTAssertEqual(t.terms[1].units, 0)
+    }
+}

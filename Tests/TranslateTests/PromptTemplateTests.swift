@@ -1,0 +1,66 @@
+import Translate
+import XCTest
+
+final class PromptTemplateTests: XCTestCase {
+    let context = [BilingualPair(source: "我们明天去北京。", target: "We will go to Beijing tomorrow."),
+                   BilingualPair(source: "他笑了。", target: "He laughed.")]
+
+    func testDetectsTemplateFromChatTemplate() {
+        XCTAssertEqual(TemplateKind.detect(chatTemplate: nil), .plain)
+        XCTAssertEqual(TemplateKind.detect(chatTemplate: ""), .plain)
+        XCTAssertEqual(TemplateKind.detect(chatTemplate: "{% for m in messages %}<|im_start|>{{m.role}}"), .chatml)
+        XCTAssertEqual(TemplateKind.detect(chatTemplate: "{{ '<start_of_turn>' + role }}"), .gemma)
+        XCTAssertEqual(TemplateKind.detect(chatTemplate: "{{ bos_token + '[INST] ' }}"), .llama2)
+    }
+
+    func testPlainPromptInterleavesPairsAndEndsOpen() {
+        let p = PromptTemplate(.plain).prompt(context: context, source: "天黑了。")
+        let text = p.map(\.text).joined()
+        XCTAssertTrue(text.hasSuffix("zh: 我们明天去北京。\nen: We will go to Beijing tomorrow.\nzh: 他笑了。\nen: He laughed.\nzh: 天黑了。\nen:"), text)
+        XCTAssertTrue(text.contains("zh: 第三章　雨夜\nen: Chapter 3: A Rainy Night\n"), "a heading example teaches headings")
+        XCTAssertFalse(p.contains { $0.isMarkup || $0.isTarget })
+    }
+
+    /// The next unit's prompt extends the previous prompt plus its answer, piece for piece, so
+    /// the KV cache carries over.
+    func testEveryTemplateKeepsTheCachedPrefix() {
+        for kind in TemplateKind.allCases {
+            let t = PromptTemplate(kind)
+            let first = t.prompt(context: context, source: "天黑了。")
+            let next = t.prompt(context: context + [BilingualPair(source: "天黑了。", target: "It got dark.")], source: "他回家了。")
+            let shared = kind == .plain ? first.count : first.count - 3  // split layouts add the new Chinese line inside the user turn
+            XCTAssertEqual(Array(next.prefix(shared)), Array(first.prefix(shared)), "\(kind)")
+        }
+    }
+
+    func testChatMLFollowsThePaperLayout() {
+        let p = PromptTemplate(.chatml).prompt(context: context, source: "天黑了。")
+        XCTAssertEqual(p.map(\.text).joined(), "<|im_start|>user\n请将下面的文本翻译成英文。\n我们明天去北京。\n他笑了。\n天黑了。\n<|im_end|>\n<|im_start|>assistant\nWe will go to Beijing tomorrow.\nHe laughed.\n")
+        XCTAssertTrue(p.first!.isMarkup)
+    }
+
+    func testTrainingSequenceTargetsOnlyTheChunksEnglish() {
+        let chunk = [BilingualPair(source: "天黑了。", target: "It got dark."), BilingualPair(source: "他回家了。", target: "He went home.")]
+        for kind in TemplateKind.allCases {
+            let seq = PromptTemplate(kind).trainingSequence(context: context, chunk: chunk)
+            let target = seq.filter(\.isTarget).map(\.text).joined()
+            XCTAssertTrue(target.contains("It got dark.") && target.contains("He went home."), "\(kind): \(target)")
+            XCTAssertFalse(target.contains("Beijing") || target.contains("天黑"), "\(kind): context and Chinese are masked")
+        }
+        let gemma = PromptTemplate(.gemma).trainingSequence(context: context, chunk: chunk)
+        XCTAssertEqual(gemma.last, PromptPiece("<end_of_turn>\n", markup: true, target: true), "the end of turn is learnt too, as in the paper")
+    }
+
+    func testAnswerStartAndGlossaryNote() {
+        let g = [GlossaryEntry(source: "小明", target: "Xiao Ming")]
+        let plain = PromptTemplate(.plain).prompt(context: [], source: "第一章　早晨", glossary: g, answerStart: "Chapter 1:")
+        XCTAssertTrue(plain.map(\.text).joined().hasSuffix("(names: 小明 = Xiao Ming)\nzh: 第一章　早晨\nen: Chapter 1:"))
+        let chat = PromptTemplate(.chatml).prompt(context: [], source: "小明笑了。", glossary: g)
+        XCTAssertTrue(chat.map(\.text).joined().contains("术语：小明 = Xiao Ming\n小明笑了。"))
+    }
+
+    func testMultiLineSourceBecomesOneLine() {
+        let p = PromptTemplate(.plain).prompt(context: [], source: "一\n二")
+        XCTAssertTrue(p.map(\.text).joined().hasSuffix("zh: 一 二\nen:"))
+    }
+}

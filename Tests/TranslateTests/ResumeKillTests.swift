@@ -1,0 +1,103 @@
+import Foundation
+import XCTest
+
+/// Kills `yanfu translate` with SIGKILL at a random unit and at a random moment of a Temp-LoRA
+/// update, resumes it, and compares the run folders with an uninterrupted run's byte for byte
+/// (translation.txt, bilingual.md, adapter/, and segments.jsonl without its two timing fields).
+final class ResumeKillTests: XCTestCase {
+    /// Small on purpose: chapter 1 of the tiny book (4 units), a chunk every ~2 units, 1 step.
+    func arguments(_ out: String, model: String) -> [String] {
+        ["translate", TranslateTestSupport.fixtures + "/tiny.txt", "--out", out, "--model", model,
+         "--temp-lora", "cascaded", "--chapters", "1", "--chunk-tokens", "24", "--epochs", "1", "--rank", "4",
+         "--threads", "2", "--glossary", TranslateTestSupport.fixtures + "/tiny-glossary.tsv"]
+    }
+
+    final class Output: @unchecked Sendable {
+        private let lock = NSLock()
+        private var text = ""
+        func append(_ d: Data) { lock.lock(); text += String(decoding: d, as: UTF8.self); lock.unlock() }
+        var value: String { lock.lock(); defer { lock.unlock() }; return text }
+    }
+
+    /// Starts the binary; returns the process and its live stderr.
+    func start(_ args: [String]) throws -> (Process, Output) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: try TranslateTestSupport.binary())
+        p.arguments = args
+        let err = Pipe(), out = Output()
+        p.standardError = err
+        p.standardOutput = FileHandle.nullDevice
+        err.fileHandleForReading.readabilityHandler = { h in out.append(h.availableData) }
+        try p.run()
+        return (p, out)
+    }
+
+    func runToEnd(_ args: [String]) throws -> String {
+        let (p, out) = try start(args)
+        p.waitUntilExit()
+        XCTAssertEqual(p.terminationStatus, 0, "yanfu \(args.joined(separator: " ")) failed:\n\(out.value)")
+        return out.value
+    }
+
+    func lines(_ file: String) -> Int {
+        (FileManager.default.contents(atPath: file).map { $0.filter { $0 == 10 }.count }) ?? 0
+    }
+
+    /// Waits until `condition` holds (or the process ends), then kills it with SIGKILL.
+    func kill(_ p: Process, after delay: TimeInterval = 0, when condition: () -> Bool) -> Bool {
+        while p.isRunning && !condition() { usleep(5_000) }
+        if delay > 0 { usleep(UInt32(delay * 1_000_000)) }
+        guard p.isRunning else { return false }
+        Foundation.kill(p.processIdentifier, SIGKILL)
+        p.waitUntilExit()
+        return true
+    }
+
+    func assertSameRun(_ a: String, _ b: String, _ what: String) throws {
+        for f in ["translation.txt", "bilingual.md"] {
+            XCTAssertEqual(FileManager.default.contents(atPath: a + "/" + f), FileManager.default.contents(atPath: b + "/" + f), "\(what): \(f)")
+        }
+        XCTAssertEqual(try TranslateTestSupport.segmentsWithoutTimings(a), try TranslateTestSupport.segmentsWithoutTimings(b), "\(what): segments.jsonl")
+        let fa = TranslateTestSupport.files(a + "/adapter"), fb = TranslateTestSupport.files(b + "/adapter")
+        XCTAssertFalse(fa.isEmpty, "adapter written")
+        XCTAssertEqual(fa, fb, "\(what): adapter/")
+    }
+
+    func testKillAtRandomUnitAndDuringUpdateThenResumeIsByteIdentical() throws {
+        let model = try TranslateTestSupport.modelPath()
+        _ = try TranslateTestSupport.binary()
+        let dir = TranslateTestSupport.temporaryDirectory("resume")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var rng = SystemRandomNumberGenerator()
+
+        let reference = dir + "/reference"
+        _ = try runToEnd(arguments(reference, model: model))
+        let units = lines(reference + "/segments.jsonl")
+        XCTAssertEqual(units, 4)
+
+        // 1. Killed right after a random number of records.
+        let k = Int.random(in: 1..<units, using: &rng)
+        let atUnit = dir + "/unit"
+        let (p1, _) = try start(arguments(atUnit, model: model))
+        let killed1 = kill(p1) { lines(atUnit + "/segments.jsonl") >= k }
+        XCTAssertTrue(killed1, "the run ended before the kill")
+        let resumed1 = try runToEnd(arguments(atUnit, model: model) + ["--resume"])
+        XCTAssertTrue(resumed1.contains("resuming after unit"), resumed1)
+        try assertSameRun(reference, atUnit, "killed after \(k) unit(s)")
+
+        // 2. Killed at a random moment while an adapter update trains.
+        let during = dir + "/update"
+        let (p2, out2) = try start(arguments(during, model: model))
+        let delay = Double.random(in: 0..<1.5, using: &rng)
+        let killed2 = kill(p2, after: delay) { out2.value.contains("training") }
+        XCTAssertTrue(killed2, "the run ended before the kill")
+        _ = try runToEnd(arguments(during, model: model) + ["--resume"])
+        try assertSameRun(reference, during, "killed \(delay) s into an update")
+
+        // A finished folder is refused without --resume or --force.
+        let (p3, out3) = try start(arguments(reference, model: model))
+        p3.waitUntilExit()
+        XCTAssertEqual(p3.terminationStatus, 1)
+        XCTAssertTrue(out3.value.contains("already exists; add --resume"), out3.value)
+    }
+}
