@@ -8,6 +8,6 @@ struct Yanfu: ParsableCommand {
         commandName: "yanfu",
         abstract: "Translate whole Chinese novels into English with a local language model and Temp-LoRA.",
         version: version,
-        subcommands: [ChaptersCommand.self, BenchTextCommand.self]
+        subcommands: [ChaptersCommand.self, BenchTextCommand.self, AlignCommand.self, AlignEvalCommand.self]
     )
 }
