@@ -45,10 +45,10 @@ struct AlignEvalCommand: ParsableCommand {
     var noAnchors = false
 
     @Option(help: "Cost (nats) removed per shared anchor, up to 3 a bead.")
-    var anchorBonus = 2.5
+    var anchorBonus = 4.0
 
     @Option(help: "Length cost (nats) charged to a 1-0 or 0-1 bead on top of its prior.")
-    var deletionCost = 1.0
+    var deletionCost = 0.0
 
     @Option(help: "Alignment passes (each after the first re-estimates c, s² and the priors).")
     var passes = 2

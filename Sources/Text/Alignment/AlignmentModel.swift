@@ -4,12 +4,25 @@ import Foundation
 /// sentences go together.
 public enum BeadType: String, Sendable, CaseIterable, Codable {
     case oneOne = "1-1", oneZero = "1-0", zeroOne = "0-1", twoOne = "2-1", oneTwo = "1-2", twoTwo = "2-2"
+    /// Beyond Gale–Church's set: a free literary translation (Joly's 紅樓夢) often renders one
+    /// Chinese sentence as three English ones.
+    case threeOne = "3-1", oneThree = "1-3"
 
     public var source: Int {
-        switch self { case .oneOne, .oneZero, .oneTwo: return 1; case .zeroOne: return 0; case .twoOne, .twoTwo: return 2 }
+        switch self {
+        case .oneOne, .oneZero, .oneTwo, .oneThree: return 1
+        case .zeroOne: return 0
+        case .twoOne, .twoTwo: return 2
+        case .threeOne: return 3
+        }
     }
     public var target: Int {
-        switch self { case .oneOne, .zeroOne, .twoOne: return 1; case .oneZero: return 0; case .oneTwo, .twoTwo: return 2 }
+        switch self {
+        case .oneOne, .zeroOne, .twoOne, .threeOne: return 1
+        case .oneZero: return 0
+        case .oneTwo, .twoTwo: return 2
+        case .oneThree: return 3
+        }
     }
     /// A bead that pairs sentences (not a deletion or insertion).
     public var pairs: Bool { source > 0 && target > 0 }
@@ -31,6 +44,11 @@ public struct Bead: Sendable, Equatable {
     public var lengthCost: Double
     /// Anchors (numbers, dictionary words) the two sides share.
     public var anchors: Int
+
+    public init(type: BeadType, source: Range<Int>, target: Range<Int>, cost: Double, lengthCost: Double, anchors: Int) {
+        self.type = type; self.source = source; self.target = target
+        self.cost = cost; self.lengthCost = lengthCost; self.anchors = anchors
+    }
 }
 
 /// Gale–Church's parameters: target characters per source character `c`, the variance `s2` of that
@@ -43,12 +61,14 @@ public struct AlignmentParameters: Sendable, Equatable, Codable {
     public var anchorBonus: Double
     public var maxAnchors: Int
 
-    /// Gale & Church (1993), Table 5: 1-1 .89, 1-0/0-1 .0099 together, 2-1/1-2 .089 together, 2-2 .011.
+    /// Gale & Church (1993), Table 5: 1-1 .89, 1-0/0-1 .0099 together, 2-1/1-2 .089 together, 2-2 .011;
+    /// 3-1 and 1-3 (not in their table) get .005 each, taken from 1-1.
     public static let galeChurchPriors: [BeadType: Double] = [
-        .oneOne: 0.89, .oneZero: 0.0099 / 2, .zeroOne: 0.0099 / 2, .twoOne: 0.089 / 2, .oneTwo: 0.089 / 2, .twoTwo: 0.011,
+        .oneOne: 0.88, .oneZero: 0.0099 / 2, .zeroOne: 0.0099 / 2, .twoOne: 0.089 / 2, .oneTwo: 0.089 / 2, .twoTwo: 0.011,
+        .threeOne: 0.005, .oneThree: 0.005,
     ]
 
-    public init(c: Double, s2: Double, priors: [BeadType: Double] = galeChurchPriors, anchorBonus: Double = 2.5, maxAnchors: Int = 3) {
+    public init(c: Double, s2: Double, priors: [BeadType: Double] = galeChurchPriors, anchorBonus: Double = 4, maxAnchors: Int = 3) {
         self.c = c; self.s2 = s2; self.priors = priors; self.anchorBonus = anchorBonus; self.maxAnchors = maxAnchors
     }
 

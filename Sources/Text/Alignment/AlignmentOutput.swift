@@ -120,11 +120,11 @@ public struct AlignmentOutput: Sendable {
                      "- beads: " + BeadType.allCases.map { "\($0.rawValue) \(s.beads[$0.rawValue] ?? 0)" }.joined(separator: ", "),
                      "- mean chapter score: \(s.mean_score)", "",
                      Self.scoreDefinition, "",
-                     "| chapter | zh | en | 1-1 | 1-2 | 2-1 | 2-2 | 1-0 | 0-1 | score | anchored 1-1 | aligned |",
-                     "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+                     "| chapter | zh | en | " + BeadType.allCases.map(\.rawValue).joined(separator: " | ") + " | score | anchored 1-1 | aligned |",
+                     "|---|---:|---:|" + String(repeating: "---:|", count: BeadType.allCases.count + 3)]
         for c in s.chapters {
-            let b = { (t: BeadType) in "\(c.beads[t.rawValue] ?? 0)" }
-            lines.append("| \(c.number.map(String.init) ?? c.id) | \(c.zh_sentences) | \(c.en_sentences) | \(b(.oneOne)) | \(b(.oneTwo)) | \(b(.twoOne)) | \(b(.twoTwo)) | \(b(.oneZero)) | \(b(.zeroOne)) | \(c.score) | \(c.anchored_1_1) | \(c.aligned) |")
+            let counts = BeadType.allCases.map { "\(c.beads[$0.rawValue] ?? 0)" }.joined(separator: " | ")
+            lines.append("| \(c.number.map(String.init) ?? c.id) | \(c.zh_sentences) | \(c.en_sentences) | \(counts) | \(c.score) | \(c.anchored_1_1) | \(c.aligned) |")
         }
         if !warnings.isEmpty { lines += [""] + warnings.map { "- warning: \($0)" } }
         return lines.joined(separator: "\n") + "\n"

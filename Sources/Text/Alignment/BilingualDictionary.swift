@@ -85,16 +85,21 @@ public struct BilingualDictionary: Sendable {
         return out.filter { seen.insert($0).inserted }
     }
 
-    /// Gloss word ids of every headword found in `text` (all substrings of 2…max characters).
+    /// Longest headword looked for in a text: longer ones are set phrases that add nothing.
+    static let searchLength = 8
+
+    /// Gloss word ids of every headword found in `text` (all substrings of 2…8 characters that
+    /// start with a Han character and contain no space or punctuation).
     public func glossWordIDs(in text: String) -> Set<Int32> {
         guard !entries.isEmpty else { return [] }
         let scalars = Array(text.unicodeScalars)
+        let longest = min(maxHeadwordLength, Self.searchLength)
         var found = Set<Int32>()
         for i in scalars.indices where Script.isHan(scalars[i]) {
             var key = String.UnicodeScalarView()
             key.append(scalars[i])
             var end = i + 1
-            while end < scalars.count, end - i < maxHeadwordLength, !Script.isSpace(scalars[end]) {
+            while end < scalars.count, end - i < longest, Script.isWordLike(scalars[end]) {
                 key.append(scalars[end])
                 end += 1
                 if let ids = entries[String(key)] { found.formUnion(ids) }

@@ -17,6 +17,8 @@ public struct AlignedChapter: Sendable {
     public var chapter: ChapterSentences
     public var beads: [Bead]
 
+    public init(chapter: ChapterSentences, beads: [Bead]) { self.chapter = chapter; self.beads = beads }
+
     /// The chapter's score: the mean, over all beads, of the two-sided p-value of the bead's length
     /// difference under the book's fitted c and s² (P(|δ| ≥ observed)); 1-0 and 0-1 beads count as 0.
     /// A faithful translation aligned correctly scores about 0.5 (p-values are uniform when the
@@ -62,8 +64,8 @@ public struct BookAligner: Sendable {
     public var passes: Int
     public var deletionLengthCost: Double
 
-    public init(dictionary: BilingualDictionary? = nil, useAnchors: Bool = true, anchorBonus: Double = 2.5,
-                minimumBand: Int = 50, passes: Int = 2, deletionLengthCost: Double = 1.0) {
+    public init(dictionary: BilingualDictionary? = nil, useAnchors: Bool = true, anchorBonus: Double = 4,
+                minimumBand: Int = 50, passes: Int = 2, deletionLengthCost: Double = 0) {
         extractor = AnchorExtractor(dictionary: dictionary)
         self.useAnchors = useAnchors
         self.anchorBonus = anchorBonus
@@ -100,8 +102,8 @@ public struct BookAligner: Sendable {
     }
 
     /// c as the length ratio over pairing beads; s² from the median of (c·l₁ − l₂)²/l̄ over 1-1 beads
-    /// (the median of a χ²₁ variable is 0.455), robust to the few wrong beads; priors as bead
-    /// counts smoothed toward Gale–Church's with 200 pseudo-beads.
+    /// (the median of a χ²₁ variable is 0.455), robust to the few wrong beads; priors of pairing
+    /// beads as their counts smoothed toward Gale–Church's with 200 pseudo-beads.
     static func reestimate(_ old: AlignmentParameters, beads: [[Bead]], sides: [(AlignmentSide, AlignmentSide)]) -> AlignmentParameters {
         var l1 = 0, l2 = 0
         var ones: [(Int, Int)] = []
@@ -125,9 +127,14 @@ public struct BookAligner: Sendable {
         }.sorted()
         let median = squares[squares.count / 2]
         if median > 0 { p.s2 = median / 0.455 }
-        let total = Double(counts.values.reduce(0, +)) + 200
-        for type in BeadType.allCases {
-            p.priors[type] = (Double(counts[type] ?? 0) + 200 * AlignmentParameters.galeChurchPriors[type]!) / total
+        // Deletions keep Gale–Church's priors: re-estimated, they feed on themselves (each
+        // 0-1 bead makes the next cheaper) until a loose translation is mostly "unaligned".
+        let deletions: [BeadType] = [.oneZero, .zeroOne]
+        let pairing = BeadType.allCases.filter { !deletions.contains($0) }
+        let mass = 1 - deletions.reduce(0) { $0 + AlignmentParameters.galeChurchPriors[$1]! }
+        let total = Double(pairing.reduce(0) { $0 + (counts[$1] ?? 0) }) + 200
+        for type in pairing {
+            p.priors[type] = mass * (Double(counts[type] ?? 0) + 200 * AlignmentParameters.galeChurchPriors[type]! / mass) / total
         }
         return p
     }
