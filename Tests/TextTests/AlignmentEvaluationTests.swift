@@ -1,0 +1,108 @@
+import Foundation
+import Text
+import XCTest
+
+/// Alignment quality where the truth is known: 400 committed Tatoeba pairs shuffled into
+/// pseudo-chapters with merges (2-1, 1-2) and drops (1-0, 0-1). Thresholds sit a little under what
+/// was measured (see Eval/align/results.md), so a real regression fails and noise does not.
+final class AlignmentEvaluationTests: XCTestCase {
+    static func fixturePairs() throws -> [(source: String, target: String)] {
+        let tsv = try TSVPairs.tatoeba(file: Fixtures.path("alignment/tatoeba-400.tsv"))
+        XCTAssertEqual(tsv.pairs.count, 400)
+        XCTAssertTrue(tsv.pairs.allSatisfy { $0.extra.first?.hasPrefix("CC-BY 2.0 (France) Attribution: tatoeba.org") == true },
+                      "the attribution column travels with every pair")
+        return tsv.pairs.map { ($0.source, $0.target) }
+    }
+
+    /// Seeds 1–3 pooled: 30 chapters of 40 pairs.
+    static func evaluate(_ aligner: BookAligner) throws -> AlignmentEvaluation.Scores {
+        let pairs = try fixturePairs()
+        var chapters: [AlignmentEvaluation.PseudoChapter] = []
+        for seed in 1...3 { chapters += AlignmentEvaluation.pseudoChapters(pairs, options: .init(chapterSize: 40, mergeRate: 0.1, dropRate: 0.05, seed: UInt64(seed))) }
+        let result = aligner.align(chapters.map(\.chapter))
+        let scores = AlignmentEvaluation.score(predicted: result.chapters, truth: chapters)
+        print(String(format: "alignment on tatoeba-400 ×3 seeds: precision %.4f recall %.4f F1 %.4f (%d true links)",
+                     scores.precision, scores.recall, scores.f1, scores.trueLinks))
+        return scores
+    }
+
+    func testPseudoChaptersAreDeterministicAndTheirTruthIsConsistent() throws {
+        let pairs = try Self.fixturePairs()
+        let options = AlignmentEvaluation.Options(chapterSize: 40, mergeRate: 0.2, dropRate: 0.1, seed: 7)
+        let a = AlignmentEvaluation.pseudoChapters(pairs, options: options)
+        let b = AlignmentEvaluation.pseudoChapters(pairs, options: options)
+        XCTAssertEqual(a.map(\.chapter.source), b.map(\.chapter.source))
+        XCTAssertEqual(a.count, 10)
+        var types = Set<BeadType>()
+        for c in a {
+            // The true beads tile both sides in order, and every true pairing is a real Tatoeba pair.
+            XCTAssertEqual(c.truth.flatMap { Array($0.source) }, Array(c.chapter.source.indices))
+            XCTAssertEqual(c.truth.flatMap { Array($0.target) }, Array(c.chapter.target.indices))
+            for bead in c.truth {
+                types.insert(bead.type)
+                XCTAssertEqual(bead.type.source, bead.source.count)
+                if bead.type == .oneOne {
+                    let zh = c.chapter.source[bead.source.lowerBound], en = c.chapter.target[bead.target.lowerBound]
+                    XCTAssertTrue(pairs.contains { $0.source == zh && $0.target == en })
+                }
+            }
+        }
+        XCTAssertEqual(types, [.oneOne, .oneTwo, .twoOne, .oneZero, .zeroOne])
+        XCTAssertNotEqual(AlignmentEvaluation.pseudoChapters(pairs, options: .init(seed: 8)).map(\.chapter.source), a.map(\.chapter.source))
+    }
+
+    func testScoringCountsLinks() throws {
+        let pairs = try Self.fixturePairs()
+        let chapters = AlignmentEvaluation.pseudoChapters(Array(pairs.prefix(80)), options: .init(chapterSize: 40, seed: 3))
+        // The truth itself as a prediction scores 1/1.
+        let perfect = chapters.map { c in
+            AlignedChapter(chapter: c.chapter, beads: c.truth.map { Bead(type: $0.type, source: $0.source, target: $0.target, cost: 0, lengthCost: 0, anchors: 0) })
+        }
+        let s = AlignmentEvaluation.score(predicted: perfect, truth: chapters)
+        XCTAssertEqual(s.precision, 1)
+        XCTAssertEqual(s.recall, 1)
+        XCTAssertEqual(s.trueLinks, chapters.flatMap(\.truth).reduce(0) { $0 + $1.source.count * $1.target.count })
+        // Shifting every bead by one English sentence gets almost nothing right.
+        let shifted = perfect.map { c -> AlignedChapter in
+            var c = c
+            c.beads = c.beads.map { var b = $0; if b.type == .oneOne && b.target.upperBound < c.chapter.target.count { b.target = (b.target.lowerBound + 1)..<(b.target.upperBound + 1) }; return b }
+            return c
+        }
+        XCTAssertLessThan(AlignmentEvaluation.score(predicted: shifted, truth: chapters).precision, 0.2)
+    }
+
+    func testPrecisionAndRecallWithDictionaryAnchors() throws {
+        let dictionary = try BilingualDictionary.read(file: Fixtures.path("alignment/cedict-subset.txt"))
+        let s = try Self.evaluate(BookAligner(dictionary: dictionary))
+        XCTAssertGreaterThanOrEqual(s.precision, 0.92)
+        XCTAssertGreaterThanOrEqual(s.recall, 0.97)
+    }
+
+    func testPrecisionAndRecallWithNumbersOnlyAndLengthsOnly() throws {
+        let numbers = try Self.evaluate(BookAligner())
+        let lengths = try Self.evaluate(BookAligner(useAnchors: false))
+        XCTAssertGreaterThanOrEqual(numbers.precision, 0.76)
+        XCTAssertGreaterThanOrEqual(numbers.recall, 0.85)
+        XCTAssertGreaterThanOrEqual(lengths.precision, 0.70)
+        XCTAssertGreaterThanOrEqual(lengths.recall, 0.78)
+        XCTAssertGreaterThan(numbers.f1, lengths.f1, "number anchors help")
+    }
+
+    /// Real data (skipped without the shared corpora): 紅樓夢 chapters 1–3, numbers only.
+    func testHongLouMengChaptersAlignPlausibly() throws {
+        let zh = try Fixtures.corpus("hongloumeng/zh.txt"), en = try Fixtures.corpus("hongloumeng/en.txt")
+        let input = try AlignmentInput.read(source: zh, target: en)
+        XCTAssertEqual(input.name, "hongloumeng")
+        XCTAssertEqual(input.chapters.count, 30)
+        let result = BookAligner().align(Array(input.chapters.prefix(3)))
+        for chapter in result.chapters {
+            XCTAssertGreaterThan(chapter.score, 0.15, "chapter \(chapter.chapter.id)")
+            XCTAssertGreaterThan(chapter.alignedSentences, 0.6, "chapter \(chapter.chapter.id)")
+        }
+        XCTAssertEqual(result.parameters.c, 6.2, accuracy: 1.0, "Joly writes about six English characters per Chinese one")
+        // The 36,501 stones of chapter 1 are an anchor both sides share.
+        XCTAssertTrue(result.chapters[0].beads.contains { bead in
+            bead.anchors > 0 && bead.source.contains { input.chapters[0].source[$0].contains("三万六千五百零一") }
+        })
+    }
+}
