@@ -8,9 +8,13 @@ struct Yanfu: ParsableCommand {
         commandName: "yanfu",
         abstract: "Translate whole Chinese novels into English with a local language model and Temp-LoRA.",
         version: version,
-        subcommands: [
-            ChaptersCommand.self, ScoreCommand.self, CompareCommand.self,
-            ModelCommand.self, BenchCommand.self, DoctorCommand.self,
+        groupedSubcommands: [
+            CommandGroup(name: "Translate", subcommands: [TranslateCommand.self, ChaptersCommand.self, AlignCommand.self]),
+            CommandGroup(name: "Evaluate", subcommands: [ScoreCommand.self, CompareCommand.self, PerplexityCommand.self, AlignEvalCommand.self]),
+            CommandGroup(name: "Models", subcommands: [
+                GenerateCommand.self, TokenizeCommand.self, FinetuneCommand.self, AdapterCommand.self, ModelCommand.self,
+            ]),
+            CommandGroup(name: "Machine", subcommands: [BenchCommand.self, DoctorCommand.self]),
         ]
     )
 }
