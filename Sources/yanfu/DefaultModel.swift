@@ -1,9 +1,6 @@
-import Foundation
+import LLM
 
-/// The default model's path: ${YANFU_HOME:-~/.cache/yanfu}/models/gemma-3-270m-q4_k_m.gguf.
+/// The default model's cache path: ${YANFU_HOME:-~/.cache/yanfu}/models/… (see `ModelStore`).
 enum DefaultModel {
-    static var path: String {
-        let home = ProcessInfo.processInfo.environment["YANFU_HOME"] ?? (NSHomeDirectory() + "/.cache/yanfu")
-        return home + "/models/gemma-3-270m-q4_k_m.gguf"
-    }
+    static var path: String { ModelStore().path() }
 }

@@ -6,7 +6,7 @@ struct ModelCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "model",
         abstract: "Get and inspect models.",
-        subcommands: [ModelFetchCommand.self, ModelPathCommand.self]
+        subcommands: [ModelFetchCommand.self, ModelInfoCommand.self, ModelPathCommand.self]
     )
 }
 
