@@ -87,7 +87,12 @@ def logits_of(model, ids, last_only=False):
 
 def main():
     os.makedirs(OUT, exist_ok=True)
-    with tempfile.TemporaryDirectory() as work:
+    # A fixed work folder: SentencePiece stores the corpus path in tokenizer.model, so a random
+    # temporary name would change the file on every run.
+    work = os.path.join(tempfile.gettempdir(), "yanfu-tiny-llama-work")
+    shutil.rmtree(work, ignore_errors=True)
+    os.makedirs(work)
+    try:
         sp_path = train_tokenizer(work)
         sp = spm.SentencePieceProcessor(model_file=sp_path)
         model = build_model(sp.get_piece_size())
@@ -106,12 +111,22 @@ def main():
                        check=True, capture_output=True)
 
         prompts = []
-        half = {k: build_model(sp.get_piece_size()).to(v) for k, v in folders.items() if k != "hf"}
+        # The half models' references: their weights rounded to bf16/f16, computed in f32. Only
+        # parameters are rounded; `.to(bfloat16)` would also round the RoPE inv_freq buffer.
+        half = {}
+        for k, v in folders.items():
+            if k == "hf":
+                continue
+            m = build_model(sp.get_piece_size())
+            with torch.no_grad():
+                for p in m.parameters():
+                    p.copy_(p.to(v).float())
+            half[k] = m
         for text in PROMPTS:
             ids = [sp.bos_id()] + sp.encode(text)
             entry = {"text": text, "ids": ids, "logits": logits_of(model, ids)}
             for k, m in half.items():
-                entry["last_logits_" + k.replace("hf-", "")] = logits_of(m.float(), ids, last_only=True)[0]
+                entry["last_logits_" + k.replace("hf-", "")] = logits_of(m, ids, last_only=True)[0]
             prompts.append(entry)
         tokenized = []
         for text in TOKENIZE_STRINGS:
@@ -120,12 +135,15 @@ def main():
             tokenized.append({"text": text, "llama_cpp_ids": json.loads(out.strip().splitlines()[-1]),
                               "sentencepiece_ids": [sp.bos_id()] + sp.encode(text)})
         result = {"config": model.config.to_dict() | {"torch_dtype": "float32"}, "prompts": prompts, "tokenize": tokenized,
-                  "note": "logits: every position, F32 model. last_logits_bf16/_f16: last position of the hf-bf16/hf-f16 weights upcast to f32, computed in f32"}
+                  "note": "logits: every position, F32 model. last_logits_bf16/_f16: last position of the hf-bf16/hf-f16 weights upcast to f32, computed in f32 (RoPE inv_freq kept in f32)"}
         with open(os.path.join(OUT, "expected_logits.json"), "w", encoding="utf-8") as f:
             json.dump(result, f, ensure_ascii=False)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
     for root, _, files in os.walk(OUT):
         for name in sorted(files):
             print(os.path.relpath(os.path.join(root, name), ROOT), os.path.getsize(os.path.join(root, name)))
+
 
 
 if __name__ == "__main__":

@@ -184,6 +184,25 @@ void ck_softmax(float *x, int64_t n) {
     for (int64_t i = 0; i < n; i++) x[i] *= inv;
 }
 
+double ck_sumexp(const float *x, int64_t n, float m) {
+    double s = 0;
+    int64_t i = 0;
+#ifdef CK_X86
+    if (ck_simd_enabled()) {
+        float tmp[256];
+        for (; i + 256 <= n; i += 256) {
+            for (int j = 0; j < 256; j++) tmp[j] = x[i + j];
+            exp_inplace_avx2(tmp, 256, m);
+            float part = 0;
+            for (int j = 0; j < 256; j++) part += tmp[j];
+            s += part;
+        }
+    }
+#endif
+    for (; i < n; i++) s += expf(x[i] - m);
+    return s;
+}
+
 double ck_logsumexp(const float *x, int64_t n) {
     if (n <= 0) return -INFINITY;
     float mx = x[0];

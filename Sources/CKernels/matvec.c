@@ -63,6 +63,11 @@ typedef struct {
 
 static void mv_range(void *ctx, int64_t r0, int64_t r1) {
     const mv_job *j = (const mv_job *)ctx;
+#ifdef CK_X86
+    if (j->nx == 1 && ck_avx512_enabled() &&
+        ck_matvec_rows_avx512(j->type, j->w, j->row_bytes, j->cols, j->x, j->y, r0, r1))
+        return;
+#endif
     for (int64_t r = r0; r < r1; r++) {
         const uint8_t *row = j->w + (size_t)r * j->row_bytes;
         for (int64_t v = 0; v < j->nx; v++)

@@ -9,6 +9,7 @@
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdlib.h>
 
 #define CK_MAX_THREADS 64
@@ -32,6 +33,9 @@ static struct {
 } P = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER};
 
 static _Thread_local int in_task = 0;
+static _Thread_local int thread_index = 0;
+
+int ck_thread_index(void) { return thread_index; }
 
 static void run_chunks(void) {
     for (;;) {
@@ -44,7 +48,7 @@ static void run_chunks(void) {
 }
 
 static void *worker(void *arg) {
-    (void)arg;
+    thread_index = (int)(intptr_t)arg;
     in_task = 1;
     unsigned seen = atomic_load(&P.gen);
     for (;;) {
@@ -87,7 +91,7 @@ void ck_set_threads(int n) {
     if (n != P.nthreads) {
         stop_workers();
         for (int i = 1; i < n; i++) {
-            if (pthread_create(&P.th[i], 0, worker, 0) != 0) break;
+            if (pthread_create(&P.th[i], 0, worker, (void *)(intptr_t)i) != 0) break;
             P.nthreads = i + 1;
         }
     }

@@ -24,8 +24,8 @@ public struct AttentionShape: Sendable {
     /// Query rows handled per block (bounds the score scratch).
     public static let blockRows = 64
 
-    /// Floats of scratch `attentionForward` needs.
-    public var scratchCount: Int { min(queries, AttentionShape.blockRows) * (firstPosition + queries) }
+    /// Floats of scratch `attentionForward` needs (one score block per pool thread).
+    public var scratchCount: Int { KernelThreads.count * min(queries, AttentionShape.blockRows) * (firstPosition + queries) }
 }
 
 /// Causal attention with grouped-query heads and an optional sliding window.
@@ -43,7 +43,11 @@ public func attentionForward(q: UnsafePointer<Float>, k: UnsafePointer<Float>, v
     let hd = s.headDim
     let ldq = s.heads * hd, ldk = s.kvHeads * hd
     let group = s.heads / s.kvHeads
-    for h in 0..<s.heads {
+    let perThread = min(s.queries, AttentionShape.blockRows) * (s.firstPosition + s.queries)
+    // Heads in parallel for prefill; a single query is too little work to split.
+    parallelFor(s.heads, chunks: s.queries > 1 ? s.heads : 1) { h0, h1, thread in
+      let scratch = scratch + thread * perThread
+      for h in h0..<h1 {
         let kvh = h / group
         var t0 = 0
         while t0 < s.queries {
@@ -79,6 +83,7 @@ public func attentionForward(q: UnsafePointer<Float>, k: UnsafePointer<Float>, v
             }
             t0 = t1
         }
+      }
     }
 }
 
@@ -110,7 +115,7 @@ public func attentionBackward(q: UnsafePointer<Float>, k: UnsafePointer<Float>, 
             let kp = k + kLo * ldk + kvh * hd, dkp = dk + kLo * ldk + kvh * hd
             let vp = v + kLo * ldk + kvh * hd, dvp = dv + kLo * ldk + kvh * hd
             let dop = dOut + t0 * ldq + h * hd
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(m), Int32(nk), Int32(hd), 1,
+            parallelSgemm(CblasNoTrans, CblasTrans, Int32(m), Int32(nk), Int32(hd), 1,
                         qp, Int32(ldq), kp, Int32(ldk), 0, p, Int32(nk))
             for i in 0..<m {
                 let t = s.firstPosition + t0 + i
@@ -122,9 +127,9 @@ public func attentionBackward(q: UnsafePointer<Float>, k: UnsafePointer<Float>, 
                 if hi + 1 < nk { (row + hi + 1).update(repeating: 0, count: nk - hi - 1) }
             }
             // dV += Pᵀ·dO ; dP = dO·Vᵀ
-            cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(nk), Int32(hd), Int32(m), 1,
+            parallelSgemm(CblasTrans, CblasNoTrans, Int32(nk), Int32(hd), Int32(m), 1,
                         p, Int32(nk), dop, Int32(ldq), 1, dvp, Int32(ldk))
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(m), Int32(nk), Int32(hd), 1,
+            parallelSgemm(CblasNoTrans, CblasTrans, Int32(m), Int32(nk), Int32(hd), 1,
                         dop, Int32(ldq), vp, Int32(ldk), 0, dp, Int32(nk))
             for i in 0..<m {
                 let pr = p + i * nk, dr = dp + i * nk
@@ -132,9 +137,9 @@ public func attentionBackward(q: UnsafePointer<Float>, k: UnsafePointer<Float>, 
                 for j in 0..<nk { dr[j] = pr[j] * (dr[j] - d) }
             }
             // dQ += dS·K ; dK += dSᵀ·Q
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(hd), Int32(nk), 1,
+            parallelSgemm(CblasNoTrans, CblasNoTrans, Int32(m), Int32(hd), Int32(nk), 1,
                         dp, Int32(nk), kp, Int32(ldk), 1, dqp, Int32(ldq))
-            cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(nk), Int32(hd), Int32(m), 1,
+            parallelSgemm(CblasTrans, CblasNoTrans, Int32(nk), Int32(hd), Int32(m), 1,
                         dp, Int32(nk), qp, Int32(ldq), 1, dkp, Int32(ldk))
             t0 = t1
         }

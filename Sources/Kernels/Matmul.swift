@@ -48,20 +48,31 @@ public func matmul(_ x: UnsafePointer<Float>, rows n: Int, _ w: WeightMatrix, _ 
         return
     }
     if w.type == .f32 {
-        // Stored f32 needs no dequantization: multiply straight from the mapping.
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n), Int32(w.rows), Int32(w.cols), 1,
-                    x, Int32(w.cols), w.data.assumingMemoryBound(to: Float.self), Int32(w.cols), 0, y, Int32(w.rows))
+        // Stored f32 needs no dequantization: multiply straight from the mapping, rows split
+        // across the pool.
+        let threads = KernelThreads.count
+        let wf = w.data.assumingMemoryBound(to: Float.self)
+        parallelFor(w.rows, chunks: threads) { r0, r1, _ in
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n), Int32(r1 - r0), Int32(w.cols), 1,
+                        x, Int32(w.cols), wf + r0 * w.cols, Int32(w.cols), 0, y + r0, Int32(w.rows))
+        }
         return
     }
-    let tile = max(1, min(w.rows, scratch.count / w.cols))
-    precondition(scratch.count >= w.cols, "matmul scratch smaller than one row")
-    var r0 = 0
-    while r0 < w.rows {
-        let m = min(tile, w.rows - r0)
-        ck_dequant_matrix(w.type.rawValue, w.row(r0), w.rowBytes, Int64(m), Int64(w.cols), scratch.baseAddress!)
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n), Int32(m), Int32(w.cols), 1,
-                    x, Int32(w.cols), scratch.baseAddress!, Int32(w.cols), 0, y + r0, Int32(w.rows))
-        r0 += m
+    // Each pool thread takes whole tiles of weight rows, dequantizes them into its own part of
+    // the scratch and runs a single-threaded SGEMM into its columns of y.
+    let threads = KernelThreads.count
+    let part = scratch.count / threads
+    precondition(part >= w.cols, "matmul scratch smaller than one row per thread")
+    let tile = max(1, min((w.rows + threads - 1) / threads, part / w.cols))
+    let tiles = (w.rows + tile - 1) / tile
+    parallelFor(tiles, chunks: tiles) { t0, t1, thread in
+        let buf = scratch.baseAddress! + thread * part
+        for t in t0..<t1 {
+            let r0 = t * tile, m = min(tile, w.rows - r0)
+            ck_dequant_matrix(w.type.rawValue, w.row(r0), w.rowBytes, Int64(m), Int64(w.cols), buf)
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n), Int32(m), Int32(w.cols), 1,
+                        x, Int32(w.cols), buf, Int32(w.cols), 0, y + r0, Int32(w.rows))
+        }
     }
 }
 
@@ -78,7 +89,7 @@ public func matmulBackwardInput(_ dy: UnsafePointer<Float>, rows n: Int, _ w: We
                                 scratch: UnsafeMutableBufferPointer<Float>) {
     if n <= 0 { return }
     if w.type == .f32 {
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(w.cols), Int32(w.rows), 1,
+        parallelSgemm(CblasNoTrans, CblasNoTrans, Int32(n), Int32(w.cols), Int32(w.rows), 1,
                     dy, Int32(w.rows), w.data.assumingMemoryBound(to: Float.self), Int32(w.cols),
                     accumulate ? 1 : 0, dx, Int32(w.cols))
         return
@@ -89,7 +100,7 @@ public func matmulBackwardInput(_ dy: UnsafePointer<Float>, rows n: Int, _ w: We
     while r0 < w.rows {
         let m = min(tile, w.rows - r0)
         ck_dequant_matrix(w.type.rawValue, w.row(r0), w.rowBytes, Int64(m), Int64(w.cols), scratch.baseAddress!)
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(w.cols), Int32(m), 1,
+        parallelSgemm(CblasNoTrans, CblasNoTrans, Int32(n), Int32(w.cols), Int32(m), 1,
                     dy + r0, Int32(w.rows), scratch.baseAddress!, Int32(w.cols),
                     (accumulate || r0 > 0) ? 1 : 0, dx, Int32(w.cols))
         r0 += m

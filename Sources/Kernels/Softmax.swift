@@ -14,3 +14,8 @@ public func logSumExp(_ x: UnsafePointer<Float>, count n: Int) -> Double {
 public func dot(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, count n: Int) -> Float {
     ck_dot_f32(x, y, Int64(n))
 }
+
+/// Σ exp(x − m) (for log-sum-exp over pieces of a row).
+public func sumExp(_ x: UnsafePointer<Float>, count n: Int, shift m: Float) -> Double {
+    ck_sumexp(x, Int64(n), m)
+}

@@ -5,26 +5,17 @@ import CKernels
 /// products, dequantization) and OpenBLAS (matrix products during prefill).
 public enum KernelThreads {
     /// Sets both pools to `n` threads (at least 1).
+    /// OpenBLAS itself always runs single-threaded: the kernels split large products across the
+    /// pool (one SGEMM per thread on its share of the rows), so no second set of threads spins
+    /// against the pool's, and skinny products scale (OpenBLAS's own threading does not).
     public static func set(_ n: Int) {
         let n = max(1, n)
         ck_set_threads(Int32(n))
-        setBLAS(n)
+        openblas_set_num_threads(1)
     }
 
-    nonisolated(unsafe) private static var blasThreads = 0
-
-    /// OpenBLAS threads: all of them for large products (prefill), one while decoding so that
-    /// idle OpenBLAS threads do not spin against the CKernels pool.
-    public static func useBLASThreads(forRows rows: Int) {
-        setBLAS(rows > matvecMaxRows ? count : 1)
-    }
-
-    private static func setBLAS(_ n: Int) {
-        if n != blasThreads {
-            openblas_set_num_threads(Int32(n))
-            blasThreads = n
-        }
-    }
+    /// Kept for callers that choose per batch size; BLAS stays single-threaded (see `set`).
+    public static func useBLASThreads(forRows rows: Int) {}
 
     public static var count: Int { Int(ck_get_threads()) }
 

@@ -64,7 +64,8 @@ struct BenchModelCommand: ParsableCommand {
         if !noLlamaBench, let exe = llamaBench ?? LlamaBenchResult.findOnPath() {
             do {
                 peer = try LlamaBenchResult.run(executable: exe, model: model, threads: threads,
-                                                promptTokens: promptTokens, generatedTokens: genTokens)
+                                                promptTokens: promptTokens, generatedTokens: genTokens,
+                                                repetitions: repetitions)
             } catch {
                 peerError = "\(error)"
             }
@@ -74,7 +75,8 @@ struct BenchModelCommand: ParsableCommand {
                 "model": model, "threads": threads, "prompt_tokens": promptTokens, "gen_tokens": genTokens,
                 "repetitions": repetitions, "prefill_tok_s": b.prefillTokensPerSecond, "decode_tok_s": b.decodeTokensPerSecond,
                 "prefill_samples": b.prefillSamples, "decode_samples": b.decodeSamples,
-                "peak_rss_mb": peakMB, "blas_core": KernelThreads.blasCoreName, "simd": KernelThreads.avx512Enabled ? "avx512" : KernelThreads.simdEnabled ? "avx2" : "scalar",
+                "peak_rss_mb": peakMB, "prefill_cpu_share": b.prefillCPUShare, "decode_cpu_share": b.decodeCPUShare,
+                "load_average": loadAverage ?? -1, "blas_core": KernelThreads.blasCoreName, "simd": KernelThreads.avx512Enabled ? "avx512" : KernelThreads.simdEnabled ? "avx2" : "scalar",
             ]
             if let p = peer {
                 if let v = p.prefillTokensPerSecond {
@@ -101,6 +103,9 @@ struct BenchModelCommand: ParsableCommand {
         print("tg\(genTokens)".padding(toLength: 12, withPad: " ", startingAt: 0)
               + "\(f(b.decodeTokensPerSecond))      \(f(peer?.decodeTokensPerSecond))          \(ratio(b.decodeTokensPerSecond, peer?.decodeTokensPerSecond))")
         print(String(format: "peak memory (VmHWM): %.0f MB", peakMB))
+        print(String(format: "CPU share of the %d threads: prefill %.0f%%, decode %.0f%%; load average %.1f%@", threads,
+                     100 * b.prefillCPUShare, 100 * b.decodeCPUShare, loadAverage ?? -1,
+                     b.decodeCPUShare < 0.8 ? " (other processes are using the cores: figures are pessimistic)" : ""))
         print("samples: pp \(b.prefillSamples.map { String(format: "%.1f", $0) }.joined(separator: " ")); tg \(b.decodeSamples.map { String(format: "%.1f", $0) }.joined(separator: " "))")
         if let e = peerError { print("llama-bench: \(e)") }
     }

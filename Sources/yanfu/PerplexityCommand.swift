@@ -52,14 +52,20 @@ struct PerplexityCommand: ParsableCommand {
 
     func run() throws {
         do {
-            var data = try Data(contentsOf: URL(fileURLWithPath: file))
+            guard FileManager.default.fileExists(atPath: file) else {
+                throw PerplexityError(description: "\(file): no such file")
+            }
+            guard var data = FileManager.default.contents(atPath: file) else {
+                throw PerplexityError(description: "\(file): cannot be read")
+            }
             if let b = bytes, b < data.count {
                 var n = b
                 while n > 0 && (data[n] & 0xC0) == 0x80 { n -= 1 }   // don't split a character
                 data = data.prefix(n)
             }
             guard var text = String(data: data, encoding: .utf8) else {
-                throw PerplexityError(description: "\(file): not valid UTF-8")
+                let bad = firstInvalidUTF8(data)
+                throw PerplexityError(description: "\(file): not valid UTF-8 (first bad byte at offset \(bad))")
             }
             if text.hasSuffix("\n") && !text.hasSuffix("\r\n") { text.removeLast() }
             else if text.hasSuffix("\r\n") { text = String(text.dropLast()) + "\r" }
@@ -84,4 +90,19 @@ struct PerplexityCommand: ParsableCommand {
             throw ExitCode.failure
         }
     }
+}
+
+/// Offset of the first byte that does not start or continue a valid UTF-8 sequence.
+func firstInvalidUTF8(_ data: Data) -> Int {
+    let bytes = [UInt8](data)
+    var i = 0
+    while i < bytes.count {
+        let b = bytes[i]
+        let len = b < 0x80 ? 1 : b >> 5 == 0b110 ? 2 : b >> 4 == 0b1110 ? 3 : b >> 3 == 0b11110 ? 4 : 0
+        if len == 0 || i + len > bytes.count { return i }
+        for j in 1..<len where bytes[i + j] & 0xC0 != 0x80 { return i }
+        if String(bytes: bytes[i..<i + len], encoding: .utf8) == nil { return i }
+        i += len
+    }
+    return bytes.count
 }

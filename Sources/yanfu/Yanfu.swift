@@ -8,6 +8,7 @@ struct Yanfu: ParsableCommand {
         commandName: "yanfu",
         abstract: "Translate whole Chinese novels into English with a local language model and Temp-LoRA.",
         version: version,
-        subcommands: [GenerateCommand.self, PerplexityCommand.self, BenchCommand.self, FinetuneCommand.self, AdapterCommand.self]
+        subcommands: [GenerateCommand.self, PerplexityCommand.self, BenchCommand.self, TokenizeCommand.self,
+                      FinetuneCommand.self, AdapterCommand.self]
     )
 }

@@ -104,7 +104,10 @@ final class ElementwiseTests: XCTestCase {
             let ref = naiveAttention(q: q, k: k, v: v, T: T, H: H, KV: KV, hd: hd, window: window)
             // All at once (several query blocks), then as a prefill of 100 plus 50 one-token decodes.
             var all = [Float](repeating: 0, count: T * H * hd)
-            var scratch = [Float](repeating: 0, count: AttentionShape.blockRows * T)
+            // Sized as the kernel asks (one score block per pool thread), with the pool at 2 threads.
+            KernelThreads.set(2)
+            let full = AttentionShape(queries: T, firstPosition: 0, heads: H, kvHeads: KV, headDim: hd, window: window)
+            var scratch = [Float](repeating: 0, count: full.scratchCount)
             attentionForward(q: q, k: k, v: v, out: &all,
                              shape: AttentionShape(queries: T, firstPosition: 0, heads: H, kvHeads: KV, headDim: hd, window: window),
                              scratch: &scratch)

@@ -64,6 +64,28 @@ final class GGUFTests: XCTestCase {
         }
     }
 
+    func testVersion2ReadsLikeVersion3() throws {
+        var b = Self.sampleWriter().serialized()
+        b[4] = 2
+        let path = dir + "/v2.gguf"
+        _ = FileManager.default.createFile(atPath: path, contents: Data(b))
+        let f = try GGUFFile(path: path)
+        XCTAssertEqual(f.version, 2)
+        XCTAssertEqual(f.tensors.count, 3)
+        XCTAssertEqual(f.metadata["汉字.key"]?.string, "值 ✓")
+    }
+
+    func testOverlappingTensors() {
+        var w = GGUFWriter()
+        w.addTensor(name: "a", dims: [16], floats: [Float](repeating: 1, count: 16))
+        w.addTensor(name: "b", dims: [4], floats: [1, 2, 3, 4])
+        var b = w.serialized()
+        // Point "b" (its info is the second one) at "a"'s data.
+        let bOffsetAt = 24 + (8 + 1 + 4 + 8 + 4 + 8) + (8 + 1 + 4 + 8 + 4)
+        b.replaceSubrange(bOffsetAt..<(bOffsetAt + 8), with: le(UInt64(0)))
+        expectError(b, ["tensor", "not overlapping tensor"])
+    }
+
     func testDefaultModelMetadata() throws {
         let f = try GGUFFile(path: try defaultModelPath())
         XCTAssertEqual(f.version, 3)
@@ -234,5 +256,38 @@ struct SplitMix64 {
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
+    }
+}
+
+/// `yanfu model info`'s summary.
+final class GGUFModelSummaryTests: XCTestCase {
+    func testDefaultModelSummary() throws {
+        let s = try ModelSummary.describe(path: try defaultModelPath())
+        XCTAssertEqual(s.format, "gguf")
+        XCTAssertEqual(s.architecture, "gemma3")
+        XCTAssertEqual(s.tensorCount, 236)
+        XCTAssertEqual(s.parameters, 268_098_176)
+        XCTAssertEqual(s.vocabularySize, 262_144)
+        XCTAssertEqual(s.contextLength, 32768)
+        XCTAssertEqual(s.headCountKV, 1)
+        XCTAssertEqual(Set(s.tensorTypes.map(\.type)), ["Q8_0", "Q5_0", "Q4_K", "Q6_K", "F32"])
+        XCTAssertEqual(s.tensorTypes.reduce(0) { $0 + $1.tensors }, 236)
+        XCTAssertNil(s.chatTemplate)
+    }
+
+    func testTinyLlamaSummaries() throws {
+        let root = SafetensorsTests.tinyLlama
+        let hf = try ModelSummary.describe(path: root + "/hf")
+        let gguf = try ModelSummary.describe(path: root + "/tiny-llama-f32.gguf")
+        XCTAssertEqual(hf.parameters, gguf.parameters)
+        XCTAssertEqual(hf.parameters, 125_248)
+        XCTAssertEqual(hf.tensorTypes.map(\.type), ["F32"])
+        XCTAssertEqual(gguf.architecture, "llama")
+        XCTAssertEqual([hf.blockCount, hf.headCount, hf.headCountKV, hf.embeddingLength, hf.vocabularySize],
+                       [gguf.blockCount, gguf.headCount, gguf.headCountKV, gguf.embeddingLength, gguf.vocabularySize])
+        let bf16 = try ModelSummary.describe(path: root + "/hf-bf16")
+        XCTAssertEqual(bf16.tensorTypes.map(\.type), ["BF16"])
+        XCTAssertEqual(bf16.tensorBytes * 2, hf.tensorBytes)
+        XCTAssertThrowsError(try ModelSummary.describe(path: root + "/missing")) { XCTAssertTrue("\($0)".contains("missing: path")) }
     }
 }

@@ -10,7 +10,9 @@ final class Gemma3LogitsTests: XCTestCase {
     /// pick the other token there, and everything after it legitimately differs.
     static let nearTie = 0.05
 
-    func testTopLogitsMatchTransformers() throws {
+    /// One prefill per prompt serves both checks: the top-20 logits of the first prediction, then
+    /// the greedy continuation decoded token by token.
+    func testTopLogitsAndGreedyContinuationsMatchTransformers() throws {
         let model = try ModelTestSupport.defaultModel()
         let fixture = try ModelTestSupport.json("logits/gemma3-270m.json")
         let cases = fixture["cases"] as! [[String: Any]]
@@ -19,25 +21,15 @@ final class Gemma3LogitsTests: XCTestCase {
             let ids = (c["prompt_ids"] as! [Int]).map(Int32.init)
             let topIds = c["top_ids"] as! [Int]
             let topLogits = c["top_logits"] as! [Double]
-            let session = model.makeSession(capacity: ids.count + 1)
-            let logits = session.prefill(ids)
+            let expected = (c["greedy_ids"] as! [Int]).map(Int32.init)
+            let margins = c["greedy_margins"] as! [Double]
+            let session = model.makeSession(capacity: ids.count + expected.count)
+            var logits = session.prefill(ids)
             XCTAssertEqual(logits.count, model.config.vocabSize)
             XCTAssertEqual(ModelTestSupport.topK(logits, 20), topIds, "case \(n): top-20 ids")
             for (id, ref) in zip(topIds, topLogits) {
                 XCTAssertEqual(Double(logits[id]), ref, accuracy: 1e-2, "case \(n): logit of \(id)")
             }
-        }
-    }
-
-    func testGreedyContinuationsMatchTransformers() throws {
-        let model = try ModelTestSupport.defaultModel()
-        let fixture = try ModelTestSupport.json("logits/gemma3-270m.json")
-        for (n, c) in (fixture["cases"] as! [[String: Any]]).enumerated() {
-            let ids = (c["prompt_ids"] as! [Int]).map(Int32.init)
-            let expected = (c["greedy_ids"] as! [Int]).map(Int32.init)
-            let margins = c["greedy_margins"] as! [Double]
-            let session = model.makeSession(capacity: ids.count + expected.count)
-            var logits = session.prefill(ids)
             var compared = 0
             for step in expected.indices {
                 let next = Int32(ModelTestSupport.topK(logits, 1)[0])

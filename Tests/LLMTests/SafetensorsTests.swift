@@ -65,6 +65,42 @@ final class SafetensorsTests: XCTestCase {
                     ["tensor 'b' data_offsets", "not overlapping tensor 'a'"])
     }
 
+    /// Random mutations of a valid file give a clean parse or a ModelFileError, never a crash.
+    func testFuzzMutations() throws {
+        var w = SafetensorsWriter(metadata: ["format": "pt"])
+        w.add("a.weight", shape: [3, 4], floats: (0..<12).map(Float.init))
+        w.add("b", dtype: .bf16, shape: [2], bytes: [0x80, 0x3F, 0x00, 0x40])
+        let valid = w.serialized()
+        let path = dir + "/fuzz.safetensors"
+        var rng = SplitMix64(seed: 0x5AFE)
+        let deadline = Date().addingTimeInterval(2)
+        var runs = 0, accepted = 0
+        while Date() < deadline {
+            var b = valid
+            switch rng.next() % 3 {
+            case 0:
+                for _ in 0..<(1 + Int(rng.next() % 3)) { b[Int(rng.next() % UInt64(b.count))] ^= 1 << UInt8(rng.next() % 8) }
+            case 1:
+                b = Array(b[0..<max(1, Int(rng.next() % UInt64(b.count)))])
+            default:
+                let i = Int(rng.next() % UInt64(b.count - 8))
+                b.replaceSubrange(i..<(i + 8), with: le(rng.next() % 2 == 0 ? rng.next() : rng.next() % 256))
+            }
+            _ = FileManager.default.createFile(atPath: path, contents: Data(b))
+            do {
+                let f = try SafetensorsFile(path: path)
+                accepted += 1
+                for t in f.tensors.values where t.dtype.tensorType != nil { _ = try f.floats(t) }
+            } catch let e as ModelFileError {
+                XCTAssertEqual(e.file, path)
+            }
+            runs += 1
+        }
+        XCTAssertGreaterThan(runs, 100)
+        XCTAssertGreaterThan(accepted, 0)
+        XCTAssertLessThan(accepted, runs)
+    }
+
     // MARK: Hugging Face folders (the tiny Llama fixture from Eval/llm/tiny_llama.py)
 
     func testTinyLlamaFolders() throws {

@@ -158,6 +158,19 @@ final class TokenizerTests: XCTestCase {
         XCTAssertEqual(tok.decode([1, id("▁ab"), id("<0xC3>"), id("<0xA9>"), id("\n\n"), 2]), "abé\n\n")
         XCTAssertEqual(tok.decode([999_999, -1]), "")
 
+        // Streaming: a character split over byte tokens comes out once complete; a stray
+        // continuation byte or a character cut off at the end becomes U+FFFD, nothing is lost.
+        let stream = tok.makeStreamDecoder()
+        XCTAssertEqual(stream.push(id("▁ab")), " ab")
+        XCTAssertEqual(stream.push(id("<0xC3>")), "")
+        XCTAssertEqual(stream.push(id("<0xA9>")), "é")
+        XCTAssertEqual(stream.push(2), "")
+        XCTAssertEqual(stream.push(id("<0xA9>")), "\u{FFFD}")
+        XCTAssertEqual(stream.push(id("<0xE4>")), "")
+        XCTAssertEqual(stream.push(id("<0xB8>")), "")
+        XCTAssertEqual(stream.finish(), "\u{FFFD}")
+        XCTAssertEqual(stream.push(id("a")), "a")
+
         let noPrefix = try Tokenizer.fromGGUF(try Self.smallVocabFile(in: dir, addSpacePrefix: false))
         XCTAssertEqual(try noPrefix.encode("abc ab", addBOS: false, parseSpecial: true), [id("ab"), id("c"), id("▁ab")])
     }

@@ -43,6 +43,9 @@ int ck_get_threads(void);
 /// Falls back to running inline when called from inside a pool task.
 typedef void (*ck_range_fn)(void *ctx, int64_t i0, int64_t i1);
 void ck_parallel_for(int64_t n, int64_t chunks, ck_range_fn fn, void *ctx);
+/// Index of the calling pool thread (0: the thread that called ck_parallel_for, 1…: workers),
+/// for per-thread scratch inside tasks.
+int ck_thread_index(void);
 
 /// y[r] = dot(row r of W, x) for r in [0, rows): W has `rows` rows of `cols` elements, each row
 /// `row_bytes` bytes apart. Threaded over rows.
@@ -67,6 +70,8 @@ void ck_silu(const float *x, float *y, int64_t n);
 void ck_softmax(float *x, int64_t n);
 /// log Σ exp(x) over n values (max subtracted, summed in double).
 double ck_logsumexp(const float *x, int64_t n);
+/// Σ exp(x − m) over n values, accumulated in double per 256-value block.
+double ck_sumexp(const float *x, int64_t n, float m);
 /// Rotary embedding of one head vector of `hd` values in place, rotating the first `rot` dims.
 /// neox=1: pairs (i, i+rot/2) (rotate-half); neox=0: adjacent pairs (2i, 2i+1).
 /// cs holds rot/2 cosines followed by rot/2 sines.

@@ -157,6 +157,11 @@ public final class GGUFFile: @unchecked Sendable {
             }
             tensors.append(GGUFTensorInfo(name: t.name, dims: t.dims, type: t.type, offset: start, byteCount: bytes))
         }
+        let byOffset = tensors.sorted { $0.offset < $1.offset }
+        for (a, b) in zip(byOffset, byOffset.dropFirst()) where a.offset + a.byteCount > b.offset {
+            throw ModelFileError(file: path, field: "tensor '\(b.name)' offset", offset: b.offset,
+                                 expected: "data not overlapping tensor '\(a.name)' (which ends at \(a.offset + a.byteCount))")
+        }
         self.tensors = tensors
         index = names
     }

@@ -93,11 +93,19 @@ public final class HFModelFolder: @unchecked Sendable {
     /// The output head is tied to the embeddings when there is no `lm_head.weight`.
     public var tiedEmbeddings: Bool { location["lm_head.weight"] == nil }
 
-    /// The folder's tokenizer (`tokenizer.model`).
+    /// The folder's tokenizer (`tokenizer.model`), adding BOS/EOS as `tokenizer_config.json` says
+    /// (transformers' Llama defaults: BOS yes, EOS no).
     public func makeTokenizer() throws -> Tokenizer {
         guard let tok = tokenizerModelPath else {
             throw ModelFileError(file: path, field: "tokenizer.model", expected: "a SentencePiece tokenizer.model in the folder")
         }
-        return try Tokenizer(sentencePieceModelAt: tok)
+        var addBOS = true, addEOS = false
+        let configURL = URL(fileURLWithPath: path).appendingPathComponent("tokenizer_config.json")
+        if let data = try? Data(contentsOf: configURL),
+           let obj = try? JSONSerialization.jsonObject(with: data) as? [String: Any] {
+            addBOS = (obj["add_bos_token"] as? Bool) ?? addBOS
+            addEOS = (obj["add_eos_token"] as? Bool) ?? addEOS
+        }
+        return try Tokenizer(sentencePieceModelAt: tok, addBOS: addBOS, addEOS: addEOS)
     }
 }

@@ -11,6 +11,10 @@ public struct ModelBenchmark: Sendable {
     public var decodeTokensPerSecond: Double
     public var prefillSamples: [Double]
     public var decodeSamples: [Double]
+    /// CPU time used per wall-clock second during each phase (median), divided by the threads:
+    /// 1.0 means the threads had their cores to themselves; less means other processes took them.
+    public var prefillCPUShare: Double
+    public var decodeCPUShare: Double
 
     /// Runs `repetitions` rounds (after one warm-up) of: a fresh `promptTokens` prefill, and
     /// `generatedTokens` single-token decodes from an empty context. Token ids are fixed
@@ -21,33 +25,50 @@ public struct ModelBenchmark: Sendable {
         let vocab = UInt64(model.config.vocabSize)
         let prompt = (0..<promptTokens).map { _ in Int32(truncatingIfNeeded: rng.next() % vocab) }
         let session = model.makeSession(capacity: max(promptTokens, generatedTokens) + 1)
-        func prefillRate() -> Double {
-            session.reset()
-            let t0 = DispatchTime.now().uptimeNanoseconds
-            session.prefill(prompt, logits: .last)
-            return Double(promptTokens) / (Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
+        let threads = Double(KernelThreads.count)
+        // (tokens per second, CPU share) of one timed phase.
+        func timed(_ tokens: Int, _ body: () -> Void) -> (Double, Double) {
+            let c0 = cpuSeconds(), t0 = DispatchTime.now().uptimeNanoseconds
+            body()
+            let wall = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
+            return (Double(tokens) / wall, (cpuSeconds() - c0) / wall / threads)
         }
-        func decodeRate() -> Double {
+        func prefill() -> (Double, Double) {
             session.reset()
-            var id = prompt[0]
-            let t0 = DispatchTime.now().uptimeNanoseconds
-            for _ in 0..<generatedTokens {
-                let logits = session.decode(id)
-                id = Int32(argmax(logits))
+            return timed(promptTokens) { session.prefill(prompt, logits: .last) }
+        }
+        func decode() -> (Double, Double) {
+            session.reset()
+            return timed(generatedTokens) {
+                var id = prompt[0]
+                for _ in 0..<generatedTokens { id = Int32(argmax(session.decode(id))) }
             }
-            return Double(generatedTokens) / (Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
         }
-        _ = prefillRate()
-        _ = decodeRate()
-        var pp: [Double] = [], tg: [Double] = []
+        _ = prefill()
+        _ = decode()
+        var pp: [(Double, Double)] = [], tg: [(Double, Double)] = []
         for _ in 0..<max(1, repetitions) {
-            pp.append(prefillRate())
-            tg.append(decodeRate())
+            pp.append(prefill())
+            tg.append(decode())
         }
         return ModelBenchmark(promptTokens: promptTokens, generatedTokens: generatedTokens, repetitions: max(1, repetitions),
-                              prefillTokensPerSecond: median(pp), decodeTokensPerSecond: median(tg),
-                              prefillSamples: pp, decodeSamples: tg)
+                              prefillTokensPerSecond: median(pp.map(\.0)), decodeTokensPerSecond: median(tg.map(\.0)),
+                              prefillSamples: pp.map(\.0), decodeSamples: tg.map(\.0),
+                              prefillCPUShare: median(pp.map(\.1)), decodeCPUShare: median(tg.map(\.1)))
     }
+}
+
+/// User + system CPU time of the whole process (all threads), in seconds.
+func cpuSeconds() -> Double {
+    var u = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &u)
+    return Double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + Double(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6
+}
+
+/// The 1-minute load average (other processes competing for the cores), if known.
+public var loadAverage: Double? {
+    guard let s = try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8), let f = s.split(separator: " ").first else { return nil }
+    return Double(f)
 }
 
 func median(_ x: [Double]) -> Double {
@@ -80,10 +101,11 @@ public struct LlamaBenchResult: Sendable {
 
     /// Runs `llama-bench -m MODEL -t THREADS -p 512 -n 128 -o json` and parses the averages.
     public static func run(executable: String, model: String, threads: Int, promptTokens: Int = 512,
-                           generatedTokens: Int = 128) throws -> LlamaBenchResult {
+                           generatedTokens: Int = 128, repetitions: Int = 5) throws -> LlamaBenchResult {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: executable)
-        p.arguments = ["-m", model, "-t", String(threads), "-p", String(promptTokens), "-n", String(generatedTokens), "-o", "json"]
+        p.arguments = ["-m", model, "-t", String(threads), "-p", String(promptTokens), "-n", String(generatedTokens),
+                       "-r", String(repetitions), "-o", "json"]
         let out = Pipe()
         p.standardOutput = out
         p.standardError = FileHandle.nullDevice

@@ -27,7 +27,7 @@ final class MergedTensorSource: TensorSource {
         let r = Int32(m.rank)
         m.b.withUnsafeBufferPointer { b in
             m.a.withUnsafeBufferPointer { a in
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(rows), Int32(cols), r, adapter.scale,
+                parallelSgemm(CblasNoTrans, CblasNoTrans, Int32(rows), Int32(cols), r, adapter.scale,
                             b.baseAddress!, r, a.baseAddress!, Int32(cols), 1, p, Int32(cols))
             }
         }

@@ -159,41 +159,56 @@ public final class Transformer: @unchecked Sendable {
     }
 
     /// −log p(target | position) for each hidden row, computing the head tile by tile so that the
-    /// rows × vocab logits never exist at once (perplexity over 262k-token vocabularies).
+    /// rows × vocab logits never exist at once (perplexity over 262k-token vocabularies); tiles run
+    /// in parallel, each thread keeping its own running max and Σexp per row.
     /// The log-sum-exp follows llama-perplexity: max subtracted, Σexp in double.
     func negativeLogLikelihoods(_ hidden: [Float], targets: [Int32]) -> [Double] {
         let n = targets.count, V = config.vocabSize, d = config.dim
-        var maxes = [Float](repeating: -.infinity, count: n)
-        var sums = [Double](repeating: 0, count: n)
+        let threads = KernelThreads.count
+        let tile = max(1, min(V, ws.weightScratch.count / threads / d))
+        let tiles = (V + tile - 1) / tile
+        var maxes = [Float](repeating: -.infinity, count: threads * n)
+        var sums = [Double](repeating: 0, count: threads * n)
         var targetLogit = [Float](repeating: 0, count: n)
-        let tile = min(V, headTileRows)
-        var buf = [Float](repeating: 0, count: n * tile)
+        var logits = [Float](repeating: 0, count: threads * n * tile)
         let w = output.weight
         hidden.withUnsafeBufferPointer { h in
-            var r0 = 0
-            while r0 < V {
-                let m = min(tile, V - r0)
-                let part = WeightMatrix(type: w.type, data: w.row(r0), rows: m, cols: d)
-                buf.withUnsafeMutableBufferPointer { b in
-                    matmul(h.baseAddress!, rows: n, part, b.baseAddress!, scratch: ws.weightScratch)
-                }
-                for i in 0..<n {
-                    buf.withUnsafeBufferPointer { b in
-                        let row = b.baseAddress! + i * m
-                        var mx = row[0]
-                        for j in 1..<m where row[j] > mx { mx = row[j] }
-                        let newMax = max(mx, maxes[i])
-                        var s = 0.0
-                        for j in 0..<m { s += Double(expf(row[j] - newMax)) }
-                        sums[i] = sums[i] * (maxes[i] == -.infinity ? 0 : exp(Double(maxes[i] - newMax))) + s
-                        maxes[i] = newMax
-                        let t = Int(targets[i])
-                        if t >= r0 && t < r0 + m { targetLogit[i] = row[t - r0] }
+            maxes.withUnsafeMutableBufferPointer { mx in
+                sums.withUnsafeMutableBufferPointer { sm in
+                    targetLogit.withUnsafeMutableBufferPointer { tl in
+                        logits.withUnsafeMutableBufferPointer { lg in
+                            parallelFor(tiles, chunks: tiles) { t0, t1, thread in
+                                let buf = lg.baseAddress! + thread * n * tile
+                                for t in t0..<t1 {
+                                    let r0 = t * tile, m = min(tile, V - r0)
+                                    let part = WeightMatrix(type: w.type, data: w.row(r0), rows: m, cols: d)
+                                    matmul(h.baseAddress!, rows: n, part, buf, scratch: ws.weightScratch)
+                                    for i in 0..<n {
+                                        let row = buf + i * m
+                                        var top = row[0]
+                                        for j in 1..<m where row[j] > top { top = row[j] }
+                                        let k = thread * n + i
+                                        let newMax = max(top, mx[k])
+                                        let rescale = mx[k] == -.infinity ? 0 : exp(Double(mx[k] - newMax))
+                                        sm[k] = sm[k] * rescale + sumExp(row, count: m, shift: newMax)
+                                        mx[k] = newMax
+                                        let target = Int(targets[i])
+                                        if target >= r0 && target < r0 + m { tl[i] = row[target - r0] }
+                                    }
+                                }
+                            }
+                        }
                     }
                 }
-                r0 += m
             }
         }
-        return (0..<n).map { i in Double(maxes[i]) + log(sums[i]) - Double(targetLogit[i]) }
+        return (0..<n).map { i in
+            let m = (0..<threads).map { maxes[$0 * n + i] }.max()!
+            var s = 0.0
+            for t in 0..<threads where maxes[t * n + i] > -.infinity {
+                s += sums[t * n + i] * exp(Double(maxes[t * n + i] - m))
+            }
+            return Double(m) + log(s) - Double(targetLogit[i])
+        }
     }
 }

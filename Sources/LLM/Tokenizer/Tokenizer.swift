@@ -242,12 +242,12 @@ public final class Tokenizer: @unchecked Sendable {
     }
 
     /// The bytes `id` stands for in text (llama.cpp's token_to_piece without special rendering):
-    /// `▁` becomes a space, byte tokens their byte; control and unknown tokens render as nothing.
+    /// `▁` becomes a space, byte tokens their byte; control, unknown and unused tokens render as nothing.
     func textBytes(_ id: Int32, into out: inout [UInt8]) {
         guard id >= 0, Int(id) < vocabSize else { return }
         let start = Int(pieceOffsets[Int(id)]), end = Int(pieceOffsets[Int(id) + 1])
         switch types[Int(id)] {
-        case .control, .unknown:
+        case .control, .unknown, .unused:
             return
         case .byte:
             // "<0xAB>"
@@ -258,7 +258,7 @@ public final class Tokenizer: @unchecked Sendable {
             out.append(contentsOf: pieceBytes[start..<end])
         case .userDefined:
             out.append(contentsOf: pieceBytes[start..<end])
-        case .normal, .unused:
+        case .normal:
             var i = start
             while i < end {
                 if i + 2 < end && pieceBytes[i] == 0xE2 && pieceBytes[i + 1] == 0x96 && pieceBytes[i + 2] == 0x81 {
@@ -272,8 +272,8 @@ public final class Tokenizer: @unchecked Sendable {
         }
     }
 
-    /// The text of `ids` (control tokens omitted; the space prefix removed when the model adds one;
-    /// invalid UTF-8 becomes U+FFFD).
+    /// The text of `ids` (control tokens omitted; the space prefix removed when the model adds one,
+    /// as SentencePiece and transformers do, so `decode(encode(t)) == t`; invalid UTF-8 becomes U+FFFD).
     public func decode(_ ids: [Int32]) -> String {
         var bytes: [UInt8] = []
         for id in ids { textBytes(id, into: &bytes) }

@@ -1,0 +1,34 @@
+import Foundation
+import LLM
+import XCTest
+
+/// `yanfu perplexity`'s computation on the default model against transformers (f32) and
+/// llama-perplexity: first 60,000 bytes of 紅樓夢, ctx 512, 8 chunks (~4k tokens of prefill).
+final class PerplexityTests: XCTestCase {
+    func testHongloumengMatchesTransformersAndLlamaCpp() throws {
+        let fixture = try ModelTestSupport.json("ppl/hongloumeng-zh-60000.json")
+        let corpus = ModelTestSupport.packageRoot.appendingPathComponent("../shared/corpora/hongloumeng/zh.txt")
+        guard let data = FileManager.default.contents(atPath: corpus.path) else {
+            throw XCTSkip("corpus not found at \(corpus.path)")
+        }
+        let model = try ModelTestSupport.defaultModel()
+        var bytes = data.prefix(fixture["bytes"] as! Int)
+        while let last = bytes.last, last & 0xC0 == 0x80 { bytes.removeLast() }
+        let text = String(decoding: bytes, as: UTF8.self)
+        let r = try model.perplexity(text: text, context: fixture["ctx"] as! Int, maxChunks: fixture["chunks"] as? Int)
+        let hf = fixture["transformers_f32"] as! [String: Double]
+        let lc = fixture["llama_cpp"] as! [String: Any]
+        XCTAssertEqual(r.tokensScored, fixture["tokens_scored"] as! Int)
+        XCTAssertEqual(r.perplexity, hf["ppl"]!, accuracy: 0.005 * hf["ppl"]!, "within 0.5% of transformers")
+        XCTAssertEqual(r.perplexity, lc["ppl"] as! Double, accuracy: 0.02 * (lc["ppl"] as! Double), "within 2% of llama.cpp")
+        XCTAssertEqual(r.standardError, hf["ppl_stderr"]!, accuracy: 0.01 * hf["ppl_stderr"]!)
+        XCTAssertEqual(r.running.first!, hf["first_chunk"]!, accuracy: 0.005 * hf["first_chunk"]!)
+    }
+
+    func testProtocolNeedsTwoWindows() throws {
+        let model = try ModelTestSupport.defaultModel()
+        XCTAssertThrowsError(try model.perplexity(tokens: [2, 5, 6, 7, 8, 9, 10], context: 4, bos: 2)) { e in
+            XCTAssertTrue("\(e)".contains("at least"), "\(e)")
+        }
+    }
+}
