@@ -115,7 +115,7 @@ public func attentionBackward(q: UnsafePointer<Float>, k: UnsafePointer<Float>, 
             let kp = k + kLo * ldk + kvh * hd, dkp = dk + kLo * ldk + kvh * hd
             let vp = v + kLo * ldk + kvh * hd, dvp = dv + kLo * ldk + kvh * hd
             let dop = dOut + t0 * ldq + h * hd
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(m), Int32(nk), Int32(hd), 1,
+            parallelSgemm(CblasNoTrans, CblasTrans, Int32(m), Int32(nk), Int32(hd), 1,
                         qp, Int32(ldq), kp, Int32(ldk), 0, p, Int32(nk))
             for i in 0..<m {
                 let t = s.firstPosition + t0 + i
@@ -127,9 +127,9 @@ public func attentionBackward(q: UnsafePointer<Float>, k: UnsafePointer<Float>, 
                 if hi + 1 < nk { (row + hi + 1).update(repeating: 0, count: nk - hi - 1) }
             }
             // dV += Pᵀ·dO ; dP = dO·Vᵀ
-            cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(nk), Int32(hd), Int32(m), 1,
+            parallelSgemm(CblasTrans, CblasNoTrans, Int32(nk), Int32(hd), Int32(m), 1,
                         p, Int32(nk), dop, Int32(ldq), 1, dvp, Int32(ldk))
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(m), Int32(nk), Int32(hd), 1,
+            parallelSgemm(CblasNoTrans, CblasTrans, Int32(m), Int32(nk), Int32(hd), 1,
                         dop, Int32(ldq), vp, Int32(ldk), 0, dp, Int32(nk))
             for i in 0..<m {
                 let pr = p + i * nk, dr = dp + i * nk
@@ -137,9 +137,9 @@ public func attentionBackward(q: UnsafePointer<Float>, k: UnsafePointer<Float>, 
                 for j in 0..<nk { dr[j] = pr[j] * (dr[j] - d) }
             }
             // dQ += dS·K ; dK += dSᵀ·Q
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(hd), Int32(nk), 1,
+            parallelSgemm(CblasNoTrans, CblasNoTrans, Int32(m), Int32(hd), Int32(nk), 1,
                         dp, Int32(nk), kp, Int32(ldk), 1, dqp, Int32(ldq))
-            cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(nk), Int32(hd), Int32(m), 1,
+            parallelSgemm(CblasTrans, CblasNoTrans, Int32(nk), Int32(hd), Int32(m), 1,
                         dp, Int32(nk), qp, Int32(ldq), 1, dkp, Int32(ldk))
             t0 = t1
         }

@@ -31,7 +31,7 @@ public func headCrossEntropy(_ hidden: UnsafePointer<Float>, rows n: Int, _ w: W
             ck_dequant_matrix(w.type.rawValue, w.row(r0), w.rowBytes, Int64(m), Int64(d), scratch.baseAddress!)
             wt = UnsafePointer(scratch.baseAddress!)
         }
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n), Int32(m), Int32(d), 1,
+        parallelSgemm(CblasNoTrans, CblasTrans, Int32(n), Int32(m), Int32(d), 1,
                     hidden, Int32(d), wt, Int32(d), 0, logits, Int32(m))
         maxes.withUnsafeMutableBufferPointer { mx in
             sums.withUnsafeMutableBufferPointer { sm in
@@ -45,7 +45,7 @@ public func headCrossEntropy(_ hidden: UnsafePointer<Float>, rows n: Int, _ w: W
                 }
             }
         }
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(d), Int32(m), 1,
+        parallelSgemm(CblasNoTrans, CblasNoTrans, Int32(n), Int32(d), Int32(m), 1,
                     logits, Int32(m), wt, Int32(d), 1, dHidden, Int32(d))
         r0 += m
     }

@@ -89,7 +89,7 @@ public func matmulBackwardInput(_ dy: UnsafePointer<Float>, rows n: Int, _ w: We
                                 scratch: UnsafeMutableBufferPointer<Float>) {
     if n <= 0 { return }
     if w.type == .f32 {
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(w.cols), Int32(w.rows), 1,
+        parallelSgemm(CblasNoTrans, CblasNoTrans, Int32(n), Int32(w.cols), Int32(w.rows), 1,
                     dy, Int32(w.rows), w.data.assumingMemoryBound(to: Float.self), Int32(w.cols),
                     accumulate ? 1 : 0, dx, Int32(w.cols))
         return
@@ -100,7 +100,7 @@ public func matmulBackwardInput(_ dy: UnsafePointer<Float>, rows n: Int, _ w: We
     while r0 < w.rows {
         let m = min(tile, w.rows - r0)
         ck_dequant_matrix(w.type.rawValue, w.row(r0), w.rowBytes, Int64(m), Int64(w.cols), scratch.baseAddress!)
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(w.cols), Int32(m), 1,
+        parallelSgemm(CblasNoTrans, CblasNoTrans, Int32(n), Int32(w.cols), Int32(m), 1,
                     dy + r0, Int32(w.rows), scratch.baseAddress!, Int32(w.cols),
                     (accumulate || r0 > 0) ? 1 : 0, dx, Int32(w.cols))
         r0 += m

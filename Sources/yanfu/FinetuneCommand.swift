@@ -83,7 +83,7 @@ struct FinetuneCommand: ParsableCommand {
                 trainer = try LoRATrainer(model: lm, adapter: try LoRAAdapter(model: lm, config: cfg), optimizer: opt, threads: threads)
             }
             if !json {
-                print("training \(trainer.adapter.parameterCount) LoRA parameters on \(examples.count) window(s) × \(epochs) epoch(s)")
+                emit("training \(trainer.adapter.parameterCount) LoRA parameters on \(examples.count) window(s) × \(epochs) epoch(s)")
             }
             var step = 0
             outer: for epoch in 0..<epochs {
@@ -107,7 +107,7 @@ struct FinetuneCommand: ParsableCommand {
                 }
             }
             try trainer.saveState(to: out)
-            if !json { print("adapter written to \(out)") }
+            if !json { emit("adapter written to \(out)") }
         } catch {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             throw ExitCode.failure

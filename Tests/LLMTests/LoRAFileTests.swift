@@ -56,3 +56,35 @@ final class LoRAFileTests: XCTestCase {
         }
     }
 }
+
+extension LoRAFileTests {
+    /// A PEFT adapter trained on the HF tiny Llama (rotate-half q/k rows) gives transformers'
+    /// loss when loaded onto the GGUF conversion (permuted q/k rows): checks the B-row permutation.
+    /// Fixture: Eval/lora/peft_tiny_llama.py.
+    func testPEFTAdapterOnPermutedLlamaGGUF() throws {
+        let fixtures = ModelTestSupport.packageRoot.appendingPathComponent("Tests/Fixtures")
+        let model = try LanguageModel.load(path: fixtures.appendingPathComponent("llm/tiny-llama/tiny-llama-f32.gguf").path, threads: 1)
+        let dir = fixtures.appendingPathComponent("lora/tiny-llama-peft").path
+        let fx = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/expected.json"))) as! [String: Any]
+        let ids = (fx["ids"] as! [Int]).map(Int32.init)
+        let first = fx["first_target"] as! Int
+        let mask = ids.indices.map { $0 >= first }
+        let adapter = try LoRAAdapter.loadPEFT(from: dir, model: model)
+        XCTAssertEqual(adapter.config.rank, 4)
+        XCTAssertEqual(adapter.config.targets, LoRATarget.allCases)
+        let trained = try LoRATrainer(model: model, adapter: adapter, optimizer: AdamWConfig(), threads: 1)
+        let want = fx["loss_with_adapter"] as! Double
+        XCTAssertEqual(try trained.lossAndGradients(tokens: ids, lossMask: mask).loss, want, accuracy: 1e-4 * want)
+        let fresh = try LoRATrainer(model: model, adapter: try LoRAAdapter(model: model, config: LoRAConfig(rank: 4)),
+                                    optimizer: AdamWConfig(), threads: 1)
+        let base = fx["loss_base"] as! Double
+        XCTAssertEqual(try fresh.lossAndGradients(tokens: ids, lossMask: mask).loss, base, accuracy: 1e-4 * base)
+        // Inference path too: teacher-forced NLL with the adapter.
+        let nll = model.makeSession(adapter: adapter).negativeLogLikelihoods(ids, scoredFrom: first - 1)
+        XCTAssertEqual(nll.reduce(0, +) / Double(nll.count), want, accuracy: 1e-4 * want)
+        // Round trip through GGUF keeps it exact.
+        let g = LoRATestSupport.tempDir("tiny-gguf") + "/a.gguf"
+        try adapter.saveGGUF(to: g)
+        XCTAssertTrue(try LoRAAdapter.loadGGUF(from: g, model: model).isBitIdentical(to: adapter))
+    }
+}

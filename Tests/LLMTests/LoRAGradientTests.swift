@@ -92,3 +92,23 @@ extension LoRAGradientTests {
         }
     }
 }
+
+extension LoRAGradientTests {
+    /// Merged into the weights or applied on the fly, an adapter gives the same logits.
+    func testMergedMatchesOnTheFly() throws {
+        for arch in ["gemma3", "llama"] {
+            let model = try LoRATestSupport.tinyModel(arch)
+            let adapter = try LoRAAdapter(model: model, config: LoRAConfig(rank: 4, alpha: 8, dropout: 0, targets: [.q, .k, .o, .up]))
+            LoRATestSupport.randomize(adapter)
+            let (ids, _) = LoRATestSupport.sequence(12, vocab: model.config.vocabSize)
+            let onTheFly = model.makeSession(adapter: adapter).prefill(ids, logits: .from(0))
+            let merged = try model.merging(adapter).makeSession().prefill(ids, logits: .from(0))
+            let base = model.makeSession().prefill(ids, logits: .from(0))
+            XCTAssertEqual(onTheFly.count, merged.count)
+            let maxDiff = zip(onTheFly, merged).map { abs($0 - $1) }.max() ?? 0
+            let maxChange = zip(onTheFly, base).map { abs($0 - $1) }.max() ?? 0
+            XCTAssertLessThan(maxDiff, 1e-4, arch)
+            XCTAssertGreaterThan(maxChange, 1e-2, "\(arch): the adapter must matter for this test to mean anything")
+        }
+    }
+}

@@ -44,10 +44,10 @@ struct LoRALinearPass {
         let r = Int32(module.rank), i = Int32(module.inFeatures), o = Int32(module.outFeatures)
         let xd = dropped(x, rows: T, scratch: scratch)
         module.a.withUnsafeBufferPointer { a in
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(T), r, i, 1, xd, i, a.baseAddress!, i, 0, xa, r)
+            parallelSgemm(CblasNoTrans, CblasTrans, Int32(T), r, i, 1, xd, i, a.baseAddress!, i, 0, xa, r)
         }
         module.b.withUnsafeBufferPointer { b in
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(T), o, r, scale, xa, r, b.baseAddress!, r, 1, y, o)
+            parallelSgemm(CblasNoTrans, CblasTrans, Int32(T), o, r, scale, xa, r, b.baseAddress!, r, 1, y, o)
         }
     }
 
@@ -56,19 +56,19 @@ struct LoRALinearPass {
                   g: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
         let r = Int32(module.rank), i = Int32(module.inFeatures), o = Int32(module.outFeatures)
         // dB [o×r] += s·dYᵀ·xa ; g = dY·B [T×r]
-        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, o, r, Int32(T), scale, dy, o, xa, r, 1, dB, r)
+        parallelSgemm(CblasTrans, CblasNoTrans, o, r, Int32(T), scale, dy, o, xa, r, 1, dB, r)
         module.b.withUnsafeBufferPointer { b in
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(T), r, o, 1, dy, o, b.baseAddress!, r, 0, g, r)
+            parallelSgemm(CblasNoTrans, CblasNoTrans, Int32(T), r, o, 1, dy, o, b.baseAddress!, r, 0, g, r)
         }
         // dA [r×in] += s·gᵀ·drop(x)
         let xd = dropped(x, rows: T, scratch: scratch)
-        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, r, i, Int32(T), scale, g, r, xd, i, 1, dA, i)
+        parallelSgemm(CblasTrans, CblasNoTrans, r, i, Int32(T), scale, g, r, xd, i, 1, dA, i)
         // dX += drop′(s·g·A)
         module.a.withUnsafeBufferPointer { a in
             if dropout == 0 {
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(T), i, r, scale, g, r, a.baseAddress!, i, 1, dx, i)
+                parallelSgemm(CblasNoTrans, CblasNoTrans, Int32(T), i, r, scale, g, r, a.baseAddress!, i, 1, dx, i)
             } else {
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(T), i, r, scale, g, r, a.baseAddress!, i, 0, scratch, i)
+                parallelSgemm(CblasNoTrans, CblasNoTrans, Int32(T), i, r, scale, g, r, a.baseAddress!, i, 0, scratch, i)
                 applyDropout(scratch, scratch, rows: T, cols: module.inFeatures)
                 let n = T * module.inFeatures
                 for j in 0..<n { dx[j] += scratch[j] }
