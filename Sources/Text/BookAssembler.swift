@@ -89,7 +89,7 @@ struct BookAssembler {
                     }
                     title = parts.joined(separator: " ")
                     i = j
-                } else if text.count <= 60, let last = text.last, !".,;:!?".contains(last),
+                } else if text.count <= 60, let last = text.last, !".,;:!?\"”’'".contains(last),
                           c + 1 >= end || source.lines[c + 1].blank {
                     title = String(text)
                     i = c + 1

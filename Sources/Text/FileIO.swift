@@ -3,10 +3,13 @@ import Foundation
 /// Reading bytes and writing files without ever leaving a half-written file behind.
 enum FileIO {
     static func readBytes(_ path: String) throws -> [UInt8] {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw TextError.unreadable(file: path, reason: "it is a directory")
+        }
         guard let handle = FileHandle(forReadingAtPath: path) else {
-            var isDirectory: ObjCBool = false
-            let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
-            throw TextError.unreadable(file: path, reason: !exists ? "no such file" : isDirectory.boolValue ? "it is a directory" : "permission denied")
+            let exists = FileManager.default.fileExists(atPath: path)
+            throw TextError.unreadable(file: path, reason: exists ? "permission denied" : "no such file")
         }
         defer { try? handle.close() }
         do {

@@ -142,7 +142,7 @@ struct GuoFengSide {
         side.kinds.reserveCapacity(lines.count)
         for (i, raw) in lines.enumerated() {
             let number = i + 1
-            let line = raw.trimmingCharacters(in: .whitespaces)
+            let line = String(Script.trimmed(Substring(raw)))
             if line.hasPrefix("<"), let kind = marker(line) {
                 switch kind {
                 case let .book(id):

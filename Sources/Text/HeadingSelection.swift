@@ -56,6 +56,11 @@ struct HeadingSelection {
             }
         }
         closeSegment()
+        // A book divided only into volumes (第一卷 …) has them as its chapters.
+        if !accepted.isEmpty, accepted.allSatisfy({ $0.candidate.kind == .volume }) {
+            accepted = accepted.map { Found(line: $0.line, candidate: HeadingCandidate(kind: .chapter, number: $0.candidate.number,
+                                                                                        title: $0.candidate.title, style: $0.candidate.style)) }
+        }
         accepted.sort { $0.line < $1.line }
         rejected.sort { $0.line < $1.line }
     }

@@ -2,7 +2,7 @@
 /// as each candidate and the decoding with more of the commonest characters wins: the right one is
 /// dense in them (often a third of all characters), a wrong one yields rare or random characters.
 enum LegacyScore {
-    /// About 180 of the most frequent Chinese characters, simplified and traditional forms, plus
+    /// About 200 of the most frequent Chinese characters, simplified and traditional forms, plus
     /// full-width punctuation.
     static let common: Set<Unicode.Scalar> = Set(
         ("的一是不了人我在有他這这个個们們中來来上大為为和國国地到以說说時时要就出會会可也你對对生能而子那得於于著着下自之年過过發发後后作裡里用道行所然家事成方多經经麼么去如都同現现當当沒没動动面起看定天分還还進进好小其些心她本前開开但因只從从想日者無无它與与長长把十此已使情明知全三又兩两間间問问最重手向頭头見见被二等或新己身加月話话回老給给位次門门常先兒儿原聲声比名真走各入幾几口氣气更別别打女四何安少才王道玉寶宝黛賈贾曰吾汝乃矣耶"

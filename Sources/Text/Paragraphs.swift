@@ -26,7 +26,9 @@ struct ParagraphBuilder {
             }
             if !wrapped || line.indented || standalone.contains(i) { flush() }
             current.append(i)
-            if standalone.contains(i) { flush() }
+            // In hard-wrapped text a line far shorter than the wrap width ends its paragraph
+            // (a title or an author line above the first chapter, the last line of a paragraph).
+            if standalone.contains(i) || (source.wrapWidth >= 20 && line.width * 2 < source.wrapWidth) { flush() }
         }
         flush()
         return result
@@ -75,10 +77,14 @@ struct SourceText {
         var blank: Bool
         var indented: Bool
         var separator: Bool
+        /// Display width: CJK characters count two columns.
+        var width: Int
     }
 
     let text: String
     let lines: [Line]
+    /// The width most lines are wrapped at (90th percentile of line widths).
+    let wrapWidth: Int
 
     init(_ text: String) {
         self.text = text
@@ -90,9 +96,13 @@ struct SourceText {
             let indented = !blank && (first == "\u{3000}" || first == "\t" || s.hasPrefix("  "))
             // Closing GuoFeng markers are structure, not text to translate.
             let marker = !blank && (Script.trimmed(s) == "</CHAPTER>" || Script.trimmed(s) == "</BOOK>")
-            lines.append(Line(range: r, blank: blank, indented: indented, separator: marker || (!blank && Script.isSeparatorLine(s))))
+            var width = 0
+            if !blank { for c in s.unicodeScalars { width += Script.isWide(c) ? 2 : 1 } }
+            lines.append(Line(range: r, blank: blank, indented: indented, separator: marker || (!blank && Script.isSeparatorLine(s)), width: width))
         }
         self.lines = lines
+        let widths = lines.filter { !$0.blank }.map(\.width).sorted()
+        wrapWidth = widths.isEmpty ? 0 : widths[widths.count * 9 / 10]
     }
 
     static func substring(_ text: String, _ r: Range<Int>) -> Substring {

@@ -48,7 +48,8 @@ enum Script {
     static func isMostlyChinese(_ text: String) -> Bool {
         var han = 0, latin = 0
         for s in text.unicodeScalars.prefix(200_000) {
-            if isHan(s) { han += 1 } else if s.properties.isAlphabetic && s.value < 0x250 { latin += 1 }
+            let v = s.value
+            if isHan(s) { han += 1 } else if (0x41...0x5A).contains(v) || (0x61...0x7A).contains(v) || (0xC0...0x24F).contains(v) { latin += 1 }
         }
         // A Chinese word is one or two characters, an English one about five letters.
         return han * 3 >= latin

@@ -31,7 +31,7 @@ public struct TSVPairs: Sendable, Equatable {
         let needed = max(sourceColumn, targetColumn) + 1
         var pairs: [Pair] = []
         for (i, line) in Lines.split(text).enumerated() where !line.isEmpty {
-            let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+            let fields = line.utf8.split(separator: 0x09, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
             guard fields.count >= needed else {
                 throw TextError.malformed(file: file, line: i + 1, expected: "at least \(needed) tab-separated fields",
                                           found: "\(fields.count) field(s): \(line.prefix(40))")

@@ -32,6 +32,10 @@ public enum TextDecoder {
 
     public static func decode(_ bytes: [UInt8], file: String = "<input>", options: DecodeOptions = DecodeOptions()) throws -> DecodedText {
         if bytes.isEmpty { throw TextError.empty(file: file) }
+        // ICU takes 32-bit lengths; no novel comes near this.
+        if bytes.count >= 1 << 30 {
+            throw TextError.unreadable(file: file, reason: "\(bytes.count) bytes is more than the 1 GiB a book file may have")
+        }
         var result: DecodedText
         if let forced = options.encoding {
             result = try decodeForced(bytes, file: file, name: forced, lossy: options.lossy)
@@ -67,13 +71,24 @@ public enum TextDecoder {
     }
 
     static func decodeForced(_ bytes: [UInt8], file: String, name: String, lossy: Bool) throws -> DecodedText {
-        guard let canonical = ICU.canonicalEncodingName(name) else { throw TextError.unknownEncoding(name: name) }
-        var skip = 0
-        if let bom = ByteOrderMark(bytes), bom.charset == canonical || canonical.hasPrefix("UTF-16") && bom.charset.hasPrefix("UTF-16") && canonical == "UTF-16" {
-            skip = bom.length
+        guard var canonical = ICU.canonicalEncodingName(name) else { throw TextError.unknownEncoding(name: name) }
+        // Report the usual names rather than ICU's table names (windows-950-2000 is Big5).
+        for friendly in ["Big5", "GB18030", "GBK", "GB2312", "UTF-8", "UTF-16LE", "UTF-16BE"] where ICU.canonicalEncodingName(friendly) == canonical {
+            canonical = friendly
+            break
         }
-        if !canonical.hasPrefix("UTF-16") && !canonical.hasPrefix("UTF-32") { try rejectBinary(bytes, file: file) }
-        return try convert(bytes, file: file, charset: canonical, skip: skip, lossy: lossy)
+        var charset = canonical, skip = 0
+        if let bom = ByteOrderMark(bytes) {
+            // "UTF-16" means "endianness from the BOM"; an explicit match just drops the BOM.
+            if bom.charset == canonical || (["UTF-16", "UTF-32"].contains(canonical) && bom.charset.hasPrefix(canonical)) {
+                charset = bom.charset
+                skip = bom.length
+            }
+        }
+        if !charset.hasPrefix("UTF-16") && !charset.hasPrefix("UTF-32") { try rejectBinary(bytes, file: file) }
+        var result = try convert(bytes, file: file, charset: charset, skip: skip, lossy: lossy)
+        result.hadByteOrderMark = skip > 0
+        return result
     }
 
     /// Strict UTF-8 first; otherwise GB18030 vs Big5 decided by decoding both.
@@ -136,6 +151,13 @@ public enum TextDecoder {
     /// NUL bytes or many control bytes mean a binary file; reject it before producing garbage.
     static func rejectBinary(_ bytes: [UInt8], file: String) throws {
         if let nul = bytes.firstIndex(of: 0) {
+            // Text in UTF-16 without a BOM has a zero in every other byte of its ASCII characters.
+            let sample = bytes.prefix(4096)
+            let evenZeros = stride(from: 0, to: sample.count, by: 2).filter { sample[$0] == 0 }.count
+            let oddZeros = stride(from: 1, to: sample.count, by: 2).filter { sample[$0] == 0 }.count
+            if max(evenZeros, oddZeros) * 4 >= sample.count / 2, min(evenZeros, oddZeros) * 10 <= max(evenZeros, oddZeros) {
+                throw TextError.binary(file: file, offset: nul, reason: "NUL byte; it looks like UTF-16 without a byte-order mark, so pass --encoding \(oddZeros > evenZeros ? "UTF-16LE" : "UTF-16BE")")
+            }
             throw TextError.binary(file: file, offset: nul, reason: "NUL byte")
         }
         let sample = bytes.prefix(65536)

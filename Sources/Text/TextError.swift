@@ -13,8 +13,6 @@ public enum TextError: Error, Equatable, LocalizedError, CustomStringConvertible
     case invalidBytes(file: String, encoding: String, offset: Int, line: Int)
     /// `--encoding` named an encoding ICU does not know.
     case unknownEncoding(name: String)
-    /// No supported encoding decodes the bytes cleanly.
-    case undetectableEncoding(file: String, detail: String)
     /// A structured file (GuoFeng, TSV, …) does not follow its format.
     case malformed(file: String, line: Int, expected: String, found: String)
     /// Two files that must line up do not.
@@ -36,8 +34,6 @@ public enum TextError: Error, Equatable, LocalizedError, CustomStringConvertible
             return "\(file): byte offset \(offset) (line \(line)): invalid \(encoding) byte sequence; fix the file, pass the right --encoding, or use --lossy to replace bad bytes with U+FFFD"
         case let .unknownEncoding(name):
             return "unknown encoding '\(name)'; expected a name such as UTF-8, UTF-16LE, UTF-16BE, GB18030, GBK, GB2312 or Big5"
-        case let .undetectableEncoding(file, detail):
-            return "\(file): cannot tell the encoding (\(detail)); pass --encoding"
         case let .malformed(file, line, expected, found):
             return "\(file): line \(line): expected \(expected), found \(found)"
         case let .misaligned(first, second, line, detail):

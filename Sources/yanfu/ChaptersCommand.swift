@@ -66,6 +66,18 @@ struct ChapterListing {
         var characters: Int
         var paragraphs: Int
         var sentences: Int
+
+        // "number": null for a preface or an unnumbered chapter, rather than a missing key.
+        func encode(to encoder: Encoder) throws {
+            enum Key: String, CodingKey { case index, number, title, characters, paragraphs, sentences }
+            var c = encoder.container(keyedBy: Key.self)
+            try c.encode(index, forKey: .index)
+            try c.encode(number, forKey: .number)
+            try c.encode(title, forKey: .title)
+            try c.encode(characters, forKey: .characters)
+            try c.encode(paragraphs, forKey: .paragraphs)
+            try c.encode(sentences, forKey: .sentences)
+        }
     }
 
     struct Rejected: Encodable { var line: Int; var text: String; var reason: String }

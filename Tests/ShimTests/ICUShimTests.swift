@@ -4,6 +4,11 @@ import XCTest
 
 /// The CICU shim on its own (no Text module): conversion, detection, breaks, normalization,
 /// transliteration. Fixtures come from Python's codecs (Eval/text/make_encoding_fixtures.py).
+/// A NUL-terminated C buffer as a Swift string.
+func cString(_ buffer: [CChar]) -> String {
+    String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+}
+
 final class ICUShimTests: XCTestCase {
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Fixtures/text/encodings")
@@ -28,7 +33,7 @@ final class ICUShimTests: XCTestCase {
     func testVersionIsICU72() {
         var buffer = [CChar](repeating: 0, count: 32)
         XCTAssertEqual(yicu_version(&buffer, buffer.count), Int32(YICU_OK))
-        let version = String(cString: buffer)
+        let version = cString(buffer)
         XCTAssertTrue(version.hasPrefix("72."), version)
     }
 
@@ -50,8 +55,8 @@ final class ICUShimTests: XCTestCase {
             let input = try bytes(file)
             let status = input.withUnsafeBufferPointer { yicu_detect($0.baseAddress, Int32($0.count), 3, &out, out.count, &err, err.count) }
             XCTAssertEqual(status, Int32(YICU_OK))
-            let first = String(cString: out).split(separator: "\n").first.map { String($0.split(separator: " ")[0]) }
-            XCTAssertEqual(first, charset, "\(file): \(String(cString: out))")
+            let first = cString(out).split(separator: "\n").first.map { String($0.split(separator: " ")[0]) }
+            XCTAssertEqual(first, charset, "\(file): \(cString(out))")
         }
     }
 

@@ -82,6 +82,12 @@ final class ChapterTests: XCTestCase {
         XCTAssertEqual(b.chapters[1].paragraphs.map(\.text), ["Rain fell."])
     }
 
+    func testEnglishTitleLineUnderTheHeading() throws {
+        let b = try book("Chapter 1\n\nThe Boy Who Lived\n\nMr. Dursley was proud.\n\nChapter 2\n\n\"Hello\"\n\nShe waved.\n")
+        XCTAssertEqual(summary(b), ["1|The Boy Who Lived", "2|"])
+        XCTAssertEqual(b.chapters[1].paragraphs.map(\.text), ["\"Hello\"", "She waved."])
+    }
+
     func testGuoFengTagsInABookFile() throws {
         let text = "<BOOK id=\"100-demo\">\n<CHAPTER id=\"demo_0001\">\n第一句。\n</CHAPTER>\n<CHAPTER id=\"demo_0002\">\n第二句。\n</CHAPTER>\n"
         let b = try book(text)
@@ -101,6 +107,12 @@ final class ChapterTests: XCTestCase {
         XCTAssertEqual(b.volumes[1].paragraphs.map(\.text), ["卷首语。"])
         XCTAssertEqual(b.chapters.map(\.volume), [0, 0, 1])
         XCTAssertEqual(b.rejectedHeadings, [])
+    }
+
+    func testABookOfVolumesOnlyHasThemAsChapters() throws {
+        let b = try book("第一卷 春\n　　春天来了。\n第二卷 夏\n　　夏天来了。\n")
+        XCTAssertEqual(summary(b), ["1|春", "2|夏"])
+        XCTAssertEqual(b.volumes, [])
     }
 
     func testBodyLinesAndRepeatedHeadingsDoNotSplitChapters() throws {
@@ -131,7 +143,7 @@ final class ChapterTests: XCTestCase {
     func testPrefaceIsKept() throws {
         let b = try book("紅樓夢\n作者：曹雪芹\n\n第一回 開始\n　　正文。\n")
         XCTAssertEqual(b.preface?.index, 0)
-        XCTAssertEqual(b.preface?.paragraphs.map(\.text), ["紅樓夢作者：曹雪芹"])
+        XCTAssertEqual(b.preface?.paragraphs.map(\.text), ["紅樓夢作者：曹雪芹"])  // too short a book to know the wrap width
         XCTAssertEqual(b.preface.map { b.slice($0.range) }, "紅樓夢\n作者：曹雪芹\n\n")
         XCTAssertEqual(b.chapters.count, 1)
     }

@@ -52,6 +52,21 @@ final class DecoderTests: XCTestCase {
         }
     }
 
+    func testForcedUTF16UsesTheByteOrderMark() throws {
+        for file in ["sample.utf16le.txt", "sample.utf16be.txt"] {
+            let decoded = try TextDecoder.read(file: Fixtures.path("encodings/\(file)"), options: DecodeOptions(encoding: "utf-16"))
+            XCTAssertEqual(decoded.text, expected, file)
+            XCTAssertTrue(decoded.hadByteOrderMark)
+        }
+        XCTAssertEqual(try TextDecoder.read(file: Fixtures.path("encodings/sample.big5.txt"), options: DecodeOptions(encoding: "big5")).encoding, "Big5")
+        // UTF-16 without a BOM is not guessed, but the error says what to do.
+        let noBOM = Array(try ICU.encode("Chapter 1\nIt was a dark night.\n", as: "UTF-16LE"))
+        XCTAssertThrowsError(try TextDecoder.decode(noBOM, file: "x.txt")) { error in
+            XCTAssertTrue("\(error)".contains("pass --encoding UTF-16LE"), "\(error)")
+        }
+        XCTAssertEqual(try TextDecoder.decode(noBOM, options: DecodeOptions(encoding: "UTF-16LE")).text, "Chapter 1\nIt was a dark night.\n")
+    }
+
     func testInvalidUTF16IsReportedInBytes() {
         // BOM, "A", then a lone low surrogate.
         XCTAssertThrowsError(try TextDecoder.decode([0xFF, 0xFE, 0x41, 0x00, 0x0A, 0x00, 0x00, 0xDC], file: "u16")) { error in
@@ -65,6 +80,10 @@ final class DecoderTests: XCTestCase {
                 XCTAssertEqual(error as? TextError, .empty(file: "empty.txt"))
                 XCTAssertEqual("\(error)", "empty.txt: the file is empty; expected the text of a book")
             }
+        }
+        let directory = Fixtures.path("encodings")
+        XCTAssertThrowsError(try BookReader.read(file: directory)) { error in
+            XCTAssertEqual(error as? TextError, .unreadable(file: directory, reason: "it is a directory"))
         }
         XCTAssertThrowsError(try BookReader.read(file: "/nonexistent/book.txt")) { error in
             XCTAssertEqual(error as? TextError, .unreadable(file: "/nonexistent/book.txt", reason: "no such file"))
