@@ -84,6 +84,7 @@ public final class Translator {
         let runtime = try makeRuntime(state: state)
         let appender = try LineAppender(file: folder.segments)
         let recordedAtStart = records.count
+        let sessionStart = state.nextUnit
 
         var pairs = records.prefix(state.nextUnit).map { BilingualPair(source: $0.source, target: $0.translation) }
         pairTokens = pairs.map(tokens(of:))
@@ -160,7 +161,7 @@ public final class Translator {
             let done = position
             let rate = genSeconds > 0 ? Double(generatedTotal) / genSeconds : 0
             let elapsed = Date().timeIntervalSince(start)
-            let eta = done > state.nextUnit ? elapsed / Double(done - min(done, max(0, state.nextUnit))) * Double(plan.units.count - done) : nil
+            let eta = done > sessionStart ? elapsed / Double(done - sessionStart) * Double(plan.units.count - done) : nil
             onEvent(.unit(UnitProgress(chapterPosition: unit.chapterPosition + 1, chapterCount: plan.chapters.count,
                                        chapterNumber: unit.chapter, unitsDone: done, unitsTotal: plan.units.count,
                                        tokensPerSecond: rate, etaSeconds: eta, lastLoss: lastLoss,
@@ -211,7 +212,7 @@ public final class Translator {
         let total = Date().timeIntervalSince(start)
         runInfo.chapterSeconds = chapterSeconds
         runInfo.finished = true
-        runInfo.sessions.append(RunInfo.Session(seconds: total, units: position - state.nextUnit, replayed: replayed,
+        runInfo.sessions.append(RunInfo.Session(seconds: total, units: position - sessionStart, replayed: replayed,
                                                 generatedTokens: generatedTotal, generationSeconds: genSeconds))
         runInfo.updates = state.updateLog
         try RunFolder.writeAtomically(try runInfo.json(), to: folder.runJSON)
