@@ -14,15 +14,6 @@ public func parallelFor(_ n: Int, chunks: Int, _ body: (Int, Int, Int) -> Void) 
     }
 }
 
-/// Runs body(i0, i1) over [0, n) in contiguous ranges (4 per pool thread). Each index is handled
-/// by exactly one call, so per-index work stays deterministic whatever the thread count.
-public func parallelRanges(_ n: Int, _ body: (Int, Int) -> Void) {
-    if n <= 0 { return }
-    let chunks = min(n, max(1, KernelThreads.count) * 4)
-    if chunks == 1 { body(0, n); return }
-    parallelFor(n, chunks: chunks) { i0, i1, _ in body(i0, i1) }
-}
-
 private final class RangeBody {
     let body: (Int, Int, Int) -> Void
     init(_ body: @escaping (Int, Int, Int) -> Void) { self.body = body }
