@@ -1,4 +1,5 @@
 import CBLAS
+import Foundation
 import CKernels
 
 /// Thread settings shared by every kernel: the CKernels worker pool (quantized matrix-vector
@@ -14,9 +15,6 @@ public enum KernelThreads {
         openblas_set_num_threads(1)
     }
 
-    /// Kept for callers that choose per batch size; BLAS stays single-threaded (see `set`).
-    public static func useBLASThreads(forRows rows: Int) {}
-
     public static var count: Int { Int(ck_get_threads()) }
 
     /// Number of online CPU cores.
@@ -26,6 +24,12 @@ public enum KernelThreads {
     public static var blasCoreName: String {
         guard let p = openblas_get_corename() else { return "unknown" }
         return String(cString: p)
+    }
+
+    /// OpenBLAS's own build description (version, DYNAMIC_ARCH, …), for `yanfu doctor`.
+    public static var blasConfig: String {
+        guard let p = openblas_get_config() else { return "unknown" }
+        return String(cString: p).trimmingCharacters(in: .whitespaces)
     }
 
     /// Whether the AVX2/FMA/F16C paths are active.

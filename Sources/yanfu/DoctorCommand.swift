@@ -30,8 +30,8 @@ struct DoctorCommand: ParsableCommand {
         let cpu = CPUInfo.current()
         checks.append(("cpu", cpu.modelName, true))
         checks.append(("simd", cpu.simdFeatures.joined(separator: " "), true))
-        checks.append(("threads", "\(cpu.logicalCores) logical cores; OpenBLAS uses \(BLASInfo.threads)", true))
-        checks.append(("openblas", "\(BLASInfo.config); kernel \(BLASInfo.coreName)\(library("libopenblas"))", true))
+        checks.append(("threads", "\(cpu.logicalCores) logical cores; commands use \(KernelThreads.cores) threads unless --threads says otherwise (OpenBLAS runs single-threaded inside the kernel pool)", true))
+        checks.append(("openblas", "\(KernelThreads.blasConfig); kernel \(KernelThreads.blasCoreName)\(library("libopenblas"))", true))
         for (name, prefix, reported) in [("sentencepiece", "libsentencepiece.so", ""), ("icu", "libicuuc", "ICU \(ICU.version); ")] {
             let found = LoadedLibraries.find(prefix)
             let loaded = library(prefix).trimmingCharacters(in: CharacterSet(charactersIn: "; "))

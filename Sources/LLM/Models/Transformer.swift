@@ -70,7 +70,6 @@ public final class Transformer: @unchecked Sendable {
         let c = config
         var hidden = [Float](repeating: 0, count: max(0, ids.count - hiddenFrom) * c.dim)
         cache.reserve(cache.count + ids.count)
-        KernelThreads.useBLASThreads(forRows: min(ids.count, maxBatch))
         var start = 0
         while start < ids.count {
             let n = min(maxBatch, ids.count - start)
