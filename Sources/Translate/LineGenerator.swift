@@ -19,12 +19,19 @@ final class LineGenerator {
 
     /// Ids of the pieces, tokenized one by one (memoized: context pieces recur for many units).
     func encode(_ pieces: [PromptPiece], bos: Bool) throws -> (ids: [Int32], mask: [Bool]) {
-        var ids: [Int32] = [], mask: [Bool] = []
+        let e = try encodePieces(pieces, bos: bos)
+        return (e.ids, e.mask)
+    }
+
+    /// `encode`, also giving each token the index of the piece it came from (-1 for BOS).
+    func encodePieces(_ pieces: [PromptPiece], bos: Bool) throws -> (ids: [Int32], mask: [Bool], piece: [Int]) {
+        var ids: [Int32] = [], mask: [Bool] = [], piece: [Int] = []
         if bos && tokenizer.addBOS && tokenizer.bosId >= 0 {
             ids.append(tokenizer.bosId)
             mask.append(false)
+            piece.append(-1)
         }
-        for p in pieces where !p.text.isEmpty {
+        for (k, p) in pieces.enumerated() where !p.text.isEmpty {
             let key = (p.isMarkup ? "M" : "T") + p.text
             let t: [Int32]
             if let m = memo[key] { t = m } else {
@@ -33,8 +40,9 @@ final class LineGenerator {
             }
             ids += t
             mask += Array(repeating: p.isTarget, count: t.count)
+            piece += Array(repeating: k, count: t.count)
         }
-        return (ids, mask)
+        return (ids, mask, piece)
     }
 
     func tokenCount(_ text: String) -> Int {

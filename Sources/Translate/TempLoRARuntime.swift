@@ -41,16 +41,20 @@ final class TempLoRARuntime: AdapterRuntime, @unchecked Sendable {
                 throw TranslateError.resume(path: dir, reason: "cannot load the trainer state (\(error))")
             }
         } else {
-            let config = LoRAConfig(rank: settings.lora.rank, alpha: settings.lora.alpha, dropout: settings.lora.dropout,
-                                    seed: settings.lora.seed)
-            let o = settings.optimizer
-            let opt = AdamWConfig(learningRate: o.learningRate, eps: o.eps, weightDecay: o.weightDecay,
-                                  warmupSteps: o.warmupSteps, maxGradNorm: o.maxGradNorm)
-            trainer = try LoRATrainer(model: model, adapter: try LoRAAdapter(model: model, config: config),
-                                      optimizer: opt, threads: threads)
+            trainer = try Self.makeTrainer(lora: settings.lora, optimizer: settings.optimizer, model: model, threads: threads)
         }
         generationAdapter = settings.strategy == .parallel ? trainer.adapter.copy() : trainer.adapter
         generationAdapterIsZero = Self.isZero(generationAdapter)
+    }
+
+    /// A fresh adapter (a no-op until trained) with its optimizer.
+    static func makeTrainer(lora: LoRASettings, optimizer o: OptimizerSettings, model: LanguageModel,
+                            threads: Int) throws -> LoRATrainer {
+        let config = LoRAConfig(rank: lora.rank, alpha: lora.alpha, dropout: lora.dropout, seed: lora.seed)
+        let opt = AdamWConfig(learningRate: o.learningRate, eps: o.eps, weightDecay: o.weightDecay,
+                              warmupSteps: o.warmupSteps, maxGradNorm: o.maxGradNorm)
+        return try LoRATrainer(model: model, adapter: try LoRAAdapter(model: model, config: config),
+                               optimizer: opt, threads: threads)
     }
 
     static func isZero(_ a: LoRAAdapter) -> Bool {

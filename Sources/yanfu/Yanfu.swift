@@ -10,7 +10,7 @@ struct Yanfu: ParsableCommand {
         version: version,
         groupedSubcommands: [
             CommandGroup(name: "Translate", subcommands: [TranslateCommand.self, ChaptersCommand.self, AlignCommand.self]),
-            CommandGroup(name: "Evaluate", subcommands: [ScoreCommand.self, CompareCommand.self, PerplexityCommand.self, AlignEvalCommand.self]),
+            CommandGroup(name: "Evaluate", subcommands: [ScoreCommand.self, CompareCommand.self, EvalPPLCommand.self, PerplexityCommand.self, AlignEvalCommand.self]),
             CommandGroup(name: "Models", subcommands: [
                 GenerateCommand.self, TokenizeCommand.self, FinetuneCommand.self, AdapterCommand.self, ModelCommand.self,
             ]),

@@ -32,3 +32,27 @@ final class PerplexityTests: XCTestCase {
         }
     }
 }
+
+/// The masked scoring `eval-ppl` uses against a log-softmax of the full logits.
+final class MaskedNLLTests: XCTestCase {
+    func testMaskedNLLEqualsLogSoftmaxOfFullLogits() throws {
+        let model = try ModelTestSupport.defaultModel()
+        let tok = try model.tokenizer()
+        let ids = try tok.encode("zh: 周伯正要收船。\nen: Uncle Zhou was about to tie up the boat.\n", addBOS: true, parseSpecial: false)
+        let scored = ids.indices.map { $0 >= ids.count / 2 && $0 % 3 != 0 }
+        let nll = model.makeSession(capacity: 64).negativeLogLikelihoods(ids, scored: scored)
+        let logits = model.makeSession(capacity: 64).prefill(ids, logits: .from(0))
+        let V = model.config.vocabSize
+        var expected: [Double] = []
+        for i in 1..<ids.count where scored[i] {
+            let row = logits[(i - 1) * V..<i * V].map(Double.init)
+            let m = row.max()!
+            let lse = m + log(row.reduce(0) { $0 + exp($1 - m) })
+            expected.append(lse - row[Int(ids[i])])
+        }
+        XCTAssertEqual(nll.count, expected.count)
+        XCTAssertGreaterThan(nll.count, 5)
+        for (a, b) in zip(nll, expected) { XCTAssertEqual(a, b, accuracy: 1e-3 * max(1, b)) }
+        XCTAssertEqual(model.makeSession().negativeLogLikelihoods(ids, scored: ids.map { _ in false }), [])
+    }
+}

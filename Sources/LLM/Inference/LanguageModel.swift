@@ -109,6 +109,31 @@ public final class Session: @unchecked Sendable {
         return t.negativeLogLikelihoods(hidden, targets: Array(ids[(scoredFrom + 1)...]))
     }
 
+    /// Appends `ids` and returns −log p(ids[i] | ids[..<i]) for every i ≥ 1 with `scored[i]`, in
+    /// order; the output head runs only at the positions that predict a scored token.
+    public func negativeLogLikelihoods(_ ids: [Int32], scored: [Bool]) -> [Double] {
+        precondition(scored.count == ids.count)
+        let targets = (1..<max(1, ids.count)).filter { scored[$0] }
+        guard let first = targets.first else {
+            prefill(ids, logits: .none)
+            return []
+        }
+        model.lock.lock()
+        defer { model.lock.unlock() }
+        let t = model.transformer
+        t.adapter = adapter
+        defer { t.adapter = nil }
+        let d = t.config.dim, from = first - 1
+        let hidden = t.hiddenStates(ids, cache: cache, hiddenFrom: from)
+        tokens += ids
+        var rows = [Float](repeating: 0, count: targets.count * d)
+        for (k, i) in targets.enumerated() {
+            let src = (i - 1 - from) * d
+            for j in 0..<d { rows[k * d + j] = hidden[src + j] }
+        }
+        return t.negativeLogLikelihoods(rows, targets: targets.map { ids[$0] })
+    }
+
     /// Forgets everything (keeps the cache memory).
     public func reset() {
         cache.clear()

@@ -158,16 +158,17 @@ public final class Transformer: @unchecked Sendable {
     }
 
     /// −log p(target | position) for each hidden row, computing the head tile by tile so that the
-    /// rows × vocab logits never exist at once (perplexity over 262k-token vocabularies); tiles run
-    /// in parallel, each thread keeping its own running max and Σexp per row.
+    /// rows × vocab logits never exist at once (perplexity over 262k-token vocabularies). Tiles run
+    /// in parallel; each keeps its own max and Σexp per row, combined in tile order afterwards so
+    /// the result does not depend on which thread ran which tile.
     /// The log-sum-exp follows llama-perplexity: max subtracted, Σexp in double.
     func negativeLogLikelihoods(_ hidden: [Float], targets: [Int32]) -> [Double] {
         let n = targets.count, V = config.vocabSize, d = config.dim
         let threads = KernelThreads.count
         let tile = max(1, min(V, ws.weightScratch.count / threads / d))
         let tiles = (V + tile - 1) / tile
-        var maxes = [Float](repeating: -.infinity, count: threads * n)
-        var sums = [Double](repeating: 0, count: threads * n)
+        var maxes = [Float](repeating: -.infinity, count: tiles * n)
+        var sums = [Double](repeating: 0, count: tiles * n)
         var targetLogit = [Float](repeating: 0, count: n)
         var logits = [Float](repeating: 0, count: threads * n * tile)
         let w = output.weight
@@ -186,11 +187,8 @@ public final class Transformer: @unchecked Sendable {
                                         let row = buf + i * m
                                         var top = row[0]
                                         for j in 1..<m where row[j] > top { top = row[j] }
-                                        let k = thread * n + i
-                                        let newMax = max(top, mx[k])
-                                        let rescale = mx[k] == -.infinity ? 0 : exp(Double(mx[k] - newMax))
-                                        sm[k] = sm[k] * rescale + sumExp(row, count: m, shift: newMax)
-                                        mx[k] = newMax
+                                        mx[t * n + i] = top
+                                        sm[t * n + i] = sumExp(row, count: m, shift: top)
                                         let target = Int(targets[i])
                                         if target >= r0 && target < r0 + m { tl[i] = row[target - r0] }
                                     }
@@ -202,11 +200,10 @@ public final class Transformer: @unchecked Sendable {
             }
         }
         return (0..<n).map { i in
-            let m = (0..<threads).map { maxes[$0 * n + i] }.max()!
+            var m = -Float.infinity
+            for t in 0..<tiles { m = max(m, maxes[t * n + i]) }
             var s = 0.0
-            for t in 0..<threads where maxes[t * n + i] > -.infinity {
-                s += sums[t * n + i] * exp(Double(maxes[t * n + i] - m))
-            }
+            for t in 0..<tiles { s += sums[t * n + i] * exp(Double(maxes[t * n + i] - m)) }
             return Double(m) + log(s) - Double(targetLogit[i])
         }
     }

@@ -40,7 +40,7 @@ public enum AlignmentInput {
     }
 
     /// True when the first non-blank line is a GuoFeng `<BOOK …>` or `<CHAPTER …>` marker.
-    static func isGuoFeng(_ file: String) throws -> Bool {
+    public static func isGuoFeng(_ file: String) throws -> Bool {
         let bytes = try FileIO.readBytes(file).prefix(4096)
         let head = String(decoding: bytes, as: UTF8.self)
         guard let line = Lines.split(head).map({ Script.trimmed($0) }).first(where: { !$0.isEmpty }) else { return false }

@@ -1,0 +1,106 @@
+import Foundation
+import Translate
+import XCTest
+
+/// `eval-ppl`: corpora, the chunked base/Temp-LoRA scoring, and exact resume.
+final class ReferencePerplexityTests: XCTestCase {
+    static let sample = TranslateTestSupport.packageRoot + "/Corpora/sample"
+
+    func testCorpusFromGuoFengBooksAndTSV() throws {
+        let g = try ReferenceCorpus.read(source: Self.sample + "/guofeng/sample.zh", reference: Self.sample + "/guofeng/sample.en")
+        XCTAssertEqual(g.kind, .guofeng)
+        XCTAssertEqual(g.chapters, [1, 2, 3, 4])
+        XCTAssertEqual(g.pairs[1].source, "落霞江从青石镇的东边流过。")
+        let b = try ReferenceCorpus.read(source: Self.sample + "/zh.txt", reference: Self.sample + "/en.txt", chapters: 2...3)
+        XCTAssertEqual(b.kind, .books)
+        XCTAssertEqual(b.chapters, [2, 3])
+        let gSelected = g.pairs.filter { (2...3).contains($0.chapter) }.count
+        XCTAssertEqual(Double(b.pairs.count), Double(gSelected), accuracy: 0.15 * Double(gSelected), "the aligner pairs most sentences 1-1")
+        XCTAssertTrue(b.pairs.contains { $0.source.contains("周伯") && $0.target.contains("Uncle Zhou") })
+
+        let dir = TranslateTestSupport.temporaryDirectory("refcorpus")
+        try "甲。\tA.\t3\n乙。\tB.\t3\n丙。\tC.\t4\n".write(toFile: dir + "/p.tsv", atomically: true, encoding: .utf8)
+        let t = try ReferenceCorpus.read(source: dir + "/p.tsv", reference: nil)
+        XCTAssertEqual(t.chapters, [3, 4])
+        XCTAssertThrowsError(try ReferenceCorpus.read(source: dir + "/p.tsv", reference: nil, chapters: 9...9)) { e in
+            XCTAssertEqual("\(e)", dir + "/p.tsv: no chapter numbered 9-9 (the corpus has: 3, 4)")
+        }
+    }
+
+    /// A few pairs of the sample book as TSV, with small chunks so several updates happen.
+    private func smallRun(_ name: String) throws -> (EvalPPLSettings, ReferenceCorpus, ModelBundle, String) {
+        let model = try TranslateTestSupport.modelPath()
+        let g = try ReferenceCorpus.read(source: Self.sample + "/guofeng/sample.zh", reference: Self.sample + "/guofeng/sample.en")
+        let dir = TranslateTestSupport.temporaryDirectory(name)
+        let tsv = g.pairs.prefix(10).map { "\($0.source)\t\($0.target)\t\($0.chapter)\n" }.joined()
+        try tsv.write(toFile: dir + "/pairs.tsv", atomically: true, encoding: .utf8)
+        var s = EvalPPLSettings(source: dir + "/pairs.tsv", reference: nil, model: model, threads: 2)
+        s.chunkTokens = 96
+        s.contextTokens = 64
+        s.trainContextTokens = 64
+        s.lora.rank = 4
+        s.optimizer.learningRate = 1e-3
+        s.optimizer.warmupSteps = 0
+        s.epochs = 1
+        let corpus = try ReferenceCorpus.read(source: s.source, reference: nil)
+        return (s, corpus, try ModelBundle(path: model, threads: 2), dir)
+    }
+
+    private func withoutSeconds(_ r: [ChunkScore]) -> [ChunkScore] {
+        r.map { var c = $0; c.seconds = 0; return c }
+    }
+
+    func testScoresEveryReferenceTokenOnceAndResumesExactly() throws {
+        let (s, corpus, bundle, dir) = try smallRun("evalppl")
+        let whole = try ReferencePerplexity(settings: s, corpus: corpus, bundle: bundle, folder: dir + "/a")
+        XCTAssertGreaterThanOrEqual(whole.chunks.count, 3)
+        let a = try whole.run(resume: false, force: false)
+        XCTAssertEqual(a.count, whole.chunks.count)
+        XCTAssertEqual(a.flatMap { $0.sentences.map(\.pair) }, Array(corpus.pairs.indices), "each pair scored once, in order")
+        for c in a {
+            XCTAssertEqual(c.sentences.reduce(0) { $0 + $1.tokens }, c.targetTokens)
+            XCTAssertTrue(c.sentences.allSatisfy { $0.tokens > 0 && $0.baseNLL > 0 })
+            XCTAssertEqual(c.losses.count, 1)
+        }
+        XCTAssertEqual(a[0].sentences.map(\.tempLoRANLL), a[0].sentences.map(\.baseNLL), "a fresh adapter changes nothing")
+        XCTAssertNotEqual(a[2].sentences.map(\.tempLoRANLL), a[2].sentences.map(\.baseNLL), "the trained adapter scores differently")
+        // The first training step's loss is the Temp-LoRA NLL of the same sequence (up to dropout).
+        let n = Double(a[1].targetTokens), nll = a[1].sentences.reduce(0) { $0 + $1.tempLoRANLL } / n
+        XCTAssertEqual(Double(a[1].losses[0]), nll, accuracy: 0.05 * nll)
+
+        let summary = PerplexitySummary(chunks: a, corpus: corpus)
+        let tokens = a.reduce(0) { $0 + $1.targetTokens }
+        XCTAssertEqual(summary.overall.tokens, tokens)
+        XCTAssertEqual(summary.overall.basePPL, exp(a.flatMap(\.sentences).reduce(0) { $0 + $1.baseNLL } / Double(tokens)), accuracy: 1e-9)
+        XCTAssertGreaterThanOrEqual(summary.overall.baseSentenceMeanPPL, summary.overall.basePPL)
+        XCTAssertEqual(summary.chapters.map(\.number), corpus.chapters)
+        try summary.write(to: dir + "/a", settings: s, complete: true, command: nil)
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/a/eval.json"))) as! [String: Any]
+        XCTAssertEqual(json["base_ppl"] as! Double, summary.overall.basePPL, accuracy: 1e-3)
+        XCTAssertEqual((json["chapters"] as! [[String: Any]]).count, corpus.chapters.count)
+        XCTAssertNotNil(json["temp_lora_ppl"] as? Double)
+        let report = try String(contentsOfFile: dir + "/a/report.md", encoding: .utf8)
+        XCTAssertTrue(report.contains("Sentence-mean PPL"), report)
+
+        // Killed after chunk 1's record was written, before its checkpoint: the resume redoes
+        // chunk 1 from the checkpoint of chunk 0 and must end with the same records.
+        let first = try ReferencePerplexity(settings: s, corpus: corpus, bundle: bundle, folder: dir + "/b")
+        struct Crash: Error {}
+        first.interruptHook = { k in if k == 1 { throw Crash() } }
+        XCTAssertThrowsError(try first.run(resume: false, force: false))
+        let again = try ReferencePerplexity(settings: s, corpus: corpus, bundle: bundle, folder: dir + "/b")
+        XCTAssertThrowsError(try again.run(resume: false, force: false)) { e in
+            XCTAssertTrue("\(e)".contains("add --resume"), "\(e)")
+        }
+        let b = try again.run(resume: true, force: false)
+        XCTAssertEqual(withoutSeconds(b), withoutSeconds(a))
+        let onDisk = try String(contentsOfFile: dir + "/b/chunks.jsonl", encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(onDisk.count, a.count, "no record written twice")
+
+        var other = s
+        other.epochs = 2
+        XCTAssertThrowsError(try ReferencePerplexity(settings: other, corpus: corpus, bundle: bundle, folder: dir + "/b").run(resume: true, force: false)) { e in
+            XCTAssertTrue("\(e)".contains("settings differ"), "\(e)")
+        }
+    }
+}
