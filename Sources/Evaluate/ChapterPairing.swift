@@ -8,8 +8,8 @@ public struct ChapterPairing: Sendable {
     public var chapters: [Int]
     /// Per side, the chapters it has that are not scored.
     public var skipped: [(origin: String, chapters: [Int])]
-    /// Why sentence-level scores are unavailable; nil when every shared chapter has as many units in
-    /// every run as lines in every reference.
+    /// Why units and reference lines are not aligned (so only document-level scores make sense);
+    /// nil when every shared chapter has as many units in every run as lines in every reference.
     public var sentenceLevelUnavailable: String?
 
     public init(runs: [ChapteredText], references: [ChapteredText]) throws {
@@ -62,14 +62,13 @@ public struct ChapterPairing: Sendable {
 
     static func sentenceAlignment(runs: [ChapteredText], references: [ChapteredText], chapters: [Int]) -> String? {
         if let book = references.first(where: { !$0.isLineAligned }) {
-            return "\(book.origin) is a book: its sentences come from a sentence splitter and are not aligned with "
-                + "the runs' units, so only document-level scores are computed"
+            return "\(book.origin) is a book, whose sentences come from a sentence splitter and are not aligned "
+                + "with the runs' units"
         }
         for c in chapters {
             let counts = (runs + references).map { ($0.origin, $0.chapters[c]!.count) }
             if Set(counts.map(\.1)).count > 1 {
                 return "chapter \(c) has " + counts.map { "\($0.1) units in \($0.0)" }.joined(separator: ", ")
-                    + ", so units are not sentence-aligned and only document-level scores are computed"
             }
         }
         return nil

@@ -8,13 +8,14 @@ import Text
 public enum NameConsistency {
     /// The rule behind `Rendering`, for reports.
     public static let renderingRule = "A rendering of a term is a name (a run of capitalised words such as \"Chen Mo\" "
-        + "or \"Pao-yu\", leading function words such as \"The\" dropped) found in the translations of at least 2 of "
-        + "the units whose source contains the term, in a share of them more than twice its share among the run's "
-        + "other units; a name that qualifies for several terms goes to the term whose units contain it most often."
+        + "or \"Pao-yu\"; function words such as \"The\" are dropped, and so is a sentence's first word unless the run "
+        + "also capitalises it mid-sentence) found in the translations of at least 2 of the units whose source contains "
+        + "the term, in a share of them more than twice its share among the run's other units; a name that qualifies "
+        + "for several terms goes to the term whose units contain it most often."
 
-    public static let frequentNameRule = "Proper names are capitalised words of the reference that are not at the "
-        + "start of a sentence, not all capitals and not common function words; counts are all occurrences "
-        + "(whole words, case-sensitive) in the scored chapters."
+    public static let frequentNameRule = "Proper names are capitalised words that are not at the start of a sentence, "
+        + "not all capitals and not common function words; the most frequent in the reference's scored chapters "
+        + "are listed, and every count (reference and runs alike) is of such mid-sentence, case-sensitive occurrences."
 
     public struct Unit: Sendable, Equatable {
         public var source: String
@@ -65,7 +66,8 @@ public enum NameConsistency {
     public static func glossary(_ terms: [(source: String, target: String)], runs: [[Unit]]) -> [Term] {
         var perRun = [[TermInRun]]()  // [run][term]
         for units in runs {
-            let names = units.map { Set(properNameRuns(in: $0.translation)) }
+            let midSentence = Set(units.flatMap { words(in: $0.translation) }.filter { $0.isName && !$0.atSentenceStart }.map(\.text))
+            let names = units.map { Set(properNameRuns(in: $0.translation, midSentence: midSentence)) }
             let members = terms.map { t in Set(units.indices.filter { units[$0].source.contains(t.source) }) }
             // Candidate renderings per term, then each name kept for the term it co-occurs with most.
             var candidates = [[String: Int]](repeating: [:], count: terms.count)
@@ -102,14 +104,12 @@ public enum NameConsistency {
             for w in words(in: text) where w.isName && !w.atSentenceStart { counts[w.text, default: 0] += 1 }
         }
         let top = counts.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(limit).map(\.key)
-        func occurrences(_ texts: [String]) -> [String: Int] {
+        let inRuns = runs.map { texts in
             var c = [String: Int]()
-            for text in texts { for w in words(in: text) { c[w.text, default: 0] += 1 } }
+            for text in texts { for w in words(in: text) where w.capitalised && !w.atSentenceStart { c[w.text, default: 0] += 1 } }
             return c
         }
-        let inReference = occurrences(reference)
-        let inRuns = runs.map(occurrences)
-        return top.map { n in FrequentName(name: n, reference: inReference[n] ?? 0, runs: inRuns.map { $0[n] ?? 0 }) }
+        return top.map { n in FrequentName(name: n, reference: counts[n] ?? 0, runs: inRuns.map { $0[n] ?? 0 }) }
     }
 }
 
@@ -142,15 +142,18 @@ extension NameConsistency {
     ]
 
     /// Names in a translation: maximal runs of capitalised words joined by single spaces, with
-    /// function words dropped ("The White Egret" → "White Egret"; "He" → nothing).
-    static func properNameRuns(in text: String) -> [String] {
+    /// function words dropped ("The White Egret" → "White Egret"; "He" → nothing). A sentence's first
+    /// word counts only if it is in `midSentence` (capitalised mid-sentence somewhere), which keeps
+    /// "Thank you" out but "Chen Mo said" in.
+    static func properNameRuns(in text: String, midSentence: Set<String>) -> [String] {
         var out = [String](), current = [String]()
         func flush() {
             if !current.isEmpty { out.append(current.joined(separator: " ")) }
             current = []
         }
         for w in words(in: text) {
-            if w.isName || (w.capitalised && !current.isEmpty && !stopWords.contains(w.text)) {
+            if (w.isName && (!w.atSentenceStart || midSentence.contains(w.text)))
+                || (w.capitalised && !current.isEmpty && !stopWords.contains(w.text)) {
                 current.append(w.text)
             } else {
                 flush()

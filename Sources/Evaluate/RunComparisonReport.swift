@@ -79,7 +79,7 @@ extension RunComparison.Result {
         }
         out += "\n"
         if sentence.isEmpty {
-            out += "Sentence level: not computed: \(sentenceLevelUnavailable ?? "no aligned units").\n\n"
+            out += "Sentence level: not computed, only document-level scores: \(sentenceLevelUnavailable ?? "no aligned units").\n\n"
         } else {
             out += MarkdownReport.heading("Sentence-level scores", level: 3)
             out += MarkdownReport.table(headers: metricHeaders(sentence, rename: { $0 }), rows: metricRows(sentence),
@@ -254,7 +254,7 @@ extension RunComparison.Result {
         out += "\(chapters.count) chapters as documents (\(ChapterPairing.list(chapters))); [95% bootstrap interval]; "
             + "p against \(runs[0].name); * p < 0.05\n"
         if sentence.isEmpty {
-            out += "sentence level: not computed: \(sentenceLevelUnavailable ?? "")\n"
+            out += "sentence level: not computed (only document-level scores): \(sentenceLevelUnavailable ?? "")\n"
         } else {
             out += "\n" + table(metricHeaders(sentence, rename: { $0 }), metricRows(sentence))
             out += "\(sentenceCount) aligned units\n"
