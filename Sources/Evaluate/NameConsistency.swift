@@ -10,8 +10,9 @@ public enum NameConsistency {
     public static let renderingRule = "A rendering of a term is a name (a run of capitalised words such as \"Chen Mo\" "
         + "or \"Pao-yu\"; function words such as \"The\" are dropped, and so is a sentence's first word unless the run "
         + "also capitalises it mid-sentence) found in the translations of at least 2 of the units whose source contains "
-        + "the term, in a share of them more than twice its share among the run's other units; a name that qualifies "
-        + "for several terms goes to the term whose units contain it most often."
+        + "the term, in a share of them more than twice its share among the run's other units. A name that shares a "
+        + "word with another term's glossary English and none with this term's is left to that term, and a name that "
+        + "qualifies for several terms goes to the term whose units contain it most often."
 
     public static let frequentNameRule = "Proper names are capitalised words that are not at the start of a sentence, "
         + "not all capitals and not common function words; the most frequent in the reference's scored chapters "
@@ -65,6 +66,7 @@ public enum NameConsistency {
     /// Glossary terms in every run (`runs[r]` = that run's units).
     public static func glossary(_ terms: [(source: String, target: String)], runs: [[Unit]]) -> [Term] {
         var perRun = [[TermInRun]]()  // [run][term]
+        let targetWords = terms.map { Set($0.target.split(separator: " ").map(String.init).filter { !stopWords.contains($0) }) }
         for units in runs {
             let midSentence = Set(units.flatMap { words(in: $0.translation) }.filter { $0.isName && !$0.atSentenceStart }.map(\.text))
             let names = units.map { Set(properNameRuns(in: $0.translation, midSentence: midSentence)) }
@@ -81,6 +83,14 @@ public enum NameConsistency {
                     let shareIn = Double(count) / Double(set.count)
                     let shareOut = others == 0 ? 0 : Double(outside[n] ?? 0) / Double(others)
                     if shareIn > 2 * shareOut { candidates[k][n] = count }
+                }
+            }
+            // A name sharing a word with another term's English but none with this term's belongs to the other.
+            for k in terms.indices {
+                let own = targetWords[k]
+                candidates[k] = candidates[k].filter { n, _ in
+                    let w = Set(n.split(separator: " ").map(String.init))
+                    return !w.isDisjoint(with: own) || !terms.indices.contains { $0 != k && !w.isDisjoint(with: targetWords[$0]) }
                 }
             }
             var best = [String: Int]()

@@ -195,6 +195,43 @@ final class RunComparisonTests: XCTestCase {
         XCTAssertEqual((perplexity.first?["chapters"] as? [Any])?.count, 4)
     }
 
+    /// The runs of Eval/metrics/make_compare_fixture.py, scored by sacreBLEU on chapters paired in Python.
+    func testChapterDocumentsMatchSacreBLEU() throws {
+        let data = try Data(contentsOf: FixturePaths.evaluate("compare-sample.json"))
+        let fixture = try XCTUnwrap(JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let specs = try XCTUnwrap(fixture["runs"] as? [[String: Any]])
+        let runs = try specs.map { spec -> URL in
+            let every = try XCTUnwrap(spec["chen_mu_every"] as? Int), oldZhou = try XCTUnwrap(spec["old_zhou"] as? Bool)
+            var seen = 0
+            return try SampleRuns.write(try XCTUnwrap(spec["name"] as? String), in: dir, rows: rows,
+                                        perUnit: try XCTUnwrap(spec["per_unit"] as? Int)) { row in
+                var en = row.en
+                if row.zh.contains("陈墨") {
+                    seen += 1
+                    if seen % every == 0 { en = en.replacingOccurrences(of: "Chen Mo", with: "Chen Mu") }
+                }
+                if oldZhou && row.zh.contains("周伯") { en = en.replacingOccurrences(of: "Uncle Zhou", with: "Old Zhou") }
+                return en
+            }
+        }
+        for reference in ["en.txt", "guofeng/sample.en"] {
+            let result = try compare(runs, reference: sample.appendingPathComponent(reference).path)
+            XCTAssertEqual(result.chapters, fixture["chapters"] as? [Int], reference)
+            for (r, spec) in specs.enumerated() {
+                XCTAssertEqual(result.runs[r].units, spec["units"] as? Int, reference)
+                for (key, field) in [("bleu", "d_bleu"), ("chrf", "d_chrf")] {
+                    let metric = try XCTUnwrap(result.document.first { $0.metricKey == key })
+                    let expected = try XCTUnwrap(spec[field] as? Double)
+                    XCTAssertEqual(metric.results[r].score.score, expected, accuracy: 1e-9 * expected, "\(reference) \(field)")
+                    let series = try XCTUnwrap(result.byChapter.first { $0.metricKey == key }).runs[r]
+                    let byChapter = try XCTUnwrap(spec["\(key)_by_chapter"] as? [Double])
+                    XCTAssertEqual(series.count, byChapter.count)
+                    for (got, want) in zip(series, byChapter) { XCTAssertEqual(got, want, accuracy: 1e-9 * want, "\(reference) \(key)") }
+                }
+            }
+        }
+    }
+
     func testErrorsNameTheFileAndWhatWasExpected() throws {
         let missing = dir.appendingPathComponent("nope").path
         XCTAssertThrowsError(try ChapteredText.run(missing)) { error in
