@@ -251,7 +251,7 @@ extension RunComparison.Result {
             }.joined(separator: "\n") + "\n"
         }
         var out = table(metricHeaders(document, rename: Self.documentName), metricRows(document))
-        out += "\(chapters.count) chapters as documents (\(ChapterPairing.list(chapters))); [95% bootstrap interval]; "
+        out += "\(chapters.count) chapter\(chapters.count == 1 ? "" : "s") as documents (\(ChapterPairing.list(chapters))); [95% bootstrap interval]; "
             + "p against \(runs[0].name); * p < 0.05\n"
         if sentence.isEmpty {
             out += "sentence level: not computed (only document-level scores): \(sentenceLevelUnavailable ?? "")\n"
