@@ -1,14 +1,25 @@
 import Foundation
 
 /// Reads the run folders `yanfu translate` writes: `R/segments.jsonl`, one JSON object per line
-/// with at least `chapter` (Int), `unit` (Int), `source` and `translation` (strings). A torn last
-/// line (a write cut off mid-line, so no final newline) is ignored; any other bad line is an error.
+/// with at least `chapter` (Int), `unit` (Int), `source` and `translation` (strings), and optionally
+/// `heading` (Bool) and `glossary` (strings). A torn last line (a write cut off mid-line, so no final
+/// newline) is ignored; any other bad line is an error.
 public enum RunFolderReader {
     public struct Segment: Sendable, Equatable {
         public var chapter: Int
         public var unit: Int
         public var source: String
         public var translation: String
+        /// The unit is a chapter heading.
+        public var heading: Bool
+        /// Glossary sources shown in the unit's prompt.
+        public var glossary: [String]
+
+        public init(chapter: Int, unit: Int, source: String, translation: String, heading: Bool = false,
+                    glossary: [String] = []) {
+            self.chapter = chapter; self.unit = unit; self.source = source; self.translation = translation
+            self.heading = heading; self.glossary = glossary
+        }
     }
 
     public static let segmentsFile = "segments.jsonl"
@@ -65,7 +76,22 @@ public enum RunFolderReader {
             }
             return s
         }
+        // Older runs lack the optional fields; present ones must have the right type.
+        var heading = false
+        if let value = record["heading"] {
+            guard let flag = value as? Bool else {
+                throw RecordError(reason: "field \"heading\" is not a boolean")
+            }
+            heading = flag
+        }
+        var glossary = [String]()
+        if let value = record["glossary"] {
+            guard let list = value as? [String] else {
+                throw RecordError(reason: "field \"glossary\" is not an array of strings")
+            }
+            glossary = list
+        }
         return Segment(chapter: try int("chapter"), unit: try int("unit"), source: try string("source"),
-                       translation: try string("translation"))
+                       translation: try string("translation"), heading: heading, glossary: glossary)
     }
 }

@@ -4,7 +4,8 @@ import Foundation
 
 /// Metric options shared by `score` and `compare`.
 struct MetricOptions: ParsableArguments {
-    @Option(name: .long, help: "Reference file, GuoFeng file or run folder; repeat for several references.")
+    @Option(name: [.customLong("ref"), .customLong("reference")],
+            help: "Reference: a text file, GuoFeng file, book with chapter headings or run folder; repeat for several references.")
     var ref: [String] = []
 
     @Option(help: "Metrics to compute, comma-separated: bleu, chrf, chrf++, ter.")
@@ -62,11 +63,38 @@ struct MetricOptions: ParsableArguments {
         guard !ref.isEmpty else { throw ValidationError("give at least one reference with --ref") }
         if chapters {
             let docs = try ChapterDocuments.read(systems: systems, references: ref)
-            for w in docs.warnings { FileHandle.standardError.write(Data("warning: \(w)\n".utf8)) }
+            warn(docs.warnings)
             return (docs.systems, docs.references, true)
+        }
+        if systems.allSatisfy(RunFolderReader.isRunFolder) {
+            // Run folders pair with references chapter by chapter (a run's title chapter 0 has no
+            // counterpart in a GuoFeng file or a book, and is left out with a warning).
+            let pairing = try pairRuns(systems)
+            if documentLevel {
+                warn(pairing.warnings)
+                return (pairing.runs.map(pairing.documentSet), pairing.references.map(pairing.documentSet), true)
+            }
+            if let reason = pairing.sentenceLevelUnavailable {
+                throw EvaluateError.invalidArgument("segment-level scores need units aligned with reference lines, but "
+                    + reason + "; score chapters as documents with --document-level")
+            }
+            warn(pairing.warnings)
+            return (pairing.runs.map(pairing.unitSet), pairing.references.map(pairing.unitSet), false)
         }
         return (try systems.map(read), try ref.map(read), documentLevel)
     }
+
+    /// Run folders and the references, chapters paired.
+    func pairRuns(_ systems: [String]) throws -> ChapterPairing {
+        guard !ref.isEmpty else { throw ValidationError("give at least one reference with --ref") }
+        let runs = try systems.map(ChapteredText.run)
+        return try ChapterPairing(runs: runs, references: try ref.map { try ChapteredText.reference($0, runs: runs) })
+    }
+}
+
+/// Prints each line as a warning on stderr.
+func warn(_ lines: [String]) {
+    for w in lines { FileHandle.standardError.write(Data("warning: \(w)\n".utf8)) }
 }
 
 /// Runs `body`, turning Evaluate/Text errors into a message on stderr and exit code 1.
