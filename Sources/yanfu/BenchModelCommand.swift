@@ -43,6 +43,9 @@ struct BenchModelCommand: ParsableCommand {
     @Flag(help: "Print JSON.")
     var json = false
 
+    @Flag(help: "Time one Temp-LoRA training step instead: the same as `yanfu bench train` (with --model, --threads, --json).")
+    var train = false
+
     func validate() throws {
         guard threads >= 1, promptTokens >= 1, genTokens >= 1, repetitions >= 1 else {
             throw ValidationError("--threads, --prompt-tokens, --gen-tokens and --repetitions must be positive")
@@ -50,6 +53,11 @@ struct BenchModelCommand: ParsableCommand {
     }
 
     func run() throws {
+        if train {
+            var t = try BenchTrainCommand.parse(["--model", model, "--threads", String(threads)])
+            t.json = json
+            return try t.run()
+        }
         let lm: LanguageModel
         do {
             lm = try LanguageModel.load(path: model, threads: threads)

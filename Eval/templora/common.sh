@@ -1,0 +1,16 @@
+# Shared by the Temp-LoRA experiment scripts: where things are.
+set -euo pipefail
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$HERE/../.." && pwd)"
+CORPORA="${CORPORA:-$ROOT/../shared/corpora}"
+RUNS="${RUNS:-$ROOT/runs/templora}"     # working folders (not committed; resumable)
+RESULTS="$HERE/results"                  # what is committed
+YANFU="${YANFU:-$ROOT/.build/release/yanfu}"
+if [ ! -x "$YANFU" ]; then (cd "$ROOT" && swift build -c release --product yanfu); fi
+for f in "$CORPORA/hongloumeng/zh.txt" "$CORPORA/hongloumeng/en.txt"; do
+    [ -f "$f" ] || { echo "missing $f (see Corpora/README.md)" >&2; exit 1; }
+done
+mkdir -p "$RUNS" "$RESULTS"
+# Continue a run folder that exists, start one that does not.
+resume_flag() { [ -f "$1/settings.json" ] || [ -f "$1/run.json" ] && echo --resume || true; }
+machine() { echo "$(lscpu | sed -n 's/^Model name: *//p'), $(nproc) threads, $(free -g | awk '/Mem:/{print $2}') GiB, yanfu $("$YANFU" --version)"; }
