@@ -1,5 +1,6 @@
 import Foundation
 import LLM
+import Text
 
 /// Every setting of an `eval-ppl` run (saved in settings.json; a resume must use the same ones).
 public struct EvalPPLSettings: Sendable, Codable, Equatable {
@@ -29,15 +30,12 @@ public struct EvalPPLSettings: Sendable, Codable, Equatable {
     }
 
     public func validate() throws {
-        func check(_ ok: Bool, _ name: String, _ what: String) throws {
-            if !ok { throw TranslateError.badSetting(name: name, reason: what) }
-        }
-        try check(chunkTokens >= 16, "--chunk-tokens", "expected at least 16, got \(chunkTokens)")
-        try check(contextTokens >= 0, "--context-tokens", "expected 0 or more, got \(contextTokens)")
-        try check(trainContextTokens >= 0, "--train-context-tokens", "expected 0 or more, got \(trainContextTokens)")
-        try check(epochs >= 0, "--epochs", "expected 0 or more, got \(epochs)")
-        try check(threads >= 1, "--threads", "expected at least 1, got \(threads)")
-        try check(lora.rank >= 1, "--rank", "expected at least 1, got \(lora.rank)")
+        try requireSetting(chunkTokens >= 16, "--chunk-tokens", "expected at least 16, got \(chunkTokens)")
+        try requireSetting(contextTokens >= 0, "--context-tokens", "expected 0 or more, got \(contextTokens)")
+        try requireSetting(trainContextTokens >= 0, "--train-context-tokens", "expected 0 or more, got \(trainContextTokens)")
+        try requireSetting(epochs >= 0, "--epochs", "expected 0 or more, got \(epochs)")
+        try requireSetting(threads >= 1, "--threads", "expected at least 1, got \(threads)")
+        try requireSetting(lora.rank >= 1, "--rank", "expected at least 1, got \(lora.rank)")
     }
 }
 
@@ -148,6 +146,13 @@ public final class ReferencePerplexity {
                 try prepareFresh(folder, force: force)
             }
         }
+        if let folder, !FileManager.default.fileExists(atPath: folder + "/pairs.tsv") {
+            // The aligned pairs the records' indices refer to (`source<TAB>target<TAB>chapter`).
+            let t = TSVPairs(pairs: corpus.pairs.enumerated().map { i, p in
+                TSVPairs.Pair(source: Self.oneField(p.source), target: Self.oneField(p.target), extra: [String(p.chapter)], line: i + 1)
+            })
+            do { try t.write(file: folder + "/pairs.tsv") } catch { throw TranslateError.write(path: folder + "/pairs.tsv", reason: "\(error)") }
+        }
         let threads = settings.threads
         let trainer: LoRATrainer
         if let name = checkpoint.trainer, let dir = stateDir {
@@ -241,6 +246,10 @@ public final class ReferencePerplexity {
     }
 
     // MARK: files
+
+    static func oneField(_ s: String) -> String {
+        String(s.map { $0 == "\t" || $0.isNewline ? " " : $0 })
+    }
 
     static func jsonLine(_ r: ChunkScore) throws -> String {
         let enc = JSONEncoder()

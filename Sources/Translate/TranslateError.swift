@@ -20,3 +20,8 @@ public enum TranslateError: Error, LocalizedError, CustomStringConvertible, Equa
 
     public var errorDescription: String? { description }
 }
+
+/// Throws `badSetting` for the option `name` unless `ok`.
+func requireSetting(_ ok: Bool, _ name: String, _ what: String) throws {
+    if !ok { throw TranslateError.badSetting(name: name, reason: what) }
+}

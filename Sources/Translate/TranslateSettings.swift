@@ -50,21 +50,18 @@ public struct TranslateSettings: Sendable, Codable, Equatable {
     }
 
     public func validate() throws {
-        func check(_ ok: Bool, _ name: String, _ what: String) throws {
-            if !ok { throw TranslateError.badSetting(name: name, reason: what) }
-        }
-        try check(chunkTokens >= 16, "--chunk-tokens", "expected at least 16, got \(chunkTokens)")
-        try check(contextTokens >= 0, "--context-tokens", "expected 0 or more, got \(contextTokens)")
-        try check(trainContextTokens >= 0, "--train-context-tokens", "expected 0 or more, got \(trainContextTokens)")
-        try check(epochs >= 1, "--epochs", "expected at least 1, got \(epochs)")
-        try check(kvReuse >= 0, "--kv-reuse", "expected 0 or more, got \(kvReuse)")
-        try check(repetitionPenalty > 0, "--repetition-penalty", "expected a positive number, got \(repetitionPenalty)")
-        try check(unitSentences >= 1, "--unit-sentences", "expected at least 1, got \(unitSentences)")
-        try check(unitTokens >= 8, "--unit-tokens", "expected at least 8, got \(unitTokens)")
-        try check(threads >= 1, "--threads", "expected at least 1, got \(threads)")
-        try check(trainThreads >= 1 && (strategy != .parallel || trainThreads < threads || threads == 1),
+        try requireSetting(chunkTokens >= 16, "--chunk-tokens", "expected at least 16, got \(chunkTokens)")
+        try requireSetting(contextTokens >= 0, "--context-tokens", "expected 0 or more, got \(contextTokens)")
+        try requireSetting(trainContextTokens >= 0, "--train-context-tokens", "expected 0 or more, got \(trainContextTokens)")
+        try requireSetting(epochs >= 1, "--epochs", "expected at least 1, got \(epochs)")
+        try requireSetting(kvReuse >= 0, "--kv-reuse", "expected 0 or more, got \(kvReuse)")
+        try requireSetting(repetitionPenalty > 0, "--repetition-penalty", "expected a positive number, got \(repetitionPenalty)")
+        try requireSetting(unitSentences >= 1, "--unit-sentences", "expected at least 1, got \(unitSentences)")
+        try requireSetting(unitTokens >= 8, "--unit-tokens", "expected at least 8, got \(unitTokens)")
+        try requireSetting(threads >= 1, "--threads", "expected at least 1, got \(threads)")
+        try requireSetting(trainThreads >= 1 && (strategy != .parallel || trainThreads < threads || threads == 1),
                   "--train-threads", "expected 1 ≤ train threads < threads (\(threads)), got \(trainThreads)")
-        try check(lora.rank >= 1, "--rank", "expected at least 1, got \(lora.rank)")
+        try requireSetting(lora.rank >= 1, "--rank", "expected at least 1, got \(lora.rank)")
     }
 }
 

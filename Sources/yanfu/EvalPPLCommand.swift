@@ -13,7 +13,7 @@ struct EvalPPLCommand: ParsableCommand {
         source and the preceding --context-tokens of reference pairs: once by the base model, once \
         with the Temp-LoRA adapter trained on the chunks before it. Then the adapter trains on the \
         chunk (--epochs steps, the translate defaults: r 64, alpha 64, AdamW lr 5e-5, 2 warmup \
-        chunks). The adapter learns the book's own reference translations as it goes (the paper's \
+        chunks; --epochs 0 scores the base model only). The adapter learns the book's own reference translations as it goes (the paper's \
         oracle setting), so this measures how much of the book the adapter carries forward.
 
         Corpora: two books with chapter headings (aligned sentence by sentence first, as `yanfu \
@@ -23,7 +23,7 @@ struct EvalPPLCommand: ParsableCommand {
         Reported: PPL = exp(total NLL / total reference tokens) for base and Temp-LoRA, overall, \
         per chapter and for each half of the chapters, with the relative change; and, labelled as \
         such, the paper code's token-weighted mean of per-sentence PPL. With --out, the folder \
-        gets chunks.jsonl (every sentence's NLL), eval.json, report.md and ppl-by-chapter.svg, \
+        gets pairs.tsv (the aligned pairs, numbered by line), chunks.jsonl (every pair's NLL), eval.json, report.md and ppl-by-chapter.svg, \
         updated after every chunk; kill the run at any time and continue it with --resume.
 
         Example:
@@ -50,26 +50,7 @@ struct EvalPPLCommand: ParsableCommand {
     @Option(help: "Prompt template: plain, chatml, gemma, llama2 (default: from the model's chat template).")
     var template: TemplateKind?
 
-    @Option(help: "Δ: tokens of bilingual text per chunk.")
-    var chunkTokens = 1024
-
-    @Option(help: "L_X: tokens of preceding reference pairs the scored chunk sees.")
-    var contextTokens = 1024
-
-    @Option(help: "L_T: tokens of preceding pairs before a training chunk (loss-masked).")
-    var trainContextTokens = 1024
-
-    @Option(help: "Training steps per chunk (0: score the base model only).")
-    var epochs = 2
-
-    @Option(help: "LoRA rank (alpha follows it unless --alpha is given).")
-    var rank = 64
-
-    @Option(help: "LoRA alpha (default: the rank).")
-    var alpha: Float?
-
-    @Option(help: "AdamW learning rate.")
-    var lr: Float = 5e-5
+    @OptionGroup(title: "Temp-LoRA") var tempLoRAOptions: TempLoRAOptions
 
     @Option(help: "Threads (default: all cores).")
     var threads: Int?
@@ -109,13 +90,12 @@ struct EvalPPLCommand: ParsableCommand {
         s.dictionary = dictionary
         s.template = template
         s.chapters = try chapters.map(parseChapterRange)
-        s.chunkTokens = chunkTokens
-        s.contextTokens = contextTokens
-        s.trainContextTokens = trainContextTokens
-        s.epochs = epochs
-        s.lora.rank = rank
-        s.lora.alpha = alpha ?? Float(rank)
-        s.optimizer.learningRate = lr
+        s.chunkTokens = tempLoRAOptions.chunkTokens
+        s.contextTokens = tempLoRAOptions.contextTokens
+        s.trainContextTokens = tempLoRAOptions.trainContextTokens
+        s.epochs = tempLoRAOptions.epochs
+        s.lora = tempLoRAOptions.lora
+        s.optimizer = tempLoRAOptions.optimizer
         try s.validate()
         // Bad input fails before the model is loaded.
         let corpus = try ReferenceCorpus.read(source: source, reference: reference, chapters: s.chapters, dictionary: dictionary)
@@ -127,7 +107,7 @@ struct EvalPPLCommand: ParsableCommand {
         let evaluation = try ReferencePerplexity(settings: s, corpus: corpus, bundle: bundle, folder: out)
         let command = (["yanfu"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
         if !json {
-            log("yanfu: \(corpus.pairs.count) sentence pairs in \(corpus.chapters.count) chapter(s), \(evaluation.chunks.count) chunks of ~\(chunkTokens) tokens")
+            log("yanfu: \(corpus.pairs.count) sentence pairs in \(corpus.chapters.count) chapter(s), \(evaluation.chunks.count) chunks of ~\(s.chunkTokens) tokens")
         }
         let records = try evaluation.run(resume: resume, force: force) { p in
             if let out {

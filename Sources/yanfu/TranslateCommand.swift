@@ -49,17 +49,7 @@ struct TranslateCommand: ParsableCommand {
     @Option(help: "Chapters to translate, by the numbers in their headings: 5, 3-7 or 3-.")
     var chapters: String?
 
-    @Option(help: "Δ: tokens of new bilingual text between adapter updates.")
-    var chunkTokens = 1024
-
-    @Option(help: "L_X: token budget of the bilingual context in the prompt.")
-    var contextTokens = 1024
-
-    @Option(help: "L_T: tokens of earlier text before a training chunk (loss-masked).")
-    var trainContextTokens = 1024
-
-    @Option(help: "Training steps per chunk (the paper's epochs).")
-    var epochs = 2
+    @OptionGroup(title: "Temp-LoRA") var tempLoRAOptions: TempLoRAOptions
 
     @Option(help: "Keep the KV cache across this many adapter updates before recomputing it.")
     var kvReuse = 0
@@ -72,15 +62,6 @@ struct TranslateCommand: ParsableCommand {
 
     @Option(help: "Most source tokens per unit (a longer sentence is a unit of its own).")
     var unitTokens = 96
-
-    @Option(help: "LoRA rank (alpha follows it unless --alpha is given).")
-    var rank = 64
-
-    @Option(help: "LoRA alpha (default: the rank, so the scale is 1).")
-    var alpha: Float?
-
-    @Option(help: "AdamW learning rate.")
-    var lr: Float = 5e-5
 
     @Option(help: "Threads (default: all cores).")
     var threads: Int?
@@ -117,10 +98,10 @@ struct TranslateCommand: ParsableCommand {
         var s = TranslateSettings(book: book, model: modelPath, threads: threadCount)
         s.template = template
         s.strategy = tempLoRA
-        s.chunkTokens = chunkTokens
-        s.contextTokens = contextTokens
-        s.trainContextTokens = trainContextTokens
-        s.epochs = epochs
+        s.chunkTokens = tempLoRAOptions.chunkTokens
+        s.contextTokens = tempLoRAOptions.contextTokens
+        s.trainContextTokens = tempLoRAOptions.trainContextTokens
+        s.epochs = tempLoRAOptions.epochs
         s.kvReuse = kvReuse
         s.repetitionPenalty = repetitionPenalty
         s.unitSentences = unitSentences
@@ -128,9 +109,8 @@ struct TranslateCommand: ParsableCommand {
         s.chapters = try chapters.map(parseChapterRange)
         s.glossary = glossary
         s.trainThreads = trainThreads ?? max(1, threadCount / 2)
-        s.lora.rank = rank
-        s.lora.alpha = alpha ?? Float(rank)
-        s.optimizer.learningRate = lr
+        s.lora = tempLoRAOptions.lora
+        s.optimizer = tempLoRAOptions.optimizer
         try s.validate()
         if resume && force {
             throw ValidationError("--resume and --force contradict each other")

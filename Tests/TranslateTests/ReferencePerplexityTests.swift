@@ -56,6 +56,9 @@ final class ReferencePerplexityTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(whole.chunks.count, 3)
         let a = try whole.run(resume: false, force: false)
         XCTAssertEqual(a.count, whole.chunks.count)
+        let listed = try String(contentsOfFile: dir + "/a/pairs.tsv", encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(listed.count, corpus.pairs.count)
+        XCTAssertEqual(listed[3], "\(corpus.pairs[3].source)\t\(corpus.pairs[3].target)\t\(corpus.pairs[3].chapter)")
         XCTAssertEqual(a.flatMap { $0.sentences.map(\.pair) }, Array(corpus.pairs.indices), "each pair scored once, in order")
         for c in a {
             XCTAssertEqual(c.sentences.reduce(0) { $0 + $1.tokens }, c.targetTokens)
