@@ -64,7 +64,7 @@ public struct PerplexitySummary: Sendable {
 
     /// `eval.json` and `--json`.
     public func json(settings: EvalPPLSettings, complete: Bool) -> [String: Any] {
-        func round(_ v: Double) -> Double { v.isFinite ? (v * 10000).rounded() / 10000 : 0 }
+        func round(_ v: Double) -> Any { v.isFinite ? (v * 10000).rounded() / 10000 : NSNull() }
         func totals(_ t: Totals) -> [String: Any] {
             ["base_ppl": round(t.basePPL), "temp_lora_ppl": round(t.tempLoRAPPL), "relative_change": round(t.relativeChange),
              "target_tokens": t.tokens, "sentences": t.sentences,
@@ -99,8 +99,8 @@ public struct PerplexitySummary: Sendable {
         """
 
     public func markdown(settings: EvalPPLSettings, complete: Bool, chart: String?, command: String?) -> String {
-        func f(_ v: Double) -> String { String(format: "%.3f", v) }
-        func pct(_ v: Double) -> String { String(format: "%+.1f%%", v * 100) }
+        func f(_ v: Double) -> String { v.isFinite ? String(format: "%.3f", v) : "–" }
+        func pct(_ v: Double) -> String { v.isFinite ? String(format: "%+.1f%%", v * 100) : "–" }
         var md = MarkdownReport.heading("Reference perplexity: base model vs Temp-LoRA", level: 1)
         md += "\n"
         if !complete { md += "**Partial run**: \(chunks) chunks scored so far (continue it with `--resume`).\n\n" }
@@ -109,7 +109,7 @@ public struct PerplexitySummary: Sendable {
         md += "\(settings.epochs) steps per chunk, LoRA r = \(settings.lora.rank), alpha = \(settings.lora.alpha), lr = \(settings.optimizer.learningRate), "
         md += "\(settings.threads) threads; \(String(format: "%.0f", trainingSeconds)) s of compute.\n\n"
         md += Self.definitions + "\n\n"
-        let rows: [[String]] = [("All", overall), ("First half of the chapters", firstHalf), ("Second half of the chapters", secondHalf)].map { name, t in
+        let rows: [[String]] = [("All", overall), ("First half of the chapters scored", firstHalf), ("Second half of the chapters scored", secondHalf)].map { name, t in
             [name, String(t.tokens), f(t.basePPL), f(t.tempLoRAPPL), pct(t.relativeChange), f(t.baseSentenceMeanPPL), f(t.tempLoRASentenceMeanPPL)]
         }
         let headers = ["", "tokens", "base PPL", "Temp-LoRA PPL", "change", "sentence-mean base", "sentence-mean Temp-LoRA"]
