@@ -2,9 +2,9 @@
 # Experiment (c): how the reference-PPL gain depends on the Temp-LoRA hyperparameters, on a few
 # chapters of 紅樓夢: epochs {1,2,3}, rank {16,64}, learning rate {5e-5,1e-4,3e-4}, one at a time
 # around the paper's defaults (2 steps, r 64, lr 5e-5). Writes results/sensitivity/table.md.
-#   Eval/templora/sensitivity.sh [CHAPTERS]     (default 1-2)
+#   Eval/templora/sensitivity.sh [CHAPTERS]     (default 1)
 source "$(dirname "$0")/common.sh"
-CHAPTERS="${1:-1-2}"
+CHAPTERS="${1:-1}"
 DEST="$RESULTS/sensitivity-$CHAPTERS"
 mkdir -p "$DEST"
 configs=("epochs=2 rank=64 lr=5e-5" "epochs=1 rank=64 lr=5e-5" "epochs=3 rank=64 lr=5e-5"
@@ -33,6 +33,7 @@ with open(os.path.join(d, "table.md"), "w") as out:
     out.write("| steps/chunk | rank | lr | base PPL | Temp-LoRA PPL | change | change, 2nd half | compute s |\n")
     out.write("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n")
     for r in sorted(rows):
-        out.write("| %d | %d | %g | %.3f | %.3f | %+.1f%% | %+.1f%% | %.0f |\n" % (r[0], r[1], r[2], r[3], r[4], 100 * r[5], 100 * r[6], r[7]))
+        half = "–" if r[6] is None else "%+.1f%%" % (100 * r[6])
+        out.write("| %d | %d | %g | %.3f | %.3f | %+.1f%% | %s | %.0f |\n" % (r[0], r[1], r[2], r[3], r[4], 100 * r[5], half, r[7]))
 print(open(os.path.join(d, "table.md")).read())
 PY

@@ -45,6 +45,9 @@ public struct ReferenceCorpus: Sendable {
                 let input = try AlignmentInput.read(source: source, target: reference)
                 let dict = try dictionary.map { try BilingualDictionary.read(file: $0) }
                 let selected = input.chapters.filter { c in range.map { r in c.number.map(r.contains) ?? false } ?? true }
+                if let r = range, selected.isEmpty {
+                    throw noChapter(r, file: source, have: input.chapters.compactMap(\.number))
+                }
                 let result = BookAligner(dictionary: dict).align(selected)
                 var pairs: [Pair] = []
                 for (i, c) in result.chapters.enumerated() {
@@ -63,14 +66,16 @@ public struct ReferenceCorpus: Sendable {
         if let r = range {
             let have = corpus.chapters
             corpus.pairs.removeAll { !r.contains($0.chapter) }
-            if corpus.pairs.isEmpty {
-                let list = have.map(String.init).joined(separator: ", ")
-                throw TranslateError.badInput(file: source, reason: "no chapter numbered \(r.lowerBound)-\(r.upperBound == Int.max ? "" : String(r.upperBound)) (the corpus has: \(list.isEmpty ? "none" : list))")
-            }
+            if corpus.pairs.isEmpty { throw noChapter(r, file: source, have: have) }
         }
         guard !corpus.pairs.isEmpty else {
             throw TranslateError.badInput(file: source, reason: "no sentence pairs found\(reference.map { " with \($0)" } ?? "")")
         }
         return corpus
+    }
+
+    private static func noChapter(_ r: ClosedRange<Int>, file: String, have: [Int]) -> TranslateError {
+        let list = have.map(String.init).joined(separator: ", ")
+        return TranslateError.badInput(file: file, reason: "no chapter numbered \(r.lowerBound)-\(r.upperBound == Int.max ? "" : String(r.upperBound)) (the corpus has: \(list.isEmpty ? "none" : list))")
     }
 }

@@ -60,7 +60,7 @@ public struct TranslateSettings: Sendable, Codable, Equatable {
         try requireSetting(unitTokens >= 8, "--unit-tokens", "expected at least 8, got \(unitTokens)")
         try requireSetting(threads >= 1, "--threads", "expected at least 1, got \(threads)")
         try requireSetting(trainThreads >= 1 && (strategy != .parallel || trainThreads < threads || threads == 1),
-                  "--train-threads", "expected 1 ≤ train threads < threads (\(threads)), got \(trainThreads)")
+                           "--train-threads", "expected 1 ≤ train threads < threads (\(threads)), got \(trainThreads)")
         try requireSetting(lora.rank >= 1, "--rank", "expected at least 1, got \(lora.rank)")
     }
 }

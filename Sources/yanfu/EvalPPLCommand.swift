@@ -134,8 +134,10 @@ struct EvalPPLCommand: ParsableCommand {
         } else {
             let t = summary.overall
             print(String(format: "base PPL %.3f, Temp-LoRA PPL %.3f (%+.1f%%) over %d reference tokens", t.basePPL, t.tempLoRAPPL, t.relativeChange * 100, t.tokens))
-            print(String(format: "second half of the chapters: base %.3f, Temp-LoRA %.3f (%+.1f%%)", summary.secondHalf.basePPL,
-                         summary.secondHalf.tempLoRAPPL, summary.secondHalf.relativeChange * 100))
+            if summary.secondHalf.tokens > 0 {
+                print(String(format: "second half of the chapters: base %.3f, Temp-LoRA %.3f (%+.1f%%)", summary.secondHalf.basePPL,
+                             summary.secondHalf.tempLoRAPPL, summary.secondHalf.relativeChange * 100))
+            }
             print(String(format: "sentence-mean PPL (the paper code's figure): base %.3f, Temp-LoRA %.3f", t.baseSentenceMeanPPL, t.tempLoRASentenceMeanPPL))
             if let out { print("wrote \(out)/eval.json, report.md, ppl-by-chapter.svg, chunks.jsonl") }
         }

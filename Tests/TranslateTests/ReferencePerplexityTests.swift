@@ -17,6 +17,9 @@ final class ReferencePerplexityTests: XCTestCase {
         let gSelected = g.pairs.filter { (2...3).contains($0.chapter) }.count
         XCTAssertEqual(Double(b.pairs.count), Double(gSelected), accuracy: 0.15 * Double(gSelected), "the aligner pairs most sentences 1-1")
         XCTAssertTrue(b.pairs.contains { $0.source.contains("周伯") && $0.target.contains("Uncle Zhou") })
+        XCTAssertThrowsError(try ReferenceCorpus.read(source: Self.sample + "/zh.txt", reference: Self.sample + "/en.txt", chapters: 9...12)) { e in
+            XCTAssertEqual("\(e)", Self.sample + "/zh.txt: no chapter numbered 9-12 (the corpus has: 1, 2, 3, 4)")
+        }
 
         let dir = TranslateTestSupport.temporaryDirectory("refcorpus")
         try "甲。\tA.\t3\n乙。\tB.\t3\n丙。\tC.\t4\n".write(toFile: dir + "/p.tsv", atomically: true, encoding: .utf8)
