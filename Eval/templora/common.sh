@@ -2,7 +2,7 @@
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
-CORPORA="${CORPORA:-$ROOT/../shared/corpora}"
+CORPORA="$(cd "${CORPORA:-$ROOT/../shared/corpora}" 2>/dev/null && pwd || echo "${CORPORA:-$ROOT/../shared/corpora}")"   # canonical: resumes compare paths
 RUNS="${RUNS:-$ROOT/runs/templora}"     # working folders (not committed; resumable)
 RESULTS="$HERE/results"                  # what is committed
 YANFU="${YANFU:-$ROOT/.build/release/yanfu}"
