@@ -14,6 +14,13 @@ public struct PerplexitySummary: Sendable {
         public var tempLoRASentenceMean = 0.0
         public var sentences = 0
 
+        public init() {}
+
+        /// The totals of some scored sentences (one chunk's, for instance).
+        public init(_ sentences: [SentenceScore]) {
+            for s in sentences { add(s) }
+        }
+
         mutating func add(_ s: SentenceScore) {
             guard s.tokens > 0 else { return }
             tokens += s.tokens

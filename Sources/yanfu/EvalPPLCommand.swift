@@ -115,13 +115,12 @@ struct EvalPPLCommand: ParsableCommand {
             }
             if json { return }
             let c = p.chunk
-            let n = Double(max(1, c.targetTokens))
-            let base = exp(c.sentences.reduce(0) { $0 + $1.baseNLL } / n), lora = exp(c.sentences.reduce(0) { $0 + $1.tempLoRANLL } / n)
+            let chunk = PerplexitySummary.Totals(c.sentences)
             let chapters = Set(c.sentences.map(\.chapter)).sorted().map(String.init).joined(separator: ",")
             let loss = c.losses.map { String(format: "%.3f", $0) }.joined(separator: "→")
             let eta = p.etaSeconds.map { " · ETA " + TranslateProgressDisplay.duration($0) } ?? ""
             log(String(format: "chunk %d/%d (ch %@): base %.2f, Temp-LoRA %.2f · so far %.3f vs %.3f (%+.1f%%) · loss %@ · %.0f s%@",
-                       p.chunksDone, p.chunksTotal, chapters, base, lora, p.summary.overall.basePPL, p.summary.overall.tempLoRAPPL,
+                       p.chunksDone, p.chunksTotal, chapters, chunk.basePPL, chunk.tempLoRAPPL, p.summary.overall.basePPL, p.summary.overall.tempLoRAPPL,
                        p.summary.overall.relativeChange * 100, loss.isEmpty ? "-" : loss, c.seconds, eta))
         }
         let summary = PerplexitySummary(chunks: records, corpus: corpus)
