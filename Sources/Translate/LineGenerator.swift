@@ -1,3 +1,4 @@
+import Foundation
 import LLM
 
 /// Greedy decoding of one line after a prompt, keeping the KV cache of the longest prefix the
@@ -60,20 +61,26 @@ final class LineGenerator {
         var generated: [Int32]
         /// Prompt tokens actually run through the model (the rest came from the cache).
         var prefilled: Int
+        /// Time spent running them.
+        var prefillSeconds: Double
     }
 
     /// Generates after `prompt` until the end of the line, an end-of-generation token or
     /// `maxTokens`. `repetitionPenalty` (HF semantics: positive logits divided, negative
     /// multiplied) applies to the tokens generated for this line only, since the prompt is full
-    /// of English the model must be free to repeat (names, terms).
-    func generateLine(prompt: [Int32], maxTokens: Int, repetitionPenalty: Float,
-                      forward: (Session, [Int32]) -> [Float]) -> Output {
+    /// of English the model must be free to repeat (names, terms). `ban` forbids continuing the
+    /// token runs of a translation the first answer copied (see CopyGuard), and the line may not
+    /// end before `minTokens`.
+    func generateLine(prompt: [Int32], maxTokens: Int, repetitionPenalty: Float, ban: TokenRunBan? = nil,
+                      minTokens: Int = 0, forward: (Session, [Int32]) -> [Float]) -> Output {
         var shared = 0
         let limit = min(cached.count, prompt.count - 1)  // the last prompt token must run to give logits
         while shared < limit && cached[shared] == prompt[shared] { shared += 1 }
         session.cache.truncate(to: shared)
         cached.removeSubrange(shared...)
+        let t0 = Date()
         var logits = forward(session, Array(prompt[shared...]))
+        let prefillSeconds = Date().timeIntervalSince(t0)
         cached += prompt[shared...]
         let prefilled = prompt.count - shared
 
@@ -87,13 +94,16 @@ final class LineGenerator {
                     logits[Int(id)] = l > 0 ? l / repetitionPenalty : l * repetitionPenalty
                 }
             }
-            var best = 0
-            var bestValue = -Float.infinity
-            for i in 0..<vocab where logits[i] > bestValue {
-                bestValue = logits[i]
-                best = i
+            if let ban {
+                for id in ban.banned(after: generated) where Int(id) < vocab { logits[Int(id)] = -.infinity }
             }
-            let id = Int32(best)
+            var id = argmax(logits)
+            // Too early to end the line: take the best token that neither ends it nor the answer.
+            while generated.count < minTokens && logits[Int(id)] > -.infinity
+                    && (tokenizer.endOfGenerationIds.contains(id) || tokenizer.decode([id]).contains(where: \.isNewline)) {
+                logits[Int(id)] = -.infinity
+                id = argmax(logits)
+            }
             if tokenizer.endOfGenerationIds.contains(id) { break }
             generated.append(id)
             seen.insert(id)
@@ -101,14 +111,23 @@ final class LineGenerator {
             // The line is done: its newline need not run through the model.
             if let nl = text.firstIndex(where: { $0.isNewline }) {
                 text = String(text[..<nl])
-                return Output(text: clean(text), generated: generated, prefilled: prefilled)
+                return Output(text: clean(text), generated: generated, prefilled: prefilled, prefillSeconds: prefillSeconds)
             }
             logits = forward(session, [id])
             cached.append(id)
         }
         text += stream.finish()
-        return Output(text: clean(text), generated: generated, prefilled: prefilled)
+        return Output(text: clean(text), generated: generated, prefilled: prefilled, prefillSeconds: prefillSeconds)
     }
 
     private func clean(_ s: String) -> String { s.trimmingCharacters(in: .whitespaces) }
+
+    private func argmax(_ logits: [Float]) -> Int32 {
+        var best = 0, bestValue = -Float.infinity
+        for i in logits.indices where logits[i] > bestValue {
+            bestValue = logits[i]
+            best = i
+        }
+        return Int32(best)
+    }
 }

@@ -1,7 +1,7 @@
 import Foundation
 
-/// One line of segments.jsonl: a translated unit. `seconds` and `tokensPerSecond` are the only
-/// timing fields; everything else is identical between an interrupted-and-resumed run and an
+/// One line of segments.jsonl: a translated unit. `seconds`, `prefillSeconds` and
+/// `tokensPerSecond` are the only timing fields; everything else is identical between an interrupted-and-resumed run and an
 /// uninterrupted one.
 public struct SegmentRecord: Sendable, Codable, Equatable {
     public var chapter: Int
@@ -19,21 +19,26 @@ public struct SegmentRecord: Sendable, Codable, Equatable {
     public var prefilledTokens: Int
     public var generatedTokens: Int
     public var seconds: Double
+    /// The part of `seconds` spent running the prompt (the rest is generation).
+    public var prefillSeconds: Double?
     public var tokensPerSecond: Double
     /// Version of the adapter that translated the unit (0 = none / untrained).
     public var adapterVersion: Int
     /// Loss of the last training step before the unit (nil before the first update).
     public var lastLoss: Float?
+    /// The first answer, when it copied an earlier translation and the unit was translated
+    /// again (CopyGuard); nil otherwise. `generatedTokens` and `prefilledTokens` count both tries.
+    public var rejectedCopy: String?
 
     enum CodingKeys: String, CodingKey {
         case chapter, unit, index, paragraph, heading, source, translation, glossary
         case promptTokens = "prompt_tokens", prefilledTokens = "prefilled_tokens"
-        case generatedTokens = "generated_tokens", seconds, tokensPerSecond = "tokens_per_second"
-        case adapterVersion = "adapter_version", lastLoss = "last_loss"
+        case generatedTokens = "generated_tokens", seconds, prefillSeconds = "prefill_seconds", tokensPerSecond = "tokens_per_second"
+        case adapterVersion = "adapter_version", lastLoss = "last_loss", rejectedCopy = "rejected_copy"
     }
 
     /// Names of the fields that hold timings (left out of byte-for-byte comparisons).
-    public static let timingKeys = ["seconds", "tokens_per_second"]
+    public static let timingKeys = ["seconds", "prefill_seconds", "tokens_per_second"]
 
     static let encoder: JSONEncoder = {
         let e = JSONEncoder()

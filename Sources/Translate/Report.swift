@@ -30,7 +30,16 @@ enum Report {
         s += "| wall time (all sessions) | \(f(wall)) s in \(info.sessions.count) session(s) |\n"
         s += "| translating (prompt + generation) | \(f(genSec)) s |\n"
         s += "| generated tokens | \(gen) (\(f(genSec > 0 ? Double(gen) / genSec : 0)) tok/s including prompt processing) |\n"
-        s += "| prompt tokens run (not from cache) | \(prefilled) |\n\n"
+        s += "| prompt tokens run (not from cache) | \(prefilled) |\n"
+        // Records written before prefill was timed lack it: split only when all have it.
+        if records.allSatisfy({ $0.prefillSeconds != nil }) {
+            let prefillSec = records.reduce(0.0) { $0 + ($1.prefillSeconds ?? 0) }
+            let decodeSec = genSec - prefillSec
+            s += "| prompt processing | \(f(prefillSec)) s (\(f(prefillSec > 0 ? Double(prefilled) / prefillSec : 0)) tok/s) |\n"
+            s += "| generation | \(f(decodeSec)) s (\(f(decodeSec > 0 ? Double(gen) / decodeSec : 0)) tok/s) |\n"
+        }
+        let copies = records.filter { $0.rejectedCopy != nil }.count
+        s += "| units translated again (first answer copied an earlier line) | \(copies) |\n\n"
         s += "| chapter | units | seconds |\n|---|---|---|\n"
         for c in plan.chapters {
             let n = records.filter { $0.chapter == c.number }.count

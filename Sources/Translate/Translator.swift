@@ -127,11 +127,26 @@ public final class Translator {
             let prompt = try generator.encode(template.prompt(context: context, source: unit.source, glossary: shownGlossary,
                                                               answerStart: answerStart), bos: true)
             let sourceTokens = generator.tokenCount(unit.source)
-            let out = generator.generateLine(prompt: prompt.ids, maxTokens: min(512, 3 * sourceTokens + 24),
+            let maxTokens = min(512, 3 * sourceTokens + 24)
+            var out = generator.generateLine(prompt: prompt.ids, maxTokens: maxTokens,
                                              repetitionPenalty: settings.repetitionPenalty,
                                              forward: { runtime.forward($0, $1) })
+            var generatedCount = out.generated.count, prefilled = out.prefilled, prefillSeconds = out.prefillSeconds
+            var rejectedCopy: String?
+            let copied = answerStart == nil ? CopyGuard.copiedPairs(answer: out.text, source: unit.source, context: context) : []
+            if !copied.isEmpty {
+                let runs = try copied.map { try generator.encode([PromptPiece(" " + PromptTemplate.line(context[$0].target))], bos: false).ids }
+                rejectedCopy = out.text
+                out = generator.generateLine(prompt: prompt.ids, maxTokens: maxTokens, repetitionPenalty: settings.repetitionPenalty,
+                                             ban: TokenRunBan(length: CopyGuard.bannedRunLength, runs: runs),
+                                             minTokens: sourceTokens / CopyGuard.sourceTokensPerAnswerToken,
+                                             forward: { runtime.forward($0, $1) })
+                generatedCount += out.generated.count
+                prefilled += out.prefilled
+                prefillSeconds += out.prefillSeconds
+            }
             let seconds = Date().timeIntervalSince(t0)
-            generatedTotal += out.generated.count
+            generatedTotal += generatedCount
             genSeconds += seconds
             var translation = out.text
             if let a = answerStart { translation = translation.isEmpty ? String(a.dropLast()) : a + " " + translation }
@@ -146,10 +161,11 @@ public final class Translator {
                     chapter: unit.chapter, unit: unit.unit, index: position, paragraph: unit.paragraph,
                     heading: unit.isHeading, source: unit.source, translation: translation,
                     glossary: shownGlossary.map(\.source), promptTokens: prompt.ids.count,
-                    prefilledTokens: out.prefilled, generatedTokens: out.generated.count,
+                    prefilledTokens: prefilled, generatedTokens: generatedCount,
                     seconds: (seconds * 1000).rounded() / 1000,
-                    tokensPerSecond: seconds > 0 ? (Double(out.generated.count) / seconds * 10).rounded() / 10 : 0,
-                    adapterVersion: runtime.generationVersion, lastLoss: lastLoss)
+                    prefillSeconds: (prefillSeconds * 1000).rounded() / 1000,
+                    tokensPerSecond: seconds > 0 ? (Double(generatedCount) / seconds * 10).rounded() / 10 : 0,
+                    adapterVersion: runtime.generationVersion, lastLoss: lastLoss, rejectedCopy: rejectedCopy)
                 try appender.append(try record.jsonLine())
                 records.append(record)
                 chapterSeconds[String(unit.chapter), default: 0] += seconds

@@ -18,8 +18,8 @@ struct TranslateCommand: ParsableCommand {
         The run folder (--out) gets translation.txt, bilingual.md, segments.jsonl (one record \
         per unit), run.json, report.md and adapter/ (PEFT). Stop it at any time (even kill -9) \
         and run the same command with --resume: the finished folder is the same as an \
-        uninterrupted run's, apart from timings (the `seconds` and `tokens_per_second` fields of \
-        segments.jsonl, run.json, report.md).
+        uninterrupted run's, apart from timings (the `seconds`, `prefill_seconds` and \
+        `tokens_per_second` fields of segments.jsonl, run.json, report.md).
 
         Examples:
           yanfu translate Corpora/sample/zh.txt --out runs/sample

@@ -1,4 +1,5 @@
 import Foundation
+import Translate
 import XCTest
 
 /// Paths and helpers shared by the tests that run the model.
@@ -40,7 +41,7 @@ enum TranslateTestSupport {
         let text = try String(contentsOfFile: folder + "/segments.jsonl", encoding: .utf8)
         return try text.split(separator: "\n").map { line in
             let obj = try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
-            return obj.filter { $0.key != "seconds" && $0.key != "tokens_per_second" } as NSDictionary
+            return obj.filter { !SegmentRecord.timingKeys.contains($0.key) } as NSDictionary
         }
     }
 
