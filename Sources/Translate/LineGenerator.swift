@@ -70,9 +70,9 @@ final class LineGenerator {
     /// multiplied) applies to the tokens generated for this line only, since the prompt is full
     /// of English the model must be free to repeat (names, terms). `ban` forbids continuing the
     /// token runs of a translation the first answer copied (see CopyGuard), and the line may not
-    /// end before `minTokens`.
+    /// end before `minTokens`. `answerEnd` finds where the answer ran into the next pair.
     func generateLine(prompt: [Int32], maxTokens: Int, repetitionPenalty: Float, ban: TokenRunBan? = nil,
-                      minTokens: Int = 0, forward: (Session, [Int32]) -> [Float]) -> Output {
+                      minTokens: Int = 0, answerEnd: (String) -> String.Index? = { _ in nil }, forward: (Session, [Int32]) -> [Float]) -> Output {
         var shared = 0
         let limit = min(cached.count, prompt.count - 1)  // the last prompt token must run to give logits
         while shared < limit && cached[shared] == prompt[shared] { shared += 1 }
@@ -109,8 +109,8 @@ final class LineGenerator {
             seen.insert(id)
             text += stream.push(id)
             // The line is done: its newline need not run through the model.
-            if let nl = text.firstIndex(where: { $0.isNewline }) {
-                text = String(text[..<nl])
+            if let end = text.firstIndex(where: { $0.isNewline }) ?? answerEnd(text) {
+                text = String(text[..<end])
                 return Output(text: clean(text), generated: generated, prefilled: prefilled, prefillSeconds: prefillSeconds)
             }
             logits = forward(session, [id])

@@ -71,6 +71,26 @@ public struct PromptTemplate: Sendable, Equatable {
         BilingualPair(source: "王老师问：“你叫什么名字？”", target: "Teacher Wang asked, \"What is your name?\""),
     ]
 
+    /// Where an answer runs into the next pair of the prompt (the model going on with the
+    /// pattern on the same line): the first `zh:` or `en:` that starts a word ("en:" in
+    /// "children:" does not). Chat templates end their turns with control tokens, which stop
+    /// generation anyway.
+    public func answerEnd(in text: String) -> String.Index? {
+        guard kind == .plain else { return nil }
+        var first: String.Index?
+        for marker in ["zh:", "en:"] {
+            var from = text.startIndex
+            while let r = text.range(of: marker, range: from..<text.endIndex) {
+                if r.lowerBound == text.startIndex || !text[text.index(before: r.lowerBound)].isLetter {
+                    if first.map({ r.lowerBound < $0 }) ?? true { first = r.lowerBound }
+                    break
+                }
+                from = r.upperBound
+            }
+        }
+        return first
+    }
+
     /// Flattens a line so that one unit is one line of the prompt.
     static func line(_ s: String) -> String {
         s.split(whereSeparator: { $0.isNewline }).joined(separator: " ")

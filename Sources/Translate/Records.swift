@@ -26,15 +26,19 @@ public struct SegmentRecord: Sendable, Codable, Equatable {
     public var adapterVersion: Int
     /// Loss of the last training step before the unit (nil before the first update).
     public var lastLoss: Float?
-    /// The first answer, when it copied an earlier translation and the unit was translated
-    /// again (CopyGuard); nil otherwise. `generatedTokens` and `prefilledTokens` count both tries.
-    public var rejectedCopy: String?
+    /// Answers rejected because they copied an earlier line's translation (CopyGuard), in the
+    /// order tried; nil when the first answer stood. `generatedTokens`, `prefilledTokens` and
+    /// `prefillSeconds` count every try.
+    public var rejectedCopies: [String]?
+    /// True when every answer given the context copied, so the unit was translated without it.
+    public var withoutContext: Bool?
 
     enum CodingKeys: String, CodingKey {
         case chapter, unit, index, paragraph, heading, source, translation, glossary
         case promptTokens = "prompt_tokens", prefilledTokens = "prefilled_tokens"
         case generatedTokens = "generated_tokens", seconds, prefillSeconds = "prefill_seconds", tokensPerSecond = "tokens_per_second"
-        case adapterVersion = "adapter_version", lastLoss = "last_loss", rejectedCopy = "rejected_copy"
+        case adapterVersion = "adapter_version", lastLoss = "last_loss"
+        case rejectedCopies = "rejected_copies", withoutContext = "without_context"
     }
 
     /// Names of the fields that hold timings (left out of byte-for-byte comparisons).

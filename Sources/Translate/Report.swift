@@ -38,8 +38,9 @@ enum Report {
             s += "| prompt processing | \(f(prefillSec)) s (\(f(prefillSec > 0 ? Double(prefilled) / prefillSec : 0)) tok/s) |\n"
             s += "| generation | \(f(decodeSec)) s (\(f(decodeSec > 0 ? Double(gen) / decodeSec : 0)) tok/s) |\n"
         }
-        let copies = records.filter { $0.rejectedCopy != nil }.count
-        s += "| units translated again (first answer copied an earlier line) | \(copies) |\n\n"
+        let copies = records.filter { $0.rejectedCopies != nil }.count
+        let alone = records.filter { $0.withoutContext == true }.count
+        s += "| units translated again (the answer copied an earlier line) | \(copies), \(alone) of them without the context |\n\n"
         s += "| chapter | units | seconds |\n|---|---|---|\n"
         for c in plan.chapters {
             let n = records.filter { $0.chapter == c.number }.count

@@ -126,29 +126,12 @@ public final class Translator {
             let answerStart = unit.headingNumber.map { "Chapter \($0):" }
             let prompt = try generator.encode(template.prompt(context: context, source: unit.source, glossary: shownGlossary,
                                                               answerStart: answerStart), bos: true)
-            let sourceTokens = generator.tokenCount(unit.source)
-            let maxTokens = min(512, 3 * sourceTokens + 24)
-            var out = generator.generateLine(prompt: prompt.ids, maxTokens: maxTokens,
-                                             repetitionPenalty: settings.repetitionPenalty,
-                                             forward: { runtime.forward($0, $1) })
-            var generatedCount = out.generated.count, prefilled = out.prefilled, prefillSeconds = out.prefillSeconds
-            var rejectedCopy: String?
-            let copied = answerStart == nil ? CopyGuard.copiedPairs(answer: out.text, source: unit.source, context: context) : []
-            if !copied.isEmpty {
-                let runs = try copied.map { try generator.encode([PromptPiece(" " + PromptTemplate.line(context[$0].target))], bos: false).ids }
-                rejectedCopy = out.text
-                out = generator.generateLine(prompt: prompt.ids, maxTokens: maxTokens, repetitionPenalty: settings.repetitionPenalty,
-                                             ban: TokenRunBan(length: CopyGuard.bannedRunLength, runs: runs),
-                                             minTokens: sourceTokens / CopyGuard.sourceTokensPerAnswerToken,
-                                             forward: { runtime.forward($0, $1) })
-                generatedCount += out.generated.count
-                prefilled += out.prefilled
-                prefillSeconds += out.prefillSeconds
-            }
+            let answer = try translate(unit, prompt: prompt.ids, context: context, glossary: shownGlossary,
+                                       checkCopies: answerStart == nil, runtime: runtime)
             let seconds = Date().timeIntervalSince(t0)
-            generatedTotal += generatedCount
+            generatedTotal += answer.generated
             genSeconds += seconds
-            var translation = out.text
+            var translation = answer.output.text
             if let a = answerStart { translation = translation.isEmpty ? String(a.dropLast()) : a + " " + translation }
             if position < records.count {
                 replayed += 1
@@ -161,11 +144,13 @@ public final class Translator {
                     chapter: unit.chapter, unit: unit.unit, index: position, paragraph: unit.paragraph,
                     heading: unit.isHeading, source: unit.source, translation: translation,
                     glossary: shownGlossary.map(\.source), promptTokens: prompt.ids.count,
-                    prefilledTokens: prefilled, generatedTokens: generatedCount,
+                    prefilledTokens: answer.prefilled, generatedTokens: answer.generated,
                     seconds: (seconds * 1000).rounded() / 1000,
-                    prefillSeconds: (prefillSeconds * 1000).rounded() / 1000,
-                    tokensPerSecond: seconds > 0 ? (Double(generatedCount) / seconds * 10).rounded() / 10 : 0,
-                    adapterVersion: runtime.generationVersion, lastLoss: lastLoss, rejectedCopy: rejectedCopy)
+                    prefillSeconds: (answer.prefillSeconds * 1000).rounded() / 1000,
+                    tokensPerSecond: seconds > 0 ? (Double(answer.generated) / seconds * 10).rounded() / 10 : 0,
+                    adapterVersion: runtime.generationVersion, lastLoss: lastLoss,
+                    rejectedCopies: answer.rejected.isEmpty ? nil : answer.rejected,
+                    withoutContext: answer.withoutContext ? true : nil)
                 try appender.append(try record.jsonLine())
                 records.append(record)
                 chapterSeconds[String(unit.chapter), default: 0] += seconds
@@ -240,6 +225,61 @@ public final class Translator {
     }
 
     // MARK: pieces of the loop
+
+    /// A unit's answer and what it cost, over every try.
+    private struct Answer {
+        var output: LineGenerator.Output
+        var generated = 0, prefilled = 0
+        var prefillSeconds = 0.0
+        var rejected: [String] = []
+        var withoutContext = false
+
+        init(_ first: LineGenerator.Output) {
+            output = first
+            add(first)
+        }
+
+        mutating func add(_ o: LineGenerator.Output) {
+            generated += o.generated.count
+            prefilled += o.prefilled
+            prefillSeconds += o.prefillSeconds
+        }
+
+        mutating func replace(with o: LineGenerator.Output) {
+            rejected.append(output.text)
+            output = o
+            add(o)
+        }
+    }
+
+    /// Translates a unit. An answer that copies an earlier line's translation (CopyGuard) is
+    /// tried again with the copied token runs forbidden; if that copies too, the unit is
+    /// translated without the book's context, which has nothing left to copy and puts a fresh
+    /// line into the context, ending the loop.
+    private func translate(_ unit: TranslationUnit, prompt: [Int32], context: [BilingualPair], glossary: [GlossaryEntry],
+                           checkCopies: Bool, runtime: AdapterRuntime) throws -> Answer {
+        let sourceTokens = generator.tokenCount(unit.source)
+        let maxTokens = min(512, 3 * sourceTokens + 24)
+        let minTokens = sourceTokens / CopyGuard.sourceTokensPerAnswerToken
+        func generate(_ ids: [Int32], ban: TokenRunBan? = nil, minTokens: Int = 0) -> LineGenerator.Output {
+            generator.generateLine(prompt: ids, maxTokens: maxTokens, repetitionPenalty: settings.repetitionPenalty,
+                                   ban: ban, minTokens: minTokens, answerEnd: template.answerEnd(in:),
+                                   forward: { runtime.forward($0, $1) })
+        }
+        var answer = Answer(generate(prompt))
+        guard checkCopies else { return answer }
+        // Everything the prompt shows as an answer, the template's examples included.
+        let shown = (template.kind == .plain ? PromptTemplate.examples : []) + context
+        let copied = CopyGuard.copiedPairs(answer: answer.output.text, source: unit.source, context: shown)
+        guard !copied.isEmpty else { return answer }
+        let runs = try copied.map { try generator.encode([PromptPiece(" " + PromptTemplate.line(shown[$0].target))], bos: false).ids }
+        answer.replace(with: generate(prompt, ban: TokenRunBan(length: CopyGuard.bannedRunLength, runs: runs), minTokens: minTokens))
+        guard !CopyGuard.copiedPairs(answer: answer.output.text, source: unit.source, context: shown).isEmpty else { return answer }
+        let alone = try generator.encode(template.prompt(context: [], source: unit.source, glossary: glossary), bos: true)
+        answer.replace(with: generate(alone.ids, minTokens: minTokens))
+        answer.withoutContext = true
+        return answer
+    }
 
     /// Token count of a pair, as the budgets count it (both sides, plus the template's few tokens).
     private func tokens(of pair: BilingualPair) -> Int {

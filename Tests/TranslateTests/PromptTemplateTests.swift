@@ -63,4 +63,15 @@ final class PromptTemplateTests: XCTestCase {
         let p = PromptTemplate(.plain).prompt(context: [], source: "一\n二")
         XCTAssertTrue(p.map(\.text).joined().hasSuffix("zh: 一 二\nen:"))
     }
+
+    /// Real answers of the default model that ran into the next pair on the same line.
+    func testPlainAnswerEndsWhereTheNextPairBegins() {
+        let t = PromptTemplate(.plain)
+        func cut(_ s: String) -> String { t.answerEnd(in: s).map { String(s[..<$0]) } ?? s }
+        XCTAssertEqual(cut("Chapter 142: The Rain.jpg (1080×640) 1080x640.zh: 3章　雨夜"), "Chapter 142: The Rain.jpg (1080×640) 1080x640.")
+        XCTAssertEqual(cut("A Rainy Night en: Chapter 3: zh: x"), "A Rainy Night ")
+        XCTAssertEqual(cut("The children: all of them. Then: zhou"), "The children: all of them. Then: zhou")
+        XCTAssertEqual(cut("en: He laughed."), "")
+        XCTAssertNil(PromptTemplate(.chatml).answerEnd(in: "He said zh: no"))
+    }
 }
