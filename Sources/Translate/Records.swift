@@ -1,8 +1,8 @@
 import Foundation
 
 /// One line of segments.jsonl: a translated unit. `seconds`, `prefillSeconds` and
-/// `tokensPerSecond` are the only timing fields; everything else is identical between an interrupted-and-resumed run and an
-/// uninterrupted one.
+/// `tokensPerSecond` are the only timing fields; everything else is identical between an
+/// interrupted-and-resumed run and an uninterrupted one.
 public struct SegmentRecord: Sendable, Codable, Equatable {
     public var chapter: Int
     public var unit: Int
