@@ -4,6 +4,16 @@
 #include "internal.h"
 #include <math.h>
 
+// Backward of g = gelu_tanh(z)·up with s = sigmoid(2u): gelu = z·s and
+// gelu′ = s + 2z·s(1−s)·u′, u′ = √(2/π)(1 + 3·0.044715 z²) (the tanh form's derivative rewritten).
+static inline void gelu_backward1(float z, float up, float dout, float *dgate, float *dup) {
+    float u = 0.7978845608028654f * (z + 0.044715f * z * z * z);
+    float s = 1.0f / (1.0f + expf(-2.0f * u));
+    float du = 0.7978845608028654f * (1.0f + 3.0f * 0.044715f * z * z);
+    *dgate += dout * up * (s + 2.0f * z * s * (1.0f - s) * du);
+    *dup += dout * z * s;
+}
+
 #ifdef CK_X86
 #include <immintrin.h>
 #define CK_AVX2 __attribute__((target("avx2,fma,f16c")))
@@ -67,6 +77,24 @@ CK_AVX2 static void silu_mul_avx2(float *x, const float *up, int64_t n, int with
     }
 }
 
+CK_AVX2 static void gelu_backward_avx2(const float *gate, const float *up, const float *dout, float *dgate, float *dup,
+                                       int64_t n) {
+    const __m256 c = _mm256_set1_ps(0.7978845608028654f), a = _mm256_set1_ps(0.044715f), one = _mm256_set1_ps(1.0f);
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        __m256 z = _mm256_loadu_ps(gate + i), z2 = _mm256_mul_ps(z, z);
+        __m256 u = _mm256_mul_ps(_mm256_mul_ps(z, c), _mm256_fmadd_ps(z2, a, one));
+        __m256 s = _mm256_div_ps(one, _mm256_add_ps(one, exp8(_mm256_mul_ps(u, _mm256_set1_ps(-2.0f)))));
+        __m256 du = _mm256_mul_ps(c, _mm256_fmadd_ps(z2, _mm256_set1_ps(3.0f * 0.044715f), one));
+        __m256 zs = _mm256_mul_ps(z, s);
+        __m256 d = _mm256_fmadd_ps(_mm256_mul_ps(_mm256_add_ps(zs, zs), _mm256_sub_ps(one, s)), du, s);
+        __m256 g = _mm256_loadu_ps(dout + i);
+        _mm256_storeu_ps(dgate + i, _mm256_fmadd_ps(_mm256_mul_ps(g, _mm256_loadu_ps(up + i)), d, _mm256_loadu_ps(dgate + i)));
+        _mm256_storeu_ps(dup + i, _mm256_fmadd_ps(g, zs, _mm256_loadu_ps(dup + i)));
+    }
+    for (; i < n; i++) gelu_backward1(gate[i], up[i], dout[i], dgate + i, dup + i);
+}
+
 CK_AVX2 static float sumsq_avx2(const float *x, int64_t n) {
     __m256 a = _mm256_setzero_ps();
     int64_t i = 0;
@@ -96,6 +124,18 @@ CK_AVX2 static float dot_f32_avx2(const float *x, const float *y, int64_t n) {
     float r = _mm_cvtss_f32(s);
     for (; i < n; i++) r += x[i] * y[i];
     return r;
+}
+
+// Max over the whole 8-wide part of x (NaNs ignored); returns how many elements it covered.
+CK_AVX2 static int64_t max_avx2(const float *x, int64_t n, float *out) {
+    __m256 a = _mm256_set1_ps(-INFINITY);
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8) a = _mm256_max_ps(a, _mm256_loadu_ps(x + i));
+    float v[8], mx = -INFINITY;
+    _mm256_storeu_ps(v, a);
+    for (int j = 0; j < 8; j++) mx = v[j] > mx ? v[j] : mx;
+    *out = mx;
+    return i;
 }
 
 CK_AVX2 static void exp_inplace_avx2(float *x, int64_t n, float sub) {
@@ -154,6 +194,14 @@ void ck_gelu_tanh(const float *x, float *y, int64_t n) {
     }
 }
 
+void ck_gelu_tanh_mul_backward(const float *gate, const float *up, const float *dout, float *dgate, float *dup,
+                               int64_t n) {
+#ifdef CK_X86
+    if (ck_simd_enabled()) { gelu_backward_avx2(gate, up, dout, dgate, dup, n); return; }
+#endif
+    for (int64_t i = 0; i < n; i++) gelu_backward1(gate[i], up[i], dout[i], dgate + i, dup + i);
+}
+
 void ck_silu_mul(float *x, const float *up, int64_t n) {
 #ifdef CK_X86
     if (ck_simd_enabled()) { silu_mul_avx2(x, up, n, 1); return; }
@@ -201,6 +249,34 @@ double ck_sumexp(const float *x, int64_t n, float m) {
 #endif
     for (; i < n; i++) s += expf(x[i] - m);
     return s;
+}
+
+double ck_exp_sum_inplace(float *x, int64_t n, float m) {
+    int64_t i = 0;
+#ifdef CK_X86
+    if (ck_simd_enabled()) {
+        exp_inplace_avx2(x, n, m);
+        i = n;
+    }
+#endif
+    for (; i < n; i++) x[i] = expf(x[i] - m);
+    double s = 0;
+    for (int64_t b = 0; b < n; b += 256) {
+        float part = 0;
+        for (int64_t j = b; j < n && j < b + 256; j++) part += x[j];
+        s += part;
+    }
+    return s;
+}
+
+float ck_max(const float *x, int64_t n) {
+    float mx = -INFINITY;
+    int64_t i = 0;
+#ifdef CK_X86
+    if (ck_simd_enabled() && n >= 8) i = max_avx2(x, n, &mx);
+#endif
+    for (; i < n; i++) if (x[i] > mx) mx = x[i];
+    return mx;
 }
 
 double ck_logsumexp(const float *x, int64_t n) {

@@ -13,8 +13,12 @@ float ck_dot_row_avx2(uint32_t type, const void *row, const float *x, int64_t n)
 void ck_dequant_row_avx2(uint32_t type, const void *row, float *dst, int64_t n);
 int ck_has_avx512_kernel(uint32_t type);
 float ck_dot_row_avx512(uint32_t type, const void *row, const float *x, int64_t n);
-/// y[r] for r in [r0, r1) with a multi-row kernel; returns 0 when `type` has none.
-int ck_matvec_rows_avx512(uint32_t type, const void *w, size_t row_bytes, int64_t cols, const float *x,
-                          float *y, int64_t r0, int64_t r1);
+/// x rounded to int16 per 32-element block: x[i] ≈ dx[i/32]·xq[i] (n a multiple of 32).
+void ck_quantize_x16(const float *x, int64_t n, int16_t *xq, float *dx);
+/// 1 when `type` has the int16-activation matrix-vector kernel below (AVX-512BW).
+int ck_has_x16_kernel(uint32_t type);
+/// y[r] for r in [r0, r1) from x quantized by ck_quantize_x16.
+void ck_matvec_rows_x16(uint32_t type, const void *w, size_t row_bytes, int64_t cols, const int16_t *xq,
+                        const float *dx, float *y, int64_t r0, int64_t r1);
 #endif
 #endif

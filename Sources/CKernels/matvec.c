@@ -1,6 +1,7 @@
 // Row-parallel matrix-vector products and dequantization over stored (possibly quantized) rows.
 #include "ckernels.h"
 #include "internal.h"
+#include <stdlib.h>
 
 static int simd_state = -1;   // -1 undecided, 0 scalar, 1 AVX2
 static int avx512_state = 0;
@@ -59,14 +60,17 @@ typedef struct {
     int64_t cols, nx, rows;
     const float *x;
     float *y;
+    const int16_t *xq;   // x rounded to int16 for the integer kernel, or null
+    const float *dx;
 } mv_job;
 
 static void mv_range(void *ctx, int64_t r0, int64_t r1) {
     const mv_job *j = (const mv_job *)ctx;
 #ifdef CK_X86
-    if (j->nx == 1 && ck_avx512_enabled() &&
-        ck_matvec_rows_avx512(j->type, j->w, j->row_bytes, j->cols, j->x, j->y, r0, r1))
+    if (j->xq) {
+        ck_matvec_rows_x16(j->type, j->w, j->row_bytes, j->cols, j->xq, j->dx, j->y, r0, r1);
         return;
+    }
 #endif
     for (int64_t r = r0; r < r1; r++) {
         const uint8_t *row = j->w + (size_t)r * j->row_bytes;
@@ -88,9 +92,31 @@ void ck_matvec(uint32_t type, const void *w, size_t row_bytes, int64_t rows, int
     ck_matvec_multi(type, w, row_bytes, rows, cols, x, 1, y);
 }
 
+// The caller's quantized copy of x (one per calling thread: translation and training may both
+// call in).
+static _Thread_local int16_t *x16;
+static _Thread_local float *x16_scales;
+static _Thread_local int64_t x16_cap;
+
 void ck_matvec_multi(uint32_t type, const void *w, size_t row_bytes, int64_t rows, int64_t cols,
                      const float *x, int64_t nx, float *y) {
-    mv_job j = {type, (const uint8_t *)w, row_bytes, cols, nx, rows, x, y};
+    mv_job j = {type, (const uint8_t *)w, row_bytes, cols, nx, rows, x, y, 0, 0};
+#ifdef CK_X86
+    if (nx == 1 && ck_avx512_enabled() && ck_has_x16_kernel(type)) {
+        if (x16_cap < cols) {
+            int16_t *q = (int16_t *)realloc(x16, (size_t)cols * sizeof(int16_t));
+            float *d = (float *)realloc(x16_scales, (size_t)(cols / 32 + 1) * sizeof(float));
+            if (q) x16 = q;
+            if (d) x16_scales = d;
+            if (q && d) x16_cap = cols;
+        }
+        if (x16_cap >= cols) {
+            ck_quantize_x16(x, cols, x16, x16_scales);
+            j.xq = x16;
+            j.dx = x16_scales;
+        }
+    }
+#endif
     ck_parallel_for(rows, chunk_count(rows), mv_range, &j);
 }
 

@@ -41,15 +41,7 @@ private func gatedActivationBackwardRange(_ kind: GatedActivation, _ gate: Unsaf
                                           _ dUp: UnsafeMutablePointer<Float>, _ i0: Int, _ i1: Int) {
     switch kind {
     case .geluTanh:
-        let c: Float = 0.7978845608028654, a: Float = 0.044715
-        for i in i0..<i1 {
-            let z = gate[i]
-            let th = tanhf(c * (z + a * z * z * z))
-            let g = 0.5 * z * (1 + th)
-            let dg = 0.5 * (1 + th) + 0.5 * z * (1 - th * th) * c * (1 + 3 * a * z * z)
-            dGate[i] += dOut[i] * up[i] * dg
-            dUp[i] += dOut[i] * g
-        }
+        ck_gelu_tanh_mul_backward(gate + i0, up + i0, dOut + i0, dGate + i0, dUp + i0, Int64(i1 - i0))
     case .silu:
         for i in i0..<i1 {
             let z = gate[i]

@@ -70,8 +70,7 @@ public func headCrossEntropy(_ hidden: UnsafePointer<Float>, rows n: Int, _ w: W
 @inline(__always)
 private func tileRow(_ row: UnsafeMutablePointer<Float>, m: Int, r0: Int, target t: Int, max runMax: inout Float,
                      sum: inout Double, targetLogit: inout Float, acc: UnsafeMutablePointer<Float>, d: Int) {
-    var mx = row[0]
-    for j in 1..<m where row[j] > mx { mx = row[j] }
+    let mx = ck_max(row, Int64(m))
     if t >= r0 && t < r0 + m { targetLogit = row[t - r0] }
     let newMax = Swift.max(mx, runMax)
     if newMax > runMax && runMax != -.infinity {
@@ -80,13 +79,7 @@ private func tileRow(_ row: UnsafeMutablePointer<Float>, m: Int, r0: Int, target
         for c in 0..<d { acc[c] *= alpha }
     }
     runMax = newMax
-    var s = 0.0
-    for j in 0..<m {
-        let e = expf(row[j] - newMax)
-        row[j] = e
-        s += Double(e)
-    }
-    sum += s
+    sum += ck_exp_sum_inplace(row, Int64(m), newMax)
 }
 
 #if canImport(Glibc)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Evaluate
 import LLM
 
 /// `yanfu bench train`: the time of one Temp-LoRA step.
@@ -13,8 +14,11 @@ struct BenchTrainCommand: ParsableCommand {
             (default r=64, alpha=64, all seven linear kinds) and runs --steps optimizer steps, \
             reporting the median step time with its forward/backward/optimizer breakdown, the \
             activation memory of the training graph and the process's peak resident memory. \
-            Reference: PyTorch 2.13 + transformers + PEFT in f32 take 11.3 s for this step on \
-            2 cores of this machine (DESIGN.md).
+            The same step (same tokens, rank, alpha, dropout, targets and threads) is then timed \
+            in PyTorch + transformers + PEFT in f32, the peer, and the ratio is shown: the \
+            interpreter is --python, else $YANFU_PYTHON, else ~/.cache/peers/venv/bin/python, \
+            else python3 on PATH; it needs torch, transformers, peft and gguf (see PEERS.md). \
+            --no-peer skips it.
 
             Example:
               yanfu bench train --threads 2 --json
@@ -32,7 +36,9 @@ struct BenchTrainCommand: ParsableCommand {
     @Option(help: "Steps to time (the median is reported).") var steps = 3
     @Option(help: "Threads.") var threads = 2
     @Option(help: "Text file whose tokens fill the sequence (default: pseudo-random tokens).") var text: String?
-    @Flag(help: "Print the report as JSON (train_step_s, forward_s, backward_s, optimizer_s, …).") var json = false
+    @Option(help: "Python interpreter with torch, transformers, peft and gguf for the peer.") var python: String?
+    @Flag(help: "Do not time the PyTorch + PEFT peer.") var noPeer = false
+    @Flag(help: "Print the report as JSON (train_step_s, forward_s, backward_s, optimizer_s, peer_step_s, …).") var json = false
 
     func validate() throws {
         if context < 0 || target < 1 { throw ValidationError("--context must be ≥ 0 and --target ≥ 1") }
@@ -55,6 +61,15 @@ struct BenchTrainCommand: ParsableCommand {
             }
             let lm = try LanguageModel.load(path: model, threads: threads)
             let r = try bench.run(model: lm, text: body)
+            var peer: PEFTStepPeer.Timing?
+            if !noPeer {
+                let ids = try bench.sequence(model: lm, text: body)
+                for candidate in MetricsBenchmark.pythonCandidates(explicit: python) {
+                    peer = try PEFTStepPeer.measure(python: candidate, model: model, ids: ids, contextTokens: context,
+                                                    lora: bench.lora, lr: bench.optimizer.learningRate, steps: steps, threads: threads)
+                    if peer != nil { break }
+                }
+            }
             let mb = { (b: Int) in Double(b) / 1_048_576 }
             if json {
                 let obj: [String: Any] = [
@@ -63,7 +78,11 @@ struct BenchTrainCommand: ParsableCommand {
                     "tokens": r.tokens, "target_tokens": r.targetTokens, "threads": r.threads, "rank": r.rank,
                     "alpha": Double(r.alpha), "targets": r.targets, "trainable_parameters": r.trainableParameters,
                     "activation_mb": mb(r.activationBytes), "peak_rss_mb": r.peakResidentBytes.map(mb) ?? NSNull(),
-                    "peer_pytorch_peft_f32_s": 11.3, "speedup_vs_peer": 11.3 / r.stepSeconds,
+                    "peer_step_s": peer.map { $0.stepSeconds } ?? NSNull(), "peer_forward_s": peer.map { $0.forwardSeconds } ?? NSNull(),
+                    "peer_backward_s": peer.map { $0.backwardSeconds } ?? NSNull(),
+                    "peer_optimizer_s": peer.map { $0.optimizerSeconds } ?? NSNull(),
+                    "peer_peak_rss_mb": peer.map { mb($0.peakResidentBytes) } ?? NSNull(),
+                    "peer": peer?.description ?? NSNull(), "speedup_vs_peer": peer.map { $0.stepSeconds / r.stepSeconds } ?? NSNull(),
                 ]
                 print(String(decoding: try JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys]), as: UTF8.self))
             } else {
@@ -73,7 +92,14 @@ struct BenchTrainCommand: ParsableCommand {
                              r.stepSeconds, r.steps.count, r.forwardSeconds, r.backwardSeconds, r.optimizerSeconds))
                 print(String(format: "  activations %.0f MiB  peak RSS %.0f MiB  trainable parameters %d",
                              mb(r.activationBytes), r.peakResidentBytes.map(mb) ?? 0, r.trainableParameters))
-                print(String(format: "  PyTorch + PEFT f32 (DESIGN.md): 11.3 s → %.2fx", 11.3 / r.stepSeconds))
+                if let p = peer {
+                    print("peer: \(p.description)")
+                    print(String(format: "  step %.3f s  forward %.3f s  backward %.3f s  optimizer %.3f s  peak RSS %.0f MiB",
+                                 p.stepSeconds, p.forwardSeconds, p.backwardSeconds, p.optimizerSeconds, mb(p.peakResidentBytes)))
+                    print(String(format: "  Yanfu is %.2fx the peer's speed", p.stepSeconds / r.stepSeconds))
+                } else if !noPeer {
+                    print("peer: not measured (no Python with torch, transformers, peft and gguf; set --python or YANFU_PYTHON)")
+                }
             }
         } catch {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))

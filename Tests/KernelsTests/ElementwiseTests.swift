@@ -40,6 +40,27 @@ final class ElementwiseTests: XCTestCase {
         KernelThreads.forceScalar(false)
     }
 
+    func testGeluBackwardMatchesTheDerivative() {
+        let z: [Float] = stride(from: -9.0, through: 9.0, by: 0.29).map { Float($0) } + [0, 1e-4, -50, 90, -100]
+        let up = z.indices.map { Float(0.5 + 0.01 * Double($0)) }
+        let dOut = z.indices.map { Float(1 - 0.02 * Double($0)) }
+        for scalar in [false, true] {
+            KernelThreads.forceScalar(scalar)
+            var dGate = [Float](repeating: 0.25, count: z.count), dUp = dGate
+            gatedActivationBackward(.geluTanh, gate: z, up: up, dOut: dOut, dGate: &dGate, dUp: &dUp, count: z.count)
+            for i in z.indices {
+                let d = Double(z[i]), c = 0.7978845608028654, a = 0.044715
+                let th = tanh(c * (d + a * d * d * d))
+                let gelu = 0.5 * d * (1 + th)
+                let slope = 0.5 * (1 + th) + 0.5 * d * (1 - th * th) * c * (1 + 3 * a * d * d)
+                let wantGate = 0.25 + Double(dOut[i]) * Double(up[i]) * slope, wantUp = 0.25 + Double(dOut[i]) * gelu
+                XCTAssertEqual(Double(dGate[i]), wantGate, accuracy: 3e-6 * max(1, abs(wantGate)), "dGate at \(d) scalar=\(scalar)")
+                XCTAssertEqual(Double(dUp[i]), wantUp, accuracy: 3e-6 * max(1, abs(wantUp)), "dUp at \(d) scalar=\(scalar)")
+            }
+        }
+        KernelThreads.forceScalar(false)
+    }
+
     func testSoftmaxAndLogSumExp() {
         var x: [Float] = [1000, 999, -5, 3, 3, 0.5, -1e9, 20, 7, 1, 2]
         let lse = logSumExp(x, count: x.count)

@@ -68,17 +68,72 @@ final class QuantDotTests: XCTestCase {
                     KernelThreads.forceScalar(scalar)
                     KernelThreads.forceAVX2(avx2)
                     matmul(x, rows: 1, w, &y, scratch: scratch)
+                    let roundsX = Self.roundsXToInt16(type)
                     for r in 0..<rows {
-                        var exact = 0.0, mag = 0.0
+                        var exact = 0.0, mag = 0.0, xRounding = 0.0
                         for c in 0..<cols {
                             exact += Double(ref[r * cols + c]) * Double(x[c])
                             mag += abs(Double(ref[r * cols + c]) * Double(x[c]))
+                            if roundsX { xRounding += abs(Double(ref[r * cols + c])) * Self.blockMax(x, c) / 65534 }
                         }
-                        XCTAssertEqual(Double(y[r]), exact, accuracy: 1e-5 * mag + 1e-7, "\(type) scalar=\(scalar) avx2=\(avx2) row \(r)")
+                        XCTAssertEqual(Double(y[r]), exact, accuracy: 1e-5 * mag + xRounding + 1e-7,
+                                       "\(type) scalar=\(scalar) avx2=\(avx2) row \(r)")
                     }
                 }
                 KernelThreads.forceScalar(false)
                 KernelThreads.forceAVX2(false)
+            }
+        }
+    }
+
+    /// Does the matrix-vector product round x to int16 per 32-block for `type` (AVX-512 Q8_0/Q5_0)?
+    static func roundsXToInt16(_ type: TensorType) -> Bool {
+        KernelThreads.avx512Enabled && (type == .q8_0 || type == .q5_0)
+    }
+
+    /// The largest |x| in the 32-element block holding x[c]: x[c] is off by at most that / 65534.
+    static func blockMax(_ x: [Float], _ c: Int) -> Double {
+        let b = c / 32 * 32
+        return Double(x[b..<b + 32].map { abs($0) }.max()!)
+    }
+
+    func testInt16KernelGivesARowTheSameValueInEveryGroup() throws {
+        // The 16-row kernel and the single-row kernel must agree bit for bit, so that a row's
+        // value does not depend on the thread count (which moves the group boundaries).
+        try XCTSkipUnless(KernelThreads.avx512Enabled, "no AVX-512 on this machine")
+        var rng = SplitMix(seed: 11)
+        let cols = 640, rows = 1003
+        for type in [TensorType.q8_0, .q5_0] {
+            let bytes = (0..<rows).flatMap { _ in Self.randomRow(type, cols: cols, rng: &rng) }
+            var x = (0..<cols).map { _ in Float(rng.unit() * 2 - 1) }
+            x[70] = 40   // an outlier, as real hidden states have
+            bytes.withUnsafeBytes { raw in
+                let w = WeightMatrix(type: type, data: raw.baseAddress!, rows: rows, cols: cols)
+                let scratch = UnsafeMutableBufferPointer<Float>.allocate(capacity: cols)
+                defer { scratch.deallocate() }
+                var one = [Float](repeating: 0, count: rows), two = one, alone = one
+                KernelThreads.set(1)
+                matmul(x, rows: 1, w, &one, scratch: scratch)
+                KernelThreads.set(2)
+                matmul(x, rows: 1, w, &two, scratch: scratch)
+                for r in 0..<rows {
+                    let row = WeightMatrix(type: type, data: w.row(r), rows: 1, cols: cols)
+                    var v: Float = 0
+                    matmul(x, rows: 1, row, &v, scratch: scratch)
+                    alone[r] = v
+                }
+                XCTAssertEqual(one, alone, "\(type): 16-row groups against rows alone")
+                XCTAssertEqual(one, two, "\(type): 1 thread against 2")
+                var ref = [Float](repeating: 0, count: rows * cols)
+                dequantize(type, raw.baseAddress!, &ref, count: rows * cols)
+                for r in stride(from: 0, to: rows, by: 17) {
+                    var exact = 0.0, bound = 1e-7
+                    for c in 0..<cols {
+                        exact += Double(ref[r * cols + c]) * Double(x[c])
+                        bound += abs(Double(ref[r * cols + c])) * (Self.blockMax(x, c) / 65534 + 1e-5 * Double(abs(x[c])))
+                    }
+                    XCTAssertEqual(Double(one[r]), exact, accuracy: bound, "\(type) row \(r)")
+                }
             }
         }
     }
@@ -103,9 +158,12 @@ final class QuantDotTests: XCTestCase {
                     matmul(x, rows: n, w, &y, scratch: scratch)
                     for i in 0..<n {
                         for r in 0..<rows {
-                            var exact = 0.0
+                            var exact = 0.0, xRounding = 0.0
                             for c in 0..<cols { exact += Double(ref[r * cols + c]) * Double(x[i * cols + c]) }
-                            XCTAssertEqual(Double(y[i * rows + r]), exact, accuracy: 1e-4, "\(type) n=\(n)")
+                            if n == 1 && Self.roundsXToInt16(type) {
+                                for c in 0..<cols { xRounding += abs(Double(ref[r * cols + c])) * Self.blockMax(x, c) / 65534 }
+                            }
+                            XCTAssertEqual(Double(y[i * rows + r]), exact, accuracy: 1e-4 + xRounding, "\(type) n=\(n)")
                         }
                     }
                 }

@@ -66,10 +66,17 @@ void ck_silu_mul(float *x, const float *up, int64_t n);
 /// Plain activations, out of place (y may alias x).
 void ck_gelu_tanh(const float *x, float *y, int64_t n);
 void ck_silu(const float *x, float *y, int64_t n);
+/// Backward of out = gelu_tanh(gate)·up: dgate += dout·up·gelu′(gate), dup += dout·gelu(gate).
+void ck_gelu_tanh_mul_backward(const float *gate, const float *up, const float *dout, float *dgate, float *dup,
+                               int64_t n);
 /// In-place softmax of x[0, n); returns nothing. Uses max subtraction.
 void ck_softmax(float *x, int64_t n);
 /// log Σ exp(x) over n values (max subtracted, summed in double).
 double ck_logsumexp(const float *x, int64_t n);
+/// x = exp(x − m) in place; returns Σ of the new x, accumulated in double per 256-value block.
+double ck_exp_sum_inplace(float *x, int64_t n, float m);
+/// The largest of n values (−∞ for n = 0).
+float ck_max(const float *x, int64_t n);
 /// Σ exp(x − m) over n values, accumulated in double per 256-value block.
 double ck_sumexp(const float *x, int64_t n, float m);
 /// Rotary embedding of one head vector of `hd` values in place, rotating the first `rot` dims.
@@ -78,6 +85,11 @@ double ck_sumexp(const float *x, int64_t n, float m);
 void ck_rope(float *x, int64_t hd, int64_t rot, const float *cs, int neox);
 /// y += a · x
 void ck_axpy(float a, const float *x, float *y, int64_t n);
+/// Inverted dropout of one row: element c kept (dst = src·inv) when its 24-bit draw is below
+/// `threshold`, else 0. Draws come from the SplitMix64 stream starting after `state`: draw k
+/// (k = 1, 2, …) = mix(state + k·γ) decides elements 2k−2 (bits 40…63) and 2k−1 (bits 8…31).
+/// dst may alias src.
+void ck_dropout_row(const float *src, float *dst, int64_t cols, uint64_t state, uint32_t threshold, float inv);
 /// dot(x, y) in f32 with SIMD
 float ck_dot_f32(const float *x, const float *y, int64_t n);
 

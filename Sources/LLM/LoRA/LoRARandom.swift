@@ -2,7 +2,8 @@
 /// module (and every dropout row of every step) has its own reproducible stream regardless of
 /// thread count or order of evaluation.
 struct LoRARandom {
-    private var state: UInt64
+    /// The generator's state; the next draw is mix(state + γ).
+    private(set) var state: UInt64
 
     init(_ parts: UInt64...) { self.init(parts: parts) }
 

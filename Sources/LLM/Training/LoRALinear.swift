@@ -14,21 +14,11 @@ struct LoRALinearPass {
 
     /// dst = src ⊙ mask / (1 − p) over rows × cols (dst may alias src).
     func applyDropout(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, rows: Int, cols: Int) {
-        // Two 24-bit uniforms per 64-bit draw; element kept iff u < keep·2²⁴.
-        let threshold = UInt64((1 - dropout) * 16_777_216), inv = 1 / (1 - dropout)
         parallelRanges(rows) { r0, r1 in
-        for r in r0..<r1 {
-            var rng = LoRARandom(seed: seed, step: step, layer: module.layer, target: module.target.index, row: r)
-            let s = src + r * cols, d = dst + r * cols
-            var c = 0
-            while c + 1 < cols {
-                let bits = rng.next()
-                d[c] = (bits >> 40) < threshold ? s[c] * inv : 0
-                d[c + 1] = ((bits >> 8) & 0xFF_FFFF) < threshold ? s[c + 1] * inv : 0
-                c += 2
+            for r in r0..<r1 {
+                let rng = LoRARandom(seed: seed, step: step, layer: module.layer, target: module.target.index, row: r)
+                dropoutRow(src + r * cols, dst + r * cols, cols: cols, state: rng.state, p: dropout)
             }
-            if c < cols { d[c] = (rng.next() >> 40) < threshold ? s[c] * inv : 0 }
-        }
         }
     }
 

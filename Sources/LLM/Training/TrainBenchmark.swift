@@ -19,8 +19,9 @@ public struct TrainBenchmark: Sendable {
 
     public init() {}
 
-    /// Token ids from `text` (repeated if short), or a fixed pseudo-random sequence without text.
-    public func run(model: LanguageModel, text: String?) throws -> Report {
+    /// The benchmark's sequence: BOS then token ids from `text` (repeated if short), or a fixed
+    /// pseudo-random sequence without text.
+    public func sequence(model: LanguageModel, text: String?) throws -> [Int32] {
         let n = contextTokens + targetTokens
         var ids: [Int32] = []
         let tok = try model.tokenizer()
@@ -32,7 +33,12 @@ public struct TrainBenchmark: Sendable {
             var r = LoRARandom(1234)
             ids = (0..<(n - 1)).map { _ in Int32(1000 + Int(r.next() % 200_000) % max(1, model.config.vocabSize - 1000)) }
         }
-        ids = [tok.bosId] + ids
+        return [tok.bosId] + ids
+    }
+
+    public func run(model: LanguageModel, text: String?) throws -> Report {
+        let n = contextTokens + targetTokens
+        let ids = try sequence(model: model, text: text)
         let mask = (0..<n).map { $0 >= contextTokens }
         let adapter = try LoRAAdapter(model: model, config: lora)
         let trainer = try LoRATrainer(model: model, adapter: adapter, optimizer: optimizer, threads: threads)
