@@ -160,7 +160,16 @@ void ck_quantize_x16(const float *x, int64_t n, int16_t *xq, float *dx) {
     for (int64_t b = 0; b < n / 32; b++) {
         const float *xb = x + 32 * b;
         float m = 0;
-        for (int i = 0; i < 32; i++) m = fabsf(xb[i]) > m ? fabsf(xb[i]) : m;
+        int finite = 1;
+        for (int i = 0; i < 32; i++) {
+            m = fabsf(xb[i]) > m ? fabsf(xb[i]) : m;
+            finite &= isfinite(xb[i]) != 0;
+        }
+        if (!finite) {   // a NaN or infinity still makes the products NaN, as in f32
+            dx[b] = NAN;
+            for (int i = 0; i < 32; i++) xq[32 * b + i] = 0;
+            continue;
+        }
         float inv = m > 0 ? 32767.0f / m : 0;
         dx[b] = m / 32767.0f;
         for (int i = 0; i < 32; i++) {

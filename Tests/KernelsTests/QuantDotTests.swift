@@ -124,6 +124,12 @@ final class QuantDotTests: XCTestCase {
                 }
                 XCTAssertEqual(one, alone, "\(type): 16-row groups against rows alone")
                 XCTAssertEqual(one, two, "\(type): 1 thread against 2")
+                // A NaN activation makes every output NaN, as an f32 product would.
+                var bad = x
+                bad[300] = .nan
+                var nanOut = one
+                matmul(bad, rows: 1, w, &nanOut, scratch: scratch)
+                XCTAssertTrue(nanOut.allSatisfy(\.isNaN), "\(type): NaN in x")
                 var ref = [Float](repeating: 0, count: rows * cols)
                 dequantize(type, raw.baseAddress!, &ref, count: rows * cols)
                 for r in stride(from: 0, to: rows, by: 17) {
