@@ -19,3 +19,8 @@ public func dot(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, count n: I
 public func sumExp(_ x: UnsafePointer<Float>, count n: Int, shift m: Float) -> Double {
     ck_sumexp(x, Int64(n), m)
 }
+
+/// y += a·x over n values.
+public func axpy(_ a: Float, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count n: Int) {
+    ck_axpy(a, x, y, Int64(n))
+}

@@ -82,6 +82,15 @@ extension LoRAFileTests {
         // Inference path too: teacher-forced NLL with the adapter.
         let nll = model.makeSession(adapter: adapter).negativeLogLikelihoods(ids, scoredFrom: first - 1)
         XCTAssertEqual(nll.reduce(0, +) / Double(nll.count), want, accuracy: 1e-4 * want)
+        // Decoding one token at a time (the matrix-vector path of the delta) gives the logits of
+        // a whole-prompt prefill (the SGEMM path).
+        let whole = model.makeSession(adapter: adapter).prefill(ids)
+        let stepwise = model.makeSession(adapter: adapter)
+        stepwise.prefill(Array(ids.dropLast(3)), logits: .none)
+        var last: [Float] = []
+        for id in ids.suffix(3) { last = stepwise.decode(id) }
+        XCTAssertEqual(last.count, whole.count)
+        XCTAssertLessThan(zip(last, whole).map { abs($0 - $1) }.max()!, 1e-4)
         // Round trip through GGUF keeps it exact.
         let g = LoRATestSupport.tempDir("tiny-gguf") + "/a.gguf"
         try adapter.saveGGUF(to: g)
