@@ -70,7 +70,7 @@ public func headCrossEntropy(_ hidden: UnsafePointer<Float>, rows n: Int, _ w: W
 @inline(__always)
 private func tileRow(_ row: UnsafeMutablePointer<Float>, m: Int, r0: Int, target t: Int, max runMax: inout Float,
                      sum: inout Double, targetLogit: inout Float, acc: UnsafeMutablePointer<Float>, d: Int) {
-    let mx = ck_max(row, Int64(m))
+    let mx = maxValue(row, count: m)
     if t >= r0 && t < r0 + m { targetLogit = row[t - r0] }
     let newMax = Swift.max(mx, runMax)
     if newMax > runMax && runMax != -.infinity {

@@ -24,3 +24,8 @@ public func sumExp(_ x: UnsafePointer<Float>, count n: Int, shift m: Float) -> D
 public func axpy(_ a: Float, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count n: Int) {
     ck_axpy(a, x, y, Int64(n))
 }
+
+/// The largest of n values (−∞ when n = 0).
+public func maxValue(_ x: UnsafePointer<Float>, count n: Int) -> Float {
+    ck_max(x, Int64(n))
+}

@@ -61,6 +61,17 @@ final class ElementwiseTests: XCTestCase {
         KernelThreads.forceScalar(false)
     }
 
+    func testMaxValue() {
+        for n in [0, 1, 7, 8, 9, 31, 1000] {
+            let x = (0..<n).map { Float(-abs(Double($0) - 3.5) - 1) }
+            for scalar in [false, true] {
+                KernelThreads.forceScalar(scalar)
+                XCTAssertEqual(maxValue(x, count: n), x.max() ?? -.infinity, "n \(n) scalar=\(scalar)")
+            }
+        }
+        KernelThreads.forceScalar(false)
+    }
+
     func testSoftmaxAndLogSumExp() {
         var x: [Float] = [1000, 999, -5, 3, 3, 0.5, -1e9, 20, 7, 1, 2]
         let lse = logSumExp(x, count: x.count)

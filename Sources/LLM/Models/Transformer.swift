@@ -185,8 +185,7 @@ public final class Transformer: @unchecked Sendable {
                                     matmul(h.baseAddress!, rows: n, part, buf, scratch: ws.weightScratch)
                                     for i in 0..<n {
                                         let row = buf + i * m
-                                        var top = row[0]
-                                        for j in 1..<m where row[j] > top { top = row[j] }
+                                        let top = maxValue(row, count: m)
                                         mx[t * n + i] = top
                                         sm[t * n + i] = sumExp(row, count: m, shift: top)
                                         let target = Int(targets[i])
