@@ -184,14 +184,15 @@ CK_AVX512 static inline __m512i w16_q8_0(const uint8_t *b) {
     return _mm512_cvtepi8_epi16(_mm256_loadu_si256((const __m256i *)(b + 2)));
 }
 
+// Q5_0 in the 16-bit domain: the 32 nibbles (low halves are elements 0–15, high halves 16–31)
+// widened, then 16 subtracted where the element's fifth bit (bit i of qh) is clear.
 CK_AVX512 static inline __m512i w16_q5_0(const uint8_t *b) {
-    const __m128i m4 = _mm_set1_epi8(15), k16 = _mm_set1_epi8(16);
     uint32_t qh;
     memcpy(&qh, b + 2, 4);
     __m128i raw = _mm_loadu_si128((const __m128i *)(b + 6));
-    __m128i lo = _mm_sub_epi8(_mm_or_si128(_mm_and_si128(raw, m4), bits16(qh, 0)), k16);
-    __m128i hi = _mm_sub_epi8(_mm_or_si128(_mm_and_si128(_mm_srli_epi16(raw, 4), m4), bits16(qh, 16)), k16);
-    return _mm512_cvtepi8_epi16(_mm256_inserti128_si256(_mm256_castsi128_si256(lo), hi, 1));
+    __m512i w = _mm512_cvtepu8_epi16(_mm256_inserti128_si256(_mm256_castsi128_si256(raw), _mm_srli_epi16(raw, 4), 1));
+    w = _mm512_and_si512(w, _mm512_set1_epi16(15));
+    return _mm512_mask_sub_epi16(w, _cvtu32_mask32(~qh), w, _mm512_set1_epi16(16));
 }
 
 // Lanes of pair(u, v), per 128-bit quarter: u's lanes 0+2, v's 0+2, u's 1+3, v's 1+3.
