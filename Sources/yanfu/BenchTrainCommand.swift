@@ -17,7 +17,8 @@ struct BenchTrainCommand: ParsableCommand {
             The same step (same tokens, rank, alpha, dropout, targets and threads) is then timed \
             in PyTorch + transformers + PEFT in f32, the peer, and the ratio is shown: the \
             interpreter is --python, else $YANFU_PYTHON, else ~/.cache/peers/venv/bin/python, \
-            else python3 on PATH; it needs torch, transformers, peft and gguf (see PEERS.md). \
+            else python3 on PATH; it needs torch, transformers, peft and gguf (pip install them in a \
+            virtual environment; a CPU build of torch is enough). \
             --no-peer skips it.
 
             Example:

@@ -34,9 +34,12 @@ public struct PEFTStepPeer: Sendable {
         s = json.load(open(sys.argv[1]))
         torch.set_num_threads(s["threads"])
         torch.manual_seed(0)
-        d, name = os.path.split(s["model"])
-        base = transformers.AutoModelForCausalLM.from_pretrained(d, gguf_file=name, dtype=torch.float32,
-                                                                 attn_implementation="eager")
+        load = transformers.AutoModelForCausalLM.from_pretrained
+        if os.path.isdir(s["model"]):   # a Hugging Face folder
+            base = load(s["model"], dtype=torch.float32, attn_implementation="eager")
+        else:
+            d, name = os.path.split(s["model"])
+            base = load(d, gguf_file=name, dtype=torch.float32, attn_implementation="eager")
         cfg = peft.LoraConfig(r=s["rank"], lora_alpha=s["alpha"], lora_dropout=s["dropout"],
                               target_modules=s["modules"], task_type="CAUSAL_LM")
         model = peft.get_peft_model(base, cfg)
