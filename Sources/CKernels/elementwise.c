@@ -219,8 +219,7 @@ void ck_silu(const float *x, float *y, int64_t n) {
 
 void ck_softmax(float *x, int64_t n) {
     if (n <= 0) return;
-    float mx = x[0];
-    for (int64_t i = 1; i < n; i++) if (x[i] > mx) mx = x[i];
+    float mx = ck_max(x, n);
 #ifdef CK_X86
     if (ck_simd_enabled()) exp_inplace_avx2(x, n, mx);
     else
@@ -281,8 +280,7 @@ float ck_max(const float *x, int64_t n) {
 
 double ck_logsumexp(const float *x, int64_t n) {
     if (n <= 0) return -INFINITY;
-    float mx = x[0];
-    for (int64_t i = 1; i < n; i++) if (x[i] > mx) mx = x[i];
+    float mx = ck_max(x, n);
     double s = 0;
     for (int64_t i = 0; i < n; i++) s += expf(x[i] - mx);
     return (double)mx + log(s);

@@ -1,3 +1,4 @@
+import CBLAS
 import Foundation
 import Kernels
 
@@ -111,20 +112,28 @@ public final class LoRAAdapter: @unchecked Sendable {
     }
 }
 
-/// y += scale·(x·Aᵀ)·Bᵀ for `rows` rows: the on-the-fly LoRA delta of inference. Both products
-/// go through `matmul` (threaded f32 dot products when decoding, row-split SGEMM for prompts):
-/// at r = 64 the adapter is a quarter of the bytes a decoded token reads.
+/// y += scale·(x·Aᵀ)·Bᵀ for `rows` rows: the on-the-fly LoRA delta of inference. A decoded token
+/// goes through `matmul`'s threaded f32 dot products (at r = 64 the adapter is a quarter of the
+/// bytes a token reads, too much for one thread or for SGEMM's per-call packing); a prompt's rows
+/// through row-split SGEMM, accumulating straight into y.
 func loraDeltaForward(_ x: UnsafePointer<Float>, rows: Int, _ m: LoRAModule, scale: Float, _ y: UnsafeMutablePointer<Float>) {
     let none = UnsafeMutableBufferPointer<Float>(start: nil, count: 0)
-    withUnsafeTemporaryAllocation(of: Float.self, capacity: rows * (m.rank + m.outFeatures)) { buf in
-        let xa = buf.baseAddress!, delta = xa + rows * m.rank
+    withUnsafeTemporaryAllocation(of: Float.self, capacity: rows * m.rank) { buf in
+        let xa = buf.baseAddress!
         m.a.withUnsafeBufferPointer { a in
             matmul(x, rows: rows, WeightMatrix(type: .f32, data: a.baseAddress!, rows: m.rank, cols: m.inFeatures), xa, scratch: none)
         }
         m.b.withUnsafeBufferPointer { b in
-            matmul(xa, rows: rows, WeightMatrix(type: .f32, data: b.baseAddress!, rows: m.outFeatures, cols: m.rank), delta,
-                   scratch: none)
+            if rows > matvecMaxRows {
+                parallelSgemm(CblasNoTrans, CblasTrans, Int32(rows), Int32(m.outFeatures), Int32(m.rank), scale,
+                              xa, Int32(m.rank), b.baseAddress!, Int32(m.rank), 1, y, Int32(m.outFeatures))
+                return
+            }
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: rows * m.outFeatures) { delta in
+                matmul(xa, rows: rows, WeightMatrix(type: .f32, data: b.baseAddress!, rows: m.outFeatures, cols: m.rank),
+                       delta.baseAddress!, scratch: none)
+                axpy(scale, delta.baseAddress!, y, count: rows * m.outFeatures)
+            }
         }
-        axpy(scale, delta, y, count: rows * m.outFeatures)
     }
 }

@@ -127,8 +127,6 @@ final class TrainingGraph {
         for (i, r) in lossRows.enumerated() {
             rmsNormBackward(dx + r * d, t.outputNorm, dHidden + i * d, dxBuf + r * d, rows: 1, n: d, eps: c.normEps)
         }
-        let lastRow = lossRows.max() ?? 0
-        _ = lastRow
         for l in stride(from: L - 1, through: lowest, by: -1) {
             if l != L - 1 { dense.load(t.layers[l]) }
             if l != L - 1 && !keepAll {
