@@ -60,11 +60,18 @@ public final class LoRATrainer: @unchecked Sendable {
     /// Advances the warmup schedule's clock by one.
     public func advanceSchedule() { scheduleStep += 1 }
 
-    /// Above this many bytes of per-layer activations, layers are recomputed from checkpoints
-    /// during the backward instead of kept (≈1/3 more compute, memory of one layer).
+    /// Bytes of activations the layers may keep between forward and backward (default: a quarter
+    /// of the machine's memory). Layers beyond it are recomputed from checkpoints during the
+    /// backward: up to ≈1/3 more compute, down to the memory of one layer at budget 0.
     public var activationBudgetBytes: Int {
         get { graph.activationBudgetBytes }
         set { graph.activationBudgetBytes = newValue }
+    }
+
+    /// The bytes one layer keeps for a sequence of `tokens` (the unit of the budget).
+    public func activationBytesPerLayer(tokens: Int) -> Int {
+        LayerActivations.floatCount(model.config, rows: tokens, rank: adapter.config.rank,
+                                    targets: adapter.config.targets.count) * 4
     }
 
     /// Bytes of activations and scratch the training graph has held at most so far.

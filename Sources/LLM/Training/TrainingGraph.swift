@@ -32,15 +32,20 @@ final class TrainingGraph {
     private let attnScratch = FloatBuffer()
     private let headScratch = FloatBuffer()
     private let dense: DenseLayerWeights
-    /// Forward activations: one set per layer when they fit in `activationBudgetBytes` (no
-    /// recomputation), else one set reused by recomputing each layer before its backward.
+    /// Forward activations. As many layers as `activationBudgetBytes` allows keep a set of their
+    /// own: the top ones, whose backward comes first. The layers below share one set and are
+    /// recomputed from their checkpoint just before their backward (all but the highest of them,
+    /// whose set is still current after the forward).
     private var acts: [LayerActivations] = []
     private var gradScratch: LayerGradients?
-    var activationBudgetBytes = 1_600_000_000
+    var activationBudgetBytes = TrainingGraph.defaultActivationBudget
     /// Peak bytes of the buffers this graph holds (reported by benchmarks).
     private(set) var peakBytes = 0
-    /// Keep the checkpoints of each layer? (always; recomputation happens per layer)
     let headTileRows = 4096
+
+    /// A quarter of the memory available (machine or container): 6 GiB here keeps every layer of
+    /// the default model for 4,096 tokens; a small machine still trains, recomputing lower layers.
+    static var defaultActivationBudget: Int { Int(min(MemoryUsage.availableBytes / 4, UInt64(Int.max))) }
 
     init(transformer: Transformer, adapter: LoRAAdapter) {
         t = transformer
@@ -52,22 +57,35 @@ final class TrainingGraph {
         dense = DenseLayerWeights(config: transformer.config)
     }
 
-    /// The activation sets for `rows` positions: per layer, or a single one (recompute mode).
+    /// The activation sets for `rows` positions: one per layer, or fewer within the budget
+    /// (at least one, shared by the recomputed layers).
     private func activations(rows: Int) -> [LayerActivations] {
-        let per = LayerActivations.floatCount(c, rows: rows, rank: adapter.config.rank, targets: adapter.config.targets.count) * 4
-        let want = per * c.layers <= activationBudgetBytes ? c.layers : 1
+        let capacity = roomy(rows)
+        let per = LayerActivations.floatCount(c, rows: capacity, rank: adapter.config.rank, targets: adapter.config.targets.count) * 4
+        let want = min(c.layers, max(1, activationBudgetBytes / max(1, per)))
         if acts.count == want, let a = acts.first, a.rows >= rows { return acts }
         acts = []
         acts = (0..<want).map { _ in
-            LayerActivations(config: c, rows: rows, rank: adapter.config.rank, targets: adapter.config.targets)
+            LayerActivations(config: c, rows: capacity, rank: adapter.config.rank, targets: adapter.config.targets)
         }
         return acts
+    }
+
+    /// Rows to allocate for `rows`: a little room, so that a book's chunks of varying length
+    /// reuse the buffers instead of reallocating (and faulting in) gigabytes each time.
+    private func roomy(_ rows: Int) -> Int { rows < 256 ? rows : (rows + 255) / 256 * 256 }
+
+    /// Index of layer l's activation set among `sets` sets: its own, or 0 (shared).
+    private func slot(_ l: Int, sets: Int) -> Int {
+        if sets == c.layers { return l }
+        let firstOwn = c.layers - (sets - 1)
+        return l >= firstOwn ? l - firstOwn + 1 : 0
     }
 
     private func gradients(rows: Int) -> LayerGradients {
         if let g = gradScratch, g.rows >= rows { return g }
         gradScratch = nil
-        let g = LayerGradients(config: c, rows: rows, rank: adapter.config.rank)
+        let g = LayerGradients(config: c, rows: roomy(rows), rank: adapter.config.rank)
         gradScratch = g
         return g
     }
@@ -82,8 +100,8 @@ final class TrainingGraph {
         let clock0 = Date()
         let As = activations(rows: T)
         let G = gradients(rows: T)
-        let keepAll = As.count == L
-        let xs = checkpoints.reserve((L + 1) * T * d)
+        let highestShared = As.count == L ? -1 : L - As.count   // its set survives the forward
+        let xs = checkpoints.reserve((L + 1) * roomy(T) * d)
         let cg = csGlobal.reserve(T * c.rotaryDims), cl = csLocal.reserve(T * c.rotaryDims)
         for i in 0..<T {
             t.ropeGlobal.fill(position: i, cg + i * c.rotaryDims)
@@ -100,7 +118,7 @@ final class TrainingGraph {
         let lowest = adapter.adaptedLayers.lowerBound
         for l in 0..<L {
             dense.load(t.layers[l])
-            layerForward(l, x: xs + l * d * T, out: xs + (l + 1) * d * T, A: As[keepAll ? l : 0], G: G, rows: T,
+            layerForward(l, x: xs + l * d * T, out: xs + (l + 1) * d * T, A: As[slot(l, sets: As.count)], G: G, rows: T,
                          step: dropoutStep, scratch: ascratch)
         }
         // Head and cross-entropy at the loss rows only.
@@ -129,10 +147,11 @@ final class TrainingGraph {
         }
         for l in stride(from: L - 1, through: lowest, by: -1) {
             if l != L - 1 { dense.load(t.layers[l]) }
-            if l != L - 1 && !keepAll {
+            let a = slot(l, sets: As.count)
+            if a == 0 && l < highestShared {
                 layerForward(l, x: xs + l * d * T, out: nil, A: As[0], G: G, rows: T, step: dropoutStep, scratch: ascratch)
             }
-            layerBackward(l, x: xs + l * d * T, dx: dxBuf, A: As[keepAll ? l : 0], G: G, rows: T, step: dropoutStep,
+            layerBackward(l, x: xs + l * d * T, dx: dxBuf, A: As[a], G: G, rows: T, step: dropoutStep,
                           grads: grads, scratch: ascratch)
         }
         let clock2 = Date()
