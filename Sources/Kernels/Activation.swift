@@ -10,9 +10,11 @@ public enum GatedActivation: Sendable {
 
 public func gatedActivationForward(_ kind: GatedActivation, gate: UnsafeMutablePointer<Float>,
                                    up: UnsafePointer<Float>, count: Int) {
-    switch kind {
-    case .geluTanh: ck_gelu_tanh_mul(gate, up, Int64(count))
-    case .silu: ck_silu_mul(gate, up, Int64(count))
+    parallelElements(count) { i0, i1 in
+        switch kind {
+        case .geluTanh: ck_gelu_tanh_mul(gate + i0, up + i0, Int64(i1 - i0))
+        case .silu: ck_silu_mul(gate + i0, up + i0, Int64(i1 - i0))
+        }
     }
 }
 

@@ -61,3 +61,19 @@ public func ropeBackward(_ dx: UnsafeMutablePointer<Float>, heads: Int, headDim:
         ropeForward(dx, heads: heads, headDim: headDim, rotaryDims: rotaryDims, cs: t, style: style)
     }
 }
+
+/// RoPE (forward, or backward on gradients) on `rows` consecutive positions of q (`heads` heads
+/// per row) and k (`kvHeads`), row i with the table at cs + i·rotaryDims; rows split across the pool.
+public func ropeRows(q: UnsafeMutablePointer<Float>, k: UnsafeMutablePointer<Float>, rows: Int, heads: Int, kvHeads: Int,
+                     headDim: Int, rotaryDims: Int, cs: UnsafePointer<Float>, style: RopeStyle, backward: Bool = false) {
+    let qd = heads * headDim, kd = kvHeads * headDim
+    let rope = backward ? ropeBackward : ropeForward
+    let body = { (r0: Int, r1: Int) in
+        for i in r0..<r1 {
+            let tab = cs + i * rotaryDims
+            rope(q + i * qd, heads, headDim, rotaryDims, tab, style)
+            rope(k + i * kd, kvHeads, headDim, rotaryDims, tab, style)
+        }
+    }
+    if rows < 16 { body(0, rows) } else { parallelRanges(rows, body) }
+}

@@ -162,4 +162,42 @@ final class ElementwiseTests: XCTestCase {
             }
         }
     }
+
+    /// Long element-wise passes split across threads give exactly one whole call's values, and
+    /// cover every element once (a length that is not a multiple of 64 or 8).
+    func testParallelPassesMatchOneCall() {
+        let n = (1 << 16) + 37
+        var rng = SystemRandomNumberGenerator()
+        let gate = (0..<n).map { _ in Float.random(in: -4...4, using: &rng) }
+        let up = (0..<n).map { _ in Float.random(in: -2...2, using: &rng) }
+        var results: [[Float]] = []
+        let before = KernelThreads.count
+        defer { KernelThreads.set(before) }
+        for threads in [1, 2] {
+            KernelThreads.set(threads)
+            var g = gate, y = up
+            g.withUnsafeMutableBufferPointer { gp in
+                up.withUnsafeBufferPointer { u in gatedActivationForward(.geluTanh, gate: gp.baseAddress!, up: u.baseAddress!, count: n) }
+            }
+            y.withUnsafeMutableBufferPointer { yp in
+                g.withUnsafeBufferPointer { gp in accumulate(gp.baseAddress!, into: yp.baseAddress!, count: n) }
+                scale(yp.baseAddress!, by: 0.5, count: n)
+            }
+            results.append(g + y)
+        }
+        XCTAssertEqual(results[0], results[1])
+        var counts = [Int](repeating: 0, count: n)
+        KernelThreads.set(2)
+        counts.withUnsafeMutableBufferPointer { c in
+            let p = c.baseAddress!
+            parallelElements(n) { i0, i1 in for i in i0..<i1 { p[i] += 1 } }
+        }
+        XCTAssertEqual(counts, [Int](repeating: 1, count: n))
+        for i in [0, 1000, n - 1] {
+            let z = gate[i]
+            let gelu = 0.5 * z * (1 + tanh(0.7978845608 * (z + 0.044715 * z * z * z)))
+            XCTAssertEqual(results[1][i], gelu * up[i], accuracy: 1e-4)
+            XCTAssertEqual(results[1][n + i], (up[i] + gelu * up[i]) * 0.5, accuracy: 1e-4)
+        }
+    }
 }

@@ -120,22 +120,18 @@ public final class Transformer: @unchecked Sendable {
         if let qn = L.qNorm { rmsNormForward(ws.q, qn, ws.q, rows: n * c.heads, n: c.headDim, eps: c.normEps) }
         if let kn = L.kNorm { rmsNormForward(ws.k, kn, ws.k, rows: n * c.kvHeads, n: c.headDim, eps: c.normEps) }
         let cs = sliding ? ws.csLocal : ws.csGlobal
-        for i in 0..<n {
-            let t = cs + i * c.rotaryDims
-            ropeForward(ws.q + i * c.qDim, heads: c.heads, headDim: c.headDim, rotaryDims: c.rotaryDims, cs: t, style: c.ropeStyle)
-            ropeForward(ws.k + i * c.kvDim, heads: c.kvHeads, headDim: c.headDim, rotaryDims: c.rotaryDims, cs: t, style: c.ropeStyle)
-        }
-        let s = c.attentionScale
-        for i in 0..<n * c.qDim { ws.q[i] *= s }
-        (cache.keys(l) + p0 * c.kvDim).update(from: ws.k, count: n * c.kvDim)
-        (cache.values(l) + p0 * c.kvDim).update(from: ws.v, count: n * c.kvDim)
+        ropeRows(q: ws.q, k: ws.k, rows: n, heads: c.heads, kvHeads: c.kvHeads, headDim: c.headDim,
+                 rotaryDims: c.rotaryDims, cs: cs, style: c.ropeStyle)
+        scale(ws.q, by: c.attentionScale, count: n * c.qDim)
+        copy(ws.k, into: cache.keys(l) + p0 * c.kvDim, count: n * c.kvDim)
+        copy(ws.v, into: cache.values(l) + p0 * c.kvDim, count: n * c.kvDim)
         let shape = AttentionShape(queries: n, firstPosition: p0, heads: c.heads, kvHeads: c.kvHeads,
                                    headDim: c.headDim, window: sliding ? c.slidingWindow : 0)
         attentionForward(q: ws.q, k: cache.keys(l), v: cache.values(l), out: ws.att, shape: shape,
                          scratch: ws.scoreScratch(shape.scratchCount))
         linear(ws.att, rows: n, L.o, ws.xb, ws, lora: lora?[LoRATarget.o.index], scale: loraScale)
         if let pn = L.postAttnNorm { rmsNormForward(ws.xb, pn, ws.xb, rows: n, n: c.dim, eps: c.normEps) }
-        for i in 0..<n * c.dim { ws.x[i] += ws.xb[i] }
+        accumulate(ws.xb, into: ws.x, count: n * c.dim)
         // Feed-forward block.
         rmsNormForward(ws.x, L.ffnNorm, ws.xb, rows: n, n: c.dim, eps: c.normEps)
         linear(ws.xb, rows: n, L.gate, ws.gate, ws, lora: lora?[LoRATarget.gate.index], scale: loraScale)
@@ -143,7 +139,7 @@ public final class Transformer: @unchecked Sendable {
         gatedActivationForward(activation, gate: ws.gate, up: ws.up, count: n * c.ffnDim)
         linear(ws.gate, rows: n, L.down, ws.xb, ws, lora: lora?[LoRATarget.down.index], scale: loraScale)
         if let pn = L.postFfnNorm { rmsNormForward(ws.xb, pn, ws.xb, rows: n, n: c.dim, eps: c.normEps) }
-        for i in 0..<n * c.dim { ws.x[i] += ws.xb[i] }
+        accumulate(ws.xb, into: ws.x, count: n * c.dim)
     }
 
     /// Logits (rows × vocab) of final-normed hidden states.

@@ -12,12 +12,15 @@ struct LoRALinearPass {
     let seed: UInt64
     let step: UInt64
 
-    /// dst = src ⊙ mask / (1 − p) over rows × cols (dst may alias src).
-    func applyDropout(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, rows: Int, cols: Int) {
+    /// dst = src ⊙ mask / (1 − p) over rows × cols (dst may alias src); then, with `addTo`,
+    /// addTo += dst.
+    func applyDropout(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, rows: Int, cols: Int,
+                      addTo: UnsafeMutablePointer<Float>? = nil) {
         parallelRanges(rows) { r0, r1 in
             for r in r0..<r1 {
                 let rng = LoRARandom(seed: seed, step: step, layer: module.layer, target: module.target.index, row: r)
                 dropoutRow(src + r * cols, dst + r * cols, cols: cols, state: rng.state, p: dropout)
+                if let y = addTo { for c in r * cols..<(r + 1) * cols { y[c] += dst[c] } }
             }
         }
     }
@@ -59,9 +62,7 @@ struct LoRALinearPass {
                 parallelSgemm(CblasNoTrans, CblasNoTrans, Int32(T), i, r, scale, g, r, a.baseAddress!, i, 1, dx, i)
             } else {
                 parallelSgemm(CblasNoTrans, CblasNoTrans, Int32(T), i, r, scale, g, r, a.baseAddress!, i, 0, scratch, i)
-                applyDropout(scratch, scratch, rows: T, cols: module.inFeatures)
-                let n = T * module.inFeatures
-                for j in 0..<n { dx[j] += scratch[j] }
+                applyDropout(scratch, scratch, rows: T, cols: module.inFeatures, addTo: dx)
             }
         }
     }

@@ -141,7 +141,7 @@ final class TrainingGraph {
         let dx = xs + L * T * d   // the final checkpoint is no longer needed once normed: reuse it
         let dxBuf = UnsafeMutablePointer<Float>.allocate(capacity: T * d)
         defer { dxBuf.deallocate() }
-        dxBuf.update(repeating: 0, count: T * d)
+        zero(dxBuf, count: T * d)
         for (i, r) in lossRows.enumerated() {
             rmsNormBackward(dx + r * d, t.outputNorm, dHidden + i * d, dxBuf + r * d, rows: 1, n: d, eps: c.normEps)
         }
@@ -206,37 +206,33 @@ final class TrainingGraph {
         linearForward(l, .k, A.h, A.k, A: A, G: G, rows: T, step: step)
         linearForward(l, .v, A.h, A.v, A: A, G: G, rows: T, step: step)
         if let qn = W.qNorm { rmsNormForward(A.q, qn, A.qf, rows: T * c.heads, n: c.headDim, eps: c.normEps) }
-        else { A.qf.update(from: A.q, count: T * qd) }
+        else { copy(A.q, into: A.qf, count: T * qd) }
         if let kn = W.kNorm { rmsNormForward(A.k, kn, A.kf, rows: T * c.kvHeads, n: c.headDim, eps: c.normEps) }
-        else { A.kf.update(from: A.k, count: T * kd) }
+        else { copy(A.k, into: A.kf, count: T * kd) }
         let cs = ropeTable(l)
-        for i in 0..<T {
-            let tab = cs + i * c.rotaryDims
-            ropeForward(A.qf + i * qd, heads: c.heads, headDim: c.headDim, rotaryDims: c.rotaryDims, cs: tab, style: c.ropeStyle)
-            ropeForward(A.kf + i * kd, heads: c.kvHeads, headDim: c.headDim, rotaryDims: c.rotaryDims, cs: tab, style: c.ropeStyle)
-        }
-        let s = c.attentionScale
-        for i in 0..<T * qd { A.qf[i] *= s }
+        ropeRows(q: A.qf, k: A.kf, rows: T, heads: c.heads, kvHeads: c.kvHeads, headDim: c.headDim,
+                 rotaryDims: c.rotaryDims, cs: cs, style: c.ropeStyle)
+        scale(A.qf, by: c.attentionScale, count: T * qd)
         attentionForward(q: A.qf, k: A.kf, v: A.v, out: A.att, shape: attentionShape(l, rows: T), scratch: scratch)
         linearForward(l, .o, A.att, A.a, A: A, G: G, rows: T, step: step)
         if let pn = W.postAttnNorm {
             rmsNormForward(A.a, pn, A.x1, rows: T, n: d, eps: c.normEps)
-            for i in 0..<T * d { A.x1[i] += x[i] }
+            accumulate(x, into: A.x1, count: T * d)
         } else {
-            for i in 0..<T * d { A.x1[i] = x[i] + A.a[i] }
+            sum(x, A.a, into: A.x1, count: T * d)
         }
         rmsNormForward(A.x1, W.ffnNorm, A.h2, rows: T, n: d, eps: c.normEps)
         linearForward(l, .gate, A.h2, A.g, A: A, G: G, rows: T, step: step)
         linearForward(l, .up, A.h2, A.u, A: A, G: G, rows: T, step: step)
-        A.m.update(from: A.g, count: T * F)
+        copy(A.g, into: A.m, count: T * F)
         gatedActivationForward(t.activation, gate: A.m, up: A.u, count: T * F)
         linearForward(l, .down, A.m, A.f, A: A, G: G, rows: T, step: step)
         guard let out else { return }
         if let pn = W.postFfnNorm {
             rmsNormForward(A.f, pn, out, rows: T, n: d, eps: c.normEps)
-            for i in 0..<T * d { out[i] += A.x1[i] }
+            accumulate(A.x1, into: out, count: T * d)
         } else {
-            for i in 0..<T * d { out[i] = A.x1[i] + A.f[i] }
+            sum(A.x1, A.f, into: out, count: T * d)
         }
     }
 
@@ -251,16 +247,16 @@ final class TrainingGraph {
         let W = t.layers[l]
         let d = c.dim, qd = c.qDim, kd = c.kvDim, F = c.ffnDim
         // Feed-forward block: out = x1 + post(f).
-        G.dx1.update(from: dx, count: T * d)
+        copy(dx, into: G.dx1, count: T * d)
         var df = UnsafePointer(dx)
         if let pn = W.postFfnNorm {
-            G.dtmp.update(repeating: 0, count: T * d)
+            zero(G.dtmp, count: T * d)
             rmsNormBackward(A.f, pn, dx, G.dtmp, rows: T, n: d, eps: c.normEps)
             df = UnsafePointer(G.dtmp)
         }
         linearBackward(l, .down, x: A.m, dy: df, dx: G.dm, accumulate: false, A: A, G: G, rows: T, step: step, grads: grads)
-        G.dg.update(repeating: 0, count: T * F)
-        G.du.update(repeating: 0, count: T * F)
+        zero(G.dg, count: T * F)
+        zero(G.du, count: T * F)
         gatedActivationBackward(t.activation, gate: A.g, up: A.u, dOut: G.dm, dGate: G.dg, dUp: G.du, count: T * F)
         linearBackward(l, .gate, x: A.h2, dy: G.dg, dx: G.dh, accumulate: false, A: A, G: G, rows: T, step: step, grads: grads)
         linearBackward(l, .up, x: A.h2, dy: G.du, dx: G.dh, accumulate: true, A: A, G: G, rows: T, step: step, grads: grads)
@@ -268,39 +264,35 @@ final class TrainingGraph {
         // Attention block: x1 = x + post(a).
         var da = UnsafePointer(G.dx1)
         if let pn = W.postAttnNorm {
-            G.dtmp.update(repeating: 0, count: T * d)
+            zero(G.dtmp, count: T * d)
             rmsNormBackward(A.a, pn, G.dx1, G.dtmp, rows: T, n: d, eps: c.normEps)
             da = UnsafePointer(G.dtmp)
         }
         linearBackward(l, .o, x: A.att, dy: da, dx: G.datt, accumulate: false, A: A, G: G, rows: T, step: step, grads: grads)
-        G.dq.update(repeating: 0, count: T * qd)
-        G.dk.update(repeating: 0, count: T * kd)
-        G.dv.update(repeating: 0, count: T * kd)
+        zero(G.dq, count: T * qd)
+        zero(G.dk, count: T * kd)
+        zero(G.dv, count: T * kd)
         attentionBackward(q: A.qf, k: A.kf, v: A.v, dOut: G.datt, dq: G.dq, dk: G.dk, dv: G.dv,
                           shape: attentionShape(l, rows: T), scratch: scratch)
-        let s = c.attentionScale
-        for i in 0..<T * qd { G.dq[i] *= s }
+        scale(G.dq, by: c.attentionScale, count: T * qd)
         let cs = ropeTable(l)
-        for i in 0..<T {
-            let tab = cs + i * c.rotaryDims
-            ropeBackward(G.dq + i * qd, heads: c.heads, headDim: c.headDim, rotaryDims: c.rotaryDims, cs: tab, style: c.ropeStyle)
-            ropeBackward(G.dk + i * kd, heads: c.kvHeads, headDim: c.headDim, rotaryDims: c.rotaryDims, cs: tab, style: c.ropeStyle)
-        }
+        ropeRows(q: G.dq, k: G.dk, rows: T, heads: c.heads, kvHeads: c.kvHeads, headDim: c.headDim,
+                 rotaryDims: c.rotaryDims, cs: cs, style: c.ropeStyle, backward: true)
         var dqRaw = UnsafePointer(G.dq), dkRaw = UnsafePointer(G.dk)
         if let qn = W.qNorm {
-            G.dqr.update(repeating: 0, count: T * qd)
+            zero(G.dqr, count: T * qd)
             rmsNormBackward(A.q, qn, G.dq, G.dqr, rows: T * c.heads, n: c.headDim, eps: c.normEps)
             dqRaw = UnsafePointer(G.dqr)
         }
         if let kn = W.kNorm {
-            G.dkr.update(repeating: 0, count: T * kd)
+            zero(G.dkr, count: T * kd)
             rmsNormBackward(A.k, kn, G.dk, G.dkr, rows: T * c.kvHeads, n: c.headDim, eps: c.normEps)
             dkRaw = UnsafePointer(G.dkr)
         }
         linearBackward(l, .q, x: A.h, dy: dqRaw, dx: G.dh, accumulate: false, A: A, G: G, rows: T, step: step, grads: grads)
         linearBackward(l, .k, x: A.h, dy: dkRaw, dx: G.dh, accumulate: true, A: A, G: G, rows: T, step: step, grads: grads)
         linearBackward(l, .v, x: A.h, dy: G.dv, dx: G.dh, accumulate: true, A: A, G: G, rows: T, step: step, grads: grads)
-        dx.update(from: G.dx1, count: T * d)
+        copy(G.dx1, into: dx, count: T * d)
         rmsNormBackward(x, W.attnNorm, G.dh, dx, rows: T, n: d, eps: c.normEps)
     }
 }
