@@ -3,11 +3,11 @@
 # after the other, timed by Eval/translate/measure-strategies.sh), then compare the runs against
 # Joly's English: d-BLEU by chapter, chrF, name consistency, and the reference perplexity of
 # experiment (a) plotted beside them.
+# Resumable: rerun the script to continue the mode it stopped in.
 #   Eval/templora/hongloumeng-translate.sh [CHAPTERS]     (default 1-10)
 source "$(dirname "$0")/common.sh"
 CHAPTERS="${1:-1-10}"
 RUN="$RUNS/hongloumeng-translate-$CHAPTERS"
-rm -f "$RUN/walltimes.txt"
 YANFU="$YANFU" "$HERE/../translate/measure-strategies.sh" "$CORPORA/hongloumeng/zh.txt" "$CHAPTERS" "$RUN"
 PPL=()
 [ -f "$RESULTS/hongloumeng-ppl/eval.json" ] && PPL=(--ppl "$RESULTS/hongloumeng-ppl/eval.json")
