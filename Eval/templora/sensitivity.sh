@@ -13,18 +13,20 @@ for c in "${configs[@]}"; do
     eval "$c"
     name="e$epochs-r$rank-lr$lr"
     OUT="$RUNS/sensitivity-$CHAPTERS-$name"
+    [ -s "$DEST/$name.json" ] && continue   # finished (a killed run leaves no JSON and resumes)
     start=$(date +%s)
     "$YANFU" eval-ppl --source "$CORPORA/hongloumeng/zh.txt" --reference "$CORPORA/hongloumeng/en.txt" \
         --dictionary "$CORPORA/cedict/cedict_1_0_ts_utf-8_mdbg.txt.gz" --chapters "$CHAPTERS" \
-        --epochs "$epochs" --rank "$rank" --lr "$lr" --out "$OUT" $(resume_flag "$OUT") --json > "$DEST/$name.json"
-    echo "$name: $(( $(date +%s) - start )) s" >> "$DEST/durations.txt"
+        --epochs "$epochs" --rank "$rank" --lr "$lr" --out "$OUT" $(resume_flag "$OUT") --json > "$DEST/$name.json.part"
+    mv "$DEST/$name.json.part" "$DEST/$name.json"
+    echo "$name: $(( $(date +%s) - start )) s (this session)" >> "$DEST/durations.txt"
 done
 python3 - "$DEST" <<'PY'
 import json, os, sys
 d = sys.argv[1]
 rows = []
 for f in sorted(os.listdir(d)):
-    if f.endswith(".json"):
+    if f.endswith(".json"):   # not .json.part
         j = json.load(open(os.path.join(d, f)))
         s = j["settings"]
         rows.append((s["epochs"], s["rank"], s["learning_rate"], j["base_ppl"], j["temp_lora_ppl"], j["relative_change"],
