@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Experiment (c): how the reference-PPL gain depends on the Temp-LoRA hyperparameters, on a few
 # chapters of 紅樓夢: epochs {1,2,3}, rank {16,64}, learning rate {5e-5,1e-4,3e-4}, one at a time
-# around the paper's defaults (2 steps, r 64, lr 5e-5). Writes results/sensitivity/table.md.
+# around the paper's defaults (2 steps, r 64, lr 5e-5). Writes results/sensitivity-CHAPTERS/table.md;
+# rerunning continues: finished configurations are skipped, a killed one resumes.
 #   Eval/templora/sensitivity.sh [CHAPTERS]     (default 1)
 source "$(dirname "$0")/common.sh"
 CHAPTERS="${1:-1}"

@@ -1,13 +1,17 @@
-/// Element-wise passes over activation buffers (rows × features), split across the pool when
-/// they are long enough to pay for it. Every element is computed alone, so the results do not
-/// depend on the split or the thread count.
+// Element-wise passes over activation buffers (rows × features), split across the pool when
+// they are long enough to pay for it. Every element is computed alone, so the results do not
+// depend on the split or the thread count.
+
+/// Below this many values an element-wise pass runs in the calling thread (a pool dispatch costs
+/// more than the work).
+public let parallelElementsMinimum = 1 << 15
 
 /// Runs body(i0, i1) over [0, n): in ranges whose bounds are multiples of 64 on the pool for long
 /// passes (so SIMD kernels meet every element in the same lane position as one whole call), or
 /// in one call for short ones.
 public func parallelElements(_ n: Int, _ body: (Int, Int) -> Void) {
     let threads = max(1, KernelThreads.count)
-    if threads == 1 || n < 1 << 15 { if n > 0 { body(0, n) }; return }
+    if threads == 1 || n < parallelElementsMinimum { if n > 0 { body(0, n) }; return }
     let blocks = (n + 63) / 64
     parallelFor(blocks, chunks: threads) { b0, b1, _ in body(b0 * 64, min(n, b1 * 64)) }
 }

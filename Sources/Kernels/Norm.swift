@@ -4,7 +4,7 @@ import CKernels
 /// The weight is applied exactly as given (Gemma's GGUF weights already include the +1).
 public func rmsNormForward(_ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
                            rows: Int, n: Int, eps: Float) {
-    if rows * n < 1 << 15 { ck_rmsnorm(x, w, y, Int64(rows), Int64(n), eps); return }
+    if rows * n < parallelElementsMinimum { ck_rmsnorm(x, w, y, Int64(rows), Int64(n), eps); return }
     parallelRanges(rows) { r0, r1 in ck_rmsnorm(x + r0 * n, w, y + r0 * n, Int64(r1 - r0), Int64(n), eps) }
 }
 
