@@ -74,6 +74,12 @@ public final class Translator {
         var runInfo: RunInfo
         if resume {
             (runInfo, records, state) = try loadForResume()
+            if runInfo.settings.chapters != settings.chapters {
+                onEvent(.note("extending the run from chapters \(Self.describe(runInfo.settings.chapters)) to \(Self.describe(settings.chapters))"))
+                runInfo.settings = settings
+                runInfo.finished = false
+                try RunFolder.writeAtomically(try runInfo.json(), to: folder.runJSON)
+            }
             onEvent(.note("resuming after unit \(records.count) of \(plan.units.count); state rebuilt from unit \(state.nextUnit)"))
         } else {
             try folder.prepareFresh(force: force)
@@ -335,10 +341,19 @@ public final class Translator {
         do { info = try JSONDecoder().decode(RunInfo.self, from: data) } catch {
             throw TranslateError.resume(path: folder.runJSON, reason: "unreadable run.json (\(error))")
         }
-        guard info.settings == settings else {
+        // Only --chapters may change, to a range that begins with the run's: the run is then
+        // extended, as if it had been started with the longer range.
+        var sameButChapters = info.settings
+        sameButChapters.chapters = settings.chapters
+        guard sameButChapters == settings else {
             throw TranslateError.resume(path: folder.path, reason: "the settings differ from the run's (see run.json): \(info.settings.differences(from: settings).joined(separator: ", "))")
         }
         let records = try folder.records()
+        if info.settings.chapters != settings.chapters {
+            guard records.count <= plan.units.count, records.indices.allSatisfy({ records[$0].chapter == plan.units[$0].chapter }) else {
+                throw TranslateError.resume(path: folder.path, reason: "the run has chapters \(Self.describe(info.settings.chapters)) and --chapters \(Self.describe(settings.chapters)) does not begin with them (a run can be extended to later chapters, not cut or shifted)")
+            }
+        }
         for i in records.indices {
             guard records[i].index == i, i < plan.units.count, records[i].source == plan.units[i].source else {
                 throw TranslateError.resume(path: folder.segments, reason: "line \(i + 1) does not match unit \(i) of the book (was the book changed?)")
@@ -354,6 +369,12 @@ public final class Translator {
             throw TranslateError.resume(path: folder.path, reason: "the checkpoint is at unit \(state.nextUnit) but segments.jsonl has only \(records.count) records")
         }
         return (info, records, state)
+    }
+
+    static func describe(_ chapters: ClosedRange<Int>?) -> String {
+        guard let c = chapters else { return "all" }
+        if c.upperBound == Int.max { return "\(c.lowerBound)-" }
+        return c.count == 1 ? "\(c.lowerBound)" : "\(c.lowerBound)-\(c.upperBound)"
     }
 
     private func makeRuntime(state: LoopState) throws -> AdapterRuntime {

@@ -19,12 +19,15 @@ struct TranslateCommand: ParsableCommand {
         per unit), run.json, report.md and adapter/ (PEFT). Stop it at any time (even kill -9) \
         and run the same command with --resume: the finished folder is the same as an \
         uninterrupted run's, apart from timings (the `seconds`, `prefill_seconds` and \
-        `tokens_per_second` fields of segments.jsonl, run.json, report.md).
+        `tokens_per_second` fields of segments.jsonl, run.json, report.md). To go on to more \
+        chapters, resume with a --chapters range that begins with the run's (a run of 1-3 \
+        resumed with --chapters 1-10): the folder becomes that of a run started with 1-10.
 
         Examples:
           yanfu translate Corpora/sample/zh.txt --out runs/sample
           yanfu translate novel.txt --out runs/novel --chapters 3-7 --glossary names.tsv
           yanfu translate novel.txt --out runs/novel --resume
+          yanfu translate novel.txt --out runs/novel --chapters 3-12 --resume
         """
     )
 

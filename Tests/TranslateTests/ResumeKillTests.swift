@@ -6,9 +6,9 @@ import XCTest
 /// (translation.txt, bilingual.md, adapter/, and segments.jsonl without its two timing fields).
 final class ResumeKillTests: XCTestCase {
     /// Small on purpose: chapter 1 of the tiny book (4 units), a chunk every ~2 units, 1 step.
-    func arguments(_ out: String, model: String) -> [String] {
+    func arguments(_ out: String, model: String, chapters: String = "1", strategy: String = "cascaded") -> [String] {
         ["translate", TranslateTestSupport.fixtures + "/tiny.txt", "--out", out, "--model", model,
-         "--temp-lora", "cascaded", "--chapters", "1", "--chunk-tokens", "24", "--epochs", "1", "--rank", "4",
+         "--temp-lora", strategy, "--chapters", chapters, "--chunk-tokens", "24", "--epochs", "1", "--rank", "4",
          "--threads", "2", "--glossary", TranslateTestSupport.fixtures + "/tiny-glossary.tsv"]
     }
 
@@ -99,5 +99,39 @@ final class ResumeKillTests: XCTestCase {
         p3.waitUntilExit()
         XCTAssertEqual(p3.terminationStatus, 1)
         XCTAssertTrue(out3.value.contains("already exists; add --resume"), out3.value)
+    }
+
+    /// A finished run of chapter 1, resumed with --chapters 1-2, equals a run of 1-2 from the
+    /// start. Parallel, because its last checkpoint has an update in flight, which the extension
+    /// must train again; the rest of the path is the same for every strategy.
+    func testResumingWithMoreChaptersExtendsTheRun() throws {
+        let model = try TranslateTestSupport.modelPath()
+        _ = try TranslateTestSupport.binary()
+        let dir = TranslateTestSupport.temporaryDirectory("extend")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let whole = dir + "/whole", extended = dir + "/extended"
+        _ = try runToEnd(arguments(whole, model: model, chapters: "1-2", strategy: "parallel"))
+        _ = try runToEnd(arguments(extended, model: model, chapters: "1", strategy: "parallel"))
+        let firstPart = lines(extended + "/segments.jsonl")
+        XCTAssertGreaterThan(lines(whole + "/segments.jsonl"), firstPart, "chapter 2 adds units")
+        let log = try runToEnd(arguments(extended, model: model, chapters: "1-2", strategy: "parallel") + ["--resume"])
+        XCTAssertTrue(log.contains("extending the run from chapters 1 to 1-2"), log)
+        try assertSameRun(whole, extended, "chapter 1 extended to 1-2")
+
+        // Cutting the run back, or any other setting changed, is refused and writes nothing.
+        let before = TranslateTestSupport.files(extended)
+        let (p1, out1) = try start(arguments(extended, model: model, chapters: "1", strategy: "parallel") + ["--resume"])
+        p1.waitUntilExit()
+        XCTAssertEqual(p1.terminationStatus, 1)
+        XCTAssertTrue(out1.value.contains("the run has chapters 1-2 and --chapters 1 does not begin with them"), out1.value)
+        let (p2, out2) = try start(arguments(extended, model: model, chapters: "2", strategy: "parallel") + ["--resume"])
+        p2.waitUntilExit()
+        XCTAssertEqual(p2.terminationStatus, 1)
+        XCTAssertTrue(out2.value.contains("does not begin with them"), out2.value)
+        let (p3, out3) = try start(arguments(extended, model: model, chapters: "1-2", strategy: "parallel") + ["--resume", "--unit-tokens", "50"])
+        p3.waitUntilExit()
+        XCTAssertEqual(p3.terminationStatus, 1)
+        XCTAssertTrue(out3.value.contains("the settings differ from the run's"), out3.value)
+        XCTAssertEqual(TranslateTestSupport.files(extended), before, "a refused resume leaves the folder as it was")
     }
 }
