@@ -47,7 +47,7 @@ let package = Package(
         .testTarget(name: "LLMTests", dependencies: ["LLM"]),
         .testTarget(name: "TextTests", dependencies: ["Text"]),
         .testTarget(name: "EvaluateTests", dependencies: ["Evaluate"]),
-        .testTarget(name: "TranslateTests", dependencies: ["Translate"]),
+        .testTarget(name: "TranslateTests", dependencies: ["Translate", "Text"]),
     ],
     cxxLanguageStandard: .cxx17
 )

@@ -81,7 +81,11 @@ extension ChapteredText {
     /// reading comes before the book reading so that a file that worked line for line keeps doing so.
     public static func reference(_ path: String, runs: [ChapteredText]) throws -> ChapteredText {
         if RunFolderReader.isRunFolder(path) { return try run(path) }
-        let lines = try SegmentFile.readLines(path)
+        let counts = Set(runs.map(\.unitCount)).sorted().map(String.init).joined(separator: " or ")
+        let otherwise = "expected a run folder, a GuoFeng file, a book with numbered chapter headings "
+            + "(\"Chapter 1\", \"CHAPTER I.\") or a line-aligned file with \(counts) lines (one per unit of a run)"
+        // Line files are UTF-8 (as sacreBLEU reads them); a book may be in any encoding the book reader knows.
+        guard let lines = try? SegmentFile.readLines(path) else { return try book(path, otherwise: otherwise) }
         if SegmentSet.isGuoFeng(lines) { return try guoFeng(path) }
         if let donor = runs.first(where: { $0.unitCount == lines.count }) {
             var units = [(chapter: Int, text: String)]()
@@ -91,9 +95,7 @@ extension ChapteredText {
             }
             return ChapteredText(origin: path, kind: .lines, units: units)
         }
-        let counts = Set(runs.map(\.unitCount)).sorted().map(String.init).joined(separator: " or ")
-        return try book(path, otherwise: "expected a run folder, a GuoFeng file, a book with numbered chapter headings "
-            + "(\"Chapter 1\", \"CHAPTER I.\") or a line-aligned file with \(counts) lines (one per unit of a run)")
+        return try book(path, otherwise: otherwise)
     }
 
     /// GuoFeng: documents in file order are chapters 1, 2, …; every line (headings too) is a unit.

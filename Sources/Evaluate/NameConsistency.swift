@@ -53,9 +53,10 @@ public enum NameConsistency {
         public var runs: [Int]
     }
 
-    /// A two-column TSV glossary (`source<TAB>target`, Text's `TSVPairs`); blank lines are skipped.
+    /// A two-column TSV glossary (`source<TAB>target`, Text's `TSVPairs`); blank lines and lines
+    /// starting with `#` are skipped, as `translate --glossary` skips them.
     public static func readGlossary(_ path: String) throws -> [(source: String, target: String)] {
-        let pairs = try TSVPairs.read(file: path).pairs
+        let pairs = try TSVPairs.read(file: path, comments: true).pairs
         for p in pairs where p.source.trimmingCharacters(in: .whitespaces).isEmpty || p.target.trimmingCharacters(in: .whitespaces).isEmpty {
             throw EvaluateError.badRecord(path: path, line: p.line, reason: "empty source or target; expected source<TAB>target")
         }

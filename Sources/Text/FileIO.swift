@@ -29,14 +29,16 @@ enum FileIO {
             let url = URL(fileURLWithPath: file.path)
             let temp = url.deletingLastPathComponent()
                 .appendingPathComponent(".\(url.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)").path
-            guard FileManager.default.createFile(atPath: temp, contents: Data(file.contents.utf8)) else {
-                throw TextError.unwritable(file: file.path, reason: "cannot create \(temp)")
+            do { try Data(file.contents.utf8).write(to: URL(fileURLWithPath: temp)) } catch {
+                throw TextError.unwritable(file: file.path, reason: "\(error.localizedDescription); nothing was replaced")
             }
             temporaries.append((temp, file.path))
         }
-        for t in temporaries {
+        for (k, t) in temporaries.enumerated() {
             if rename(t.temp, t.final) != 0 {
-                throw TextError.unwritable(file: t.final, reason: String(cString: strerror(errno)))
+                let done = temporaries[..<k].map(\.final)
+                throw TextError.unwritable(file: t.final, reason: String(cString: strerror(errno)) +
+                                           (done.isEmpty ? "; nothing was replaced" : "; already replaced: \(done.joined(separator: ", "))"))
             }
         }
         temporaries.removeAll()

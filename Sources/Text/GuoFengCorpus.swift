@@ -100,7 +100,7 @@ public struct GuoFengCorpus: Sendable, Equatable {
                                        detail: "chapter \(bad.id) has \(bad.source.count) source and \(bad.target.count) target sentences; a sentence-aligned corpus needs equal counts")
         }
         if let bad = documents.flatMap({ $0.source + $0.target }).first(where: { $0.contains("\n") || $0.contains("\r") }) {
-            throw TextError.unwritable(file: source, reason: "a sentence contains a line break: \(bad.prefix(40))")
+            throw TextError.unwritable(file: source, reason: "a sentence contains a line break: \(bad.prefix(40)); nothing was replaced")
         }
         let (s, t) = rendered()
         try FileIO.writeAtomically([(source, s), (target, t)])

@@ -17,9 +17,12 @@ public struct TSVPairs: Sendable, Equatable {
 
     public init(pairs: [Pair]) { self.pairs = pairs }
 
-    /// Reads a TSV file; columns are 0-based. Blank lines are skipped.
-    public static func read(file: String, sourceColumn: Int = 0, targetColumn: Int = 1, options: DecodeOptions = DecodeOptions()) throws -> TSVPairs {
-        try parse(TextDecoder.read(file: file, options: options).text, file: file, sourceColumn: sourceColumn, targetColumn: targetColumn)
+    /// Reads a TSV file; columns are 0-based. Blank lines are skipped, and with `comments` also
+    /// lines starting with `#` (glossaries).
+    public static func read(file: String, sourceColumn: Int = 0, targetColumn: Int = 1, comments: Bool = false,
+                            options: DecodeOptions = DecodeOptions()) throws -> TSVPairs {
+        try parse(TextDecoder.read(file: file, options: options).text, file: file, sourceColumn: sourceColumn,
+                  targetColumn: targetColumn, comments: comments)
     }
 
     /// Tatoeba's cmn.txt read for Chinese→English: source = column 1, target = column 0.
@@ -27,10 +30,12 @@ public struct TSVPairs: Sendable, Equatable {
         try read(file: file, sourceColumn: 1, targetColumn: 0)
     }
 
-    public static func parse(_ text: String, file: String = "<input>", sourceColumn: Int = 0, targetColumn: Int = 1) throws -> TSVPairs {
+    public static func parse(_ text: String, file: String = "<input>", sourceColumn: Int = 0, targetColumn: Int = 1,
+                             comments: Bool = false) throws -> TSVPairs {
+        precondition(sourceColumn >= 0 && targetColumn >= 0, "TSV columns are counted from 0")
         let needed = max(sourceColumn, targetColumn) + 1
         var pairs: [Pair] = []
-        for (i, line) in Lines.split(text).enumerated() where !line.isEmpty {
+        for (i, line) in Lines.split(text).enumerated() where !line.isEmpty && !(comments && line.hasPrefix("#")) {
             let fields = line.utf8.split(separator: 0x09, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
             guard fields.count >= needed else {
                 throw TextError.malformed(file: file, line: i + 1, expected: "at least \(needed) tab-separated fields",
@@ -45,7 +50,7 @@ public struct TSVPairs: Sendable, Equatable {
     /// `source<TAB>target[<TAB>extra…]` lines, written atomically.
     public func write(file: String) throws {
         if let bad = pairs.first(where: { ([$0.source, $0.target] + $0.extra).contains { $0.contains("\t") || $0.contains("\n") || $0.contains("\r") } }) {
-            throw TextError.unwritable(file: file, reason: "a field of the pair from line \(bad.line) contains a tab or line break")
+            throw TextError.unwritable(file: file, reason: "a field of the pair from line \(bad.line) contains a tab or line break; nothing was replaced")
         }
         let text = pairs.map { ([$0.source, $0.target] + $0.extra).joined(separator: "\t") + "\n" }.joined()
         try FileIO.writeAtomically([(file, text)])

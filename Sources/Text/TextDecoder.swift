@@ -42,6 +42,8 @@ public enum TextDecoder {
         } else if let bom = ByteOrderMark(bytes) {
             result = try convert(bytes, file: file, charset: bom.charset, skip: bom.length, lossy: options.lossy)
             result.hadByteOrderMark = true
+        } else if let utf16 = bomlessUTF16(bytes, file: file) {
+            result = utf16
         } else {
             try rejectBinary(bytes, file: file)
             result = try detectAndDecode(bytes, file: file, lossy: options.lossy)
@@ -146,6 +148,25 @@ public enum TextDecoder {
             throw TextError.invalidBytes(file: file, encoding: charset, offset: absolute,
                                          line: lineNumber(ofByte: absolute, in: bytes, unitSize: unit, bigEndian: charset == "UTF-16BE"))
         }
+    }
+
+    /// UTF-16 without a byte-order mark (Windows tools write it): it has NUL bytes, so it would be
+    /// taken for a binary file. Both byte orders are decoded strictly; one whose text is mostly
+    /// common Chinese characters and ASCII wins, if it clearly beats the other.
+    static func bomlessUTF16(_ bytes: [UInt8], file: String) -> DecodedText? {
+        guard bytes.count % 2 == 0, bytes.contains(0) else { return nil }
+        func score(_ t: String) -> Int {
+            LegacyScore.commonCharacters(t) + t.unicodeScalars.prefix(100_000).filter { $0.isASCII && ($0.value >= 0x20 || $0 == "\n") }.count
+        }
+        let decoded = ["UTF-16LE", "UTF-16BE"].compactMap { name -> (DecodedText, Int)? in
+            guard let d = try? convert(bytes, file: file, charset: name, skip: 0, lossy: false) else { return nil }
+            return (d, score(d.text))
+        }.sorted { $0.1 > $1.1 }
+        guard let best = decoded.first, best.1 * 2 >= min(best.0.text.unicodeScalars.count, 100_000),
+              decoded.count == 1 || best.1 > 2 * decoded[1].1 else { return nil }
+        var result = best.0
+        result.warnings.append("\(file): no byte-order mark; read as \(result.encoding) (pass --encoding to choose)")
+        return result
     }
 
     /// NUL bytes or many control bytes mean a binary file; reject it before producing garbage.

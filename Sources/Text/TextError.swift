@@ -17,7 +17,7 @@ public enum TextError: Error, Equatable, LocalizedError, CustomStringConvertible
     case malformed(file: String, line: Int, expected: String, found: String)
     /// Two files that must line up do not.
     case misaligned(first: String, second: String, line: Int, detail: String)
-    /// Writing an output file failed; nothing was replaced.
+    /// Writing an output file failed (the reason says which files, if any, were replaced).
     case unwritable(file: String, reason: String)
     /// An ICU call failed (the shim's message is kept verbatim).
     case icu(operation: String, message: String)
@@ -27,7 +27,7 @@ public enum TextError: Error, Equatable, LocalizedError, CustomStringConvertible
         case let .unreadable(file, reason):
             return "\(file): cannot read the file (\(reason))"
         case let .empty(file):
-            return "\(file): the file is empty; expected the text of a book"
+            return "\(file): the file is empty; expected text"
         case let .binary(file, offset, reason):
             return "\(file): byte offset \(offset): this is not a text file (\(reason)); expected text in UTF-8, UTF-16, GB18030 or Big5"
         case let .invalidBytes(file, encoding, offset, line):
@@ -39,7 +39,7 @@ public enum TextError: Error, Equatable, LocalizedError, CustomStringConvertible
         case let .misaligned(first, second, line, detail):
             return "\(first) and \(second) disagree at line \(line): \(detail)"
         case let .unwritable(file, reason):
-            return "\(file): cannot write (\(reason)); nothing was replaced"
+            return "\(file): cannot write (\(reason))"
         case let .icu(operation, message):
             return "ICU \(operation) failed: \(message)"
         }

@@ -1,4 +1,5 @@
 import Foundation
+import Text
 
 /// One glossary line: a source term and the translation it must get.
 public struct GlossaryEntry: Sendable, Equatable, Codable {
@@ -18,14 +19,11 @@ public struct Glossary: Sendable, Equatable {
     public init(entries: [GlossaryEntry]) { self.entries = entries }
 
     public static func read(file: String) throws -> Glossary {
-        guard let data = FileManager.default.contents(atPath: file) else {
+        guard FileManager.default.isReadableFile(atPath: file) else {
             throw TranslateError.badInput(file: file, reason: "cannot read the glossary (missing or unreadable)")
         }
-        let bytes = [UInt8](data)
-        guard let text = String(validating: bytes, as: UTF8.self) else {
-            throw TranslateError.badInput(file: file, reason: "expected UTF-8 text")
-        }
-        return try parse(text, file: file)
+        // Any encoding a book may have, byte-order mark removed (else the first term never matches).
+        return try parse(TextDecoder.read(file: file).text, file: file)
     }
 
     public static func parse(_ text: String, file: String = "<glossary>") throws -> Glossary {

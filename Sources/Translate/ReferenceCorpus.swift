@@ -57,10 +57,14 @@ public struct ReferenceCorpus: Sendable {
             }
         } else {
             let t = try TSVPairs.read(file: source)
-            corpus = ReferenceCorpus(pairs: t.pairs.map { p in
-                Pair(chapter: p.extra.first.flatMap { Int($0.trimmingCharacters(in: .whitespaces)) } ?? 1,
-                     source: p.source, target: p.target)
-            }, kind: .tsv, warnings: [])
+            // A third column numbers the chapters: all rows have one, or none do (all chapter 1).
+            let numbers = t.pairs.map { $0.extra.first.flatMap { Int($0.trimmingCharacters(in: .whitespaces)) } }
+            if numbers.contains(where: { $0 != nil }), let bad = numbers.firstIndex(of: nil) {
+                let p = t.pairs[bad]
+                throw TranslateError.badInput(file: source, reason: "line \(p.line): expected a chapter number in the third column, like the other lines, found \"\(p.extra.first ?? "")\"")
+            }
+            corpus = ReferenceCorpus(pairs: zip(t.pairs, numbers).map { p, n in Pair(chapter: n ?? 1, source: p.source, target: p.target) },
+                                     kind: .tsv, warnings: [])
         }
         corpus.pairs.removeAll { $0.source.allSatisfy(\.isWhitespace) && $0.target.allSatisfy(\.isWhitespace) }
         if let r = range {
@@ -76,6 +80,6 @@ public struct ReferenceCorpus: Sendable {
 
     private static func noChapter(_ r: ClosedRange<Int>, file: String, have: [Int]) -> TranslateError {
         let list = have.map(String.init).joined(separator: ", ")
-        return TranslateError.badInput(file: file, reason: "no chapter numbered \(r.lowerBound)-\(r.upperBound == Int.max ? "" : String(r.upperBound)) (the corpus has: \(list.isEmpty ? "none" : list))")
+        return TranslateError.badInput(file: file, reason: "no chapter numbered \(Translator.describe(r)) (the corpus has: \(list.isEmpty ? "none" : list))")
     }
 }

@@ -258,20 +258,7 @@ public final class ReferencePerplexity {
     }
 
     private func prepareFresh(_ folder: String, force: Bool) throws {
-        let fm = FileManager.default
-        let items = (try? fm.contentsOfDirectory(atPath: folder)) ?? []
-        if !items.isEmpty {
-            guard force else {
-                throw TranslateError.runFolder(path: folder, reason: "already exists; add --resume to continue it or --force to start over")
-            }
-            guard fm.fileExists(atPath: folder + "/settings.json") else {
-                throw TranslateError.runFolder(path: folder, reason: "is not empty and has no settings.json; refusing to delete it even with --force")
-            }
-            for item in items { try? fm.removeItem(atPath: folder + "/" + item) }
-        }
-        do { try fm.createDirectory(atPath: folder + "/state", withIntermediateDirectories: true) } catch {
-            throw TranslateError.write(path: folder, reason: error.localizedDescription)
-        }
+        try RunFolder.prepareFresh(folder, marker: "settings.json", force: force)
         let enc = JSONEncoder()
         enc.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         try RunFolder.writeAtomically(try enc.encode(settings), to: folder + "/settings.json")
@@ -281,8 +268,12 @@ public final class ReferencePerplexity {
         guard let data = FileManager.default.contents(atPath: folder + "/settings.json") else {
             throw TranslateError.resume(path: folder, reason: "no settings.json (start without --resume)")
         }
-        guard let saved = try? JSONDecoder().decode(EvalPPLSettings.self, from: data), saved == settings else {
-            throw TranslateError.resume(path: folder + "/settings.json", reason: "the settings differ from this command's (or the file is unreadable)")
+        let saved: EvalPPLSettings
+        do { saved = try JSONDecoder().decode(EvalPPLSettings.self, from: data) } catch {
+            throw TranslateError.resume(path: folder + "/settings.json", reason: "unreadable (\(error))")
+        }
+        guard saved == settings else {
+            throw TranslateError.resume(path: folder + "/settings.json", reason: "the settings differ from this command's: \(saved.differences(from: settings).joined(separator: ", "))")
         }
         let records = try LineAppender.readLines(folder + "/chunks.jsonl").enumerated().map { i, line in
             do { return try JSONDecoder().decode(ChunkScore.self, from: Data(line.utf8)) } catch {

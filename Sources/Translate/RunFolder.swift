@@ -21,22 +21,32 @@ public struct RunFolder: Sendable {
     /// Makes the folder for a new run. An existing non-empty folder is refused unless `force`;
     /// with `force`, only a folder that looks like a run folder (has run.json) is emptied.
     public func prepareFresh(force: Bool) throws {
+        try Self.prepareFresh(path, marker: "run.json", force: force)
+    }
+
+    /// The same for any kind of run folder, recognised by its `marker` file. A folder holding
+    /// nothing but an empty `state/` and `*.tmp` leftovers (a run killed before it wrote its
+    /// marker) counts as empty: nothing in it can be lost, and refusing it would leave the user
+    /// a folder that no command accepts.
+    static func prepareFresh(_ path: String, marker: String, force: Bool) throws {
         let fm = FileManager.default
         var isDir: ObjCBool = false
         if fm.fileExists(atPath: path, isDirectory: &isDir) {
             guard isDir.boolValue else { throw TranslateError.runFolder(path: path, reason: "exists and is not a folder") }
             let items = (try? fm.contentsOfDirectory(atPath: path)) ?? []
-            if !items.isEmpty {
+            let inState = (try? fm.contentsOfDirectory(atPath: path + "/state")) ?? ["not a folder"]
+            let abandoned = items.allSatisfy { $0.hasSuffix(".tmp") || ($0 == "state" && inState.allSatisfy { $0.hasSuffix(".tmp") }) }
+            if !items.isEmpty && !abandoned {
                 guard force else {
                     throw TranslateError.runFolder(path: path, reason: "already exists; add --resume to continue it or --force to start over")
                 }
-                guard fm.fileExists(atPath: runJSON) else {
-                    throw TranslateError.runFolder(path: path, reason: "is not empty and has no run.json; refusing to delete it even with --force")
+                guard fm.fileExists(atPath: path + "/" + marker) else {
+                    throw TranslateError.runFolder(path: path, reason: "is not empty and has no \(marker); refusing to delete it even with --force")
                 }
-                for item in items { try? fm.removeItem(atPath: path + "/" + item) }
             }
+            for item in items { try? fm.removeItem(atPath: path + "/" + item) }
         }
-        do { try fm.createDirectory(atPath: state, withIntermediateDirectories: true) } catch {
+        do { try fm.createDirectory(atPath: path + "/state", withIntermediateDirectories: true) } catch {
             throw TranslateError.write(path: path, reason: error.localizedDescription)
         }
     }

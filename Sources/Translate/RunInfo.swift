@@ -50,10 +50,11 @@ public struct RunInfo: Codable, Sendable {
     }
 }
 
-extension TranslateSettings {
-    /// Names of the settings that differ (for a clear refusal to resume with other settings).
-    public func differences(from other: TranslateSettings) -> [String] {
-        func dict(_ s: TranslateSettings) -> [String: String] {
+extension Encodable {
+    /// The settings that differ, by their JSON names (for a clear refusal to resume with other
+    /// settings).
+    func differences(from other: Self) -> [String] {
+        func dict(_ s: Self) -> [String: String] {
             guard let d = try? JSONEncoder().encode(s),
                   let o = try? JSONSerialization.jsonObject(with: d) as? [String: Any] else { return [:] }
             return o.mapValues { "\($0)" }

@@ -82,8 +82,8 @@ public final class Translator {
             }
             onEvent(.note("resuming after unit \(records.count) of \(plan.units.count); state rebuilt from unit \(state.nextUnit)"))
         } else {
-            try folder.prepareFresh(force: force)
             runInfo = try RunInfo.make(settings: settings, template: template.kind, bundle: bundle)
+            try folder.prepareFresh(force: force)
             try RunFolder.writeAtomically(try runInfo.json(), to: folder.runJSON)
         }
         for w in plan.warnings { onEvent(.warning(w)) }
@@ -347,6 +347,13 @@ public final class Translator {
         sameButChapters.chapters = settings.chapters
         guard sameButChapters == settings else {
             throw TranslateError.resume(path: folder.path, reason: "the settings differ from the run's (see run.json): \(info.settings.differences(from: settings).joined(separator: ", "))")
+        }
+        if !info.modelSHA256.isEmpty {
+            // The same path may hold another model by now (fetched again, quantized again).
+            let now = try RunInfo.make(settings: settings, template: template.kind, bundle: bundle)
+            guard now.modelBytes == info.modelBytes, now.modelSHA256 == info.modelSHA256 else {
+                throw TranslateError.resume(path: settings.model, reason: "the model file changed since the run started (\(info.modelBytes) bytes, SHA-256 \(info.modelSHA256.prefix(12))…; now \(now.modelBytes) bytes, \(now.modelSHA256.prefix(12))…)")
+            }
         }
         let records = try folder.records()
         if info.settings.chapters != settings.chapters {

@@ -48,7 +48,8 @@ public struct UnitPlan: Sendable {
         guard selected.contains(where: { !$0.sentences.isEmpty }) else {
             if let r = range {
                 let have = all.map { String(number(of: $0)) }.joined(separator: ", ")
-                throw TranslateError.badInput(file: file, reason: "no chapter numbered \(r.lowerBound)-\(r.upperBound) (the book has: \(have.isEmpty ? "none" : have))")
+                let what = selected.isEmpty ? "no chapter numbered \(Translator.describe(r))" : r.count == 1 ? "chapter \(r.lowerBound) has no sentences" : "chapters \(Translator.describe(r)) have no sentences"
+                throw TranslateError.badInput(file: file, reason: "\(what) (the book has: \(have.isEmpty ? "none" : have))")
             }
             throw TranslateError.badInput(file: file, reason: "the book is empty (no sentences to translate)")
         }

@@ -58,6 +58,9 @@ struct AlignEvalCommand: ParsableCommand {
 
     func validate() throws {
         guard chapterSize > 0 else { throw ValidationError("--chapter-size must be positive") }
+        guard sourceColumn >= 0, targetColumn >= 0, sourceColumn != targetColumn else {
+            throw ValidationError("--source-column and --target-column must be different columns, counted from 0")
+        }
         guard (0...1).contains(merge), (0...1).contains(drop), merge + drop <= 1 else {
             throw ValidationError("--merge and --drop must be probabilities adding up to at most 1")
         }

@@ -49,6 +49,12 @@ final class RunComparisonTests: XCTestCase {
         XCTAssertEqual(book.kind, .book)
         XCTAssertEqual(book.order, [1, 2, 3, 4])
         XCTAssertEqual(book.chapters[2]?.first, "Chapter 2: The Wangjiang Inn")
+        // The same book saved as UTF-16 (not a line file, which must be UTF-8) reads the same.
+        let text = try String(contentsOf: sample.appendingPathComponent("en.txt"), encoding: .utf8)
+        let utf16 = dir.appendingPathComponent("en-utf16.txt")
+        try XCTUnwrap(text.data(using: .utf16)).write(to: utf16)   // with a byte-order mark
+        let again = try ChapteredText.reference(utf16.path, runs: [try ChapteredText.run(exact.path)])
+        XCTAssertEqual(again.chapters, book.chapters)
 
         let result = try compare([exact, drift], reference: sample.appendingPathComponent("en.txt").path)
         XCTAssertEqual(result.chapters, [1, 2, 3, 4])

@@ -26,6 +26,12 @@ final class CorpusFormatTests: XCTestCase {
         }
     }
 
+    func testCommentLinesAreSkippedOnlyWhenAsked() throws {
+        let text = "# names\n远山\tYuanshan\n"
+        XCTAssertEqual(try TSVPairs.parse(text, comments: true).pairs.map(\.source), ["远山"])
+        XCTAssertThrowsError(try TSVPairs.parse(text))   // "# names" has one field
+    }
+
     func testChapterAlignedBooksReportOneSidedChapters() throws {
         let pair = try ChapterAlignedBooks.read(source: Fixtures.path("pairs/book.zh.txt"), target: Fixtures.path("pairs/book.en.txt"))
         XCTAssertEqual(pair.pairs.map(\.number), [1, 2])

@@ -59,12 +59,24 @@ final class DecoderTests: XCTestCase {
             XCTAssertTrue(decoded.hadByteOrderMark)
         }
         XCTAssertEqual(try TextDecoder.read(file: Fixtures.path("encodings/sample.big5.txt"), options: DecodeOptions(encoding: "big5")).encoding, "Big5")
-        // UTF-16 without a BOM is not guessed, but the error says what to do.
         let noBOM = Array(try ICU.encode("Chapter 1\nIt was a dark night.\n", as: "UTF-16LE"))
-        XCTAssertThrowsError(try TextDecoder.decode(noBOM, file: "x.txt")) { error in
+        XCTAssertEqual(try TextDecoder.decode(noBOM, options: DecodeOptions(encoding: "UTF-16LE")).text, "Chapter 1\nIt was a dark night.\n")
+    }
+
+    func testUTF16WithoutAByteOrderMarkIsRecognised() throws {
+        for text in ["Chapter 1\nIt was a dark night.\n", expected] {
+            for encoding in ["UTF-16LE", "UTF-16BE"] {
+                let decoded = try TextDecoder.decode(try ICU.encode(text, as: encoding), file: "x.txt")
+                XCTAssertEqual(decoded.text, text, encoding)
+                XCTAssertEqual(decoded.encoding, encoding)
+                XCTAssertTrue(decoded.warnings.first?.contains("no byte-order mark; read as \(encoding)") == true, "\(decoded.warnings)")
+            }
+        }
+        // Odd length: not UTF-16; the NUL still marks it as binary, with the hint.
+        let odd = Array(try ICU.encode("Chapter 1\nIt was a dark night.\n", as: "UTF-16LE")) + [0x41]
+        XCTAssertThrowsError(try TextDecoder.decode(odd, file: "x.txt")) { error in
             XCTAssertTrue("\(error)".contains("pass --encoding UTF-16LE"), "\(error)")
         }
-        XCTAssertEqual(try TextDecoder.decode(noBOM, options: DecodeOptions(encoding: "UTF-16LE")).text, "Chapter 1\nIt was a dark night.\n")
     }
 
     func testInvalidUTF16IsReportedInBytes() {
@@ -78,7 +90,7 @@ final class DecoderTests: XCTestCase {
         for bytes in [[], [0xEF, 0xBB, 0xBF], Array(" \n\u{3000}\n".utf8)] as [[UInt8]] {
             XCTAssertThrowsError(try TextDecoder.decode(bytes, file: "empty.txt")) { error in
                 XCTAssertEqual(error as? TextError, .empty(file: "empty.txt"))
-                XCTAssertEqual("\(error)", "empty.txt: the file is empty; expected the text of a book")
+                XCTAssertEqual("\(error)", "empty.txt: the file is empty; expected text")
             }
         }
         let directory = Fixtures.path("encodings")

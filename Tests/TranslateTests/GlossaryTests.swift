@@ -1,3 +1,4 @@
+import Text
 import Translate
 import XCTest
 
@@ -20,6 +21,18 @@ final class GlossaryTests: XCTestCase {
         XCTAssertThrowsError(try Glossary.parse("a\t\n", file: "g.tsv"))
         XCTAssertThrowsError(try Glossary.read(file: "/nonexistent/g.tsv")) { e in
             XCTAssertTrue("\(e)".hasPrefix("/nonexistent/g.tsv: "), "\(e)")
+        }
+    }
+
+    /// Saved by an editor with a byte-order mark, or in GB18030: the first term still matches.
+    func testGlossaryFilesInOtherEncodingsAndWithABOM() throws {
+        let dir = TranslateTestSupport.temporaryDirectory("glossary")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let bom = dir + "/bom.tsv", gb = dir + "/gb.tsv"
+        try Data([0xEF, 0xBB, 0xBF] + Array("远山\tYuanshan\n周伯\tUncle Zhou\n".utf8)).write(to: URL(fileURLWithPath: bom))
+        try Data(ICU.encode("# 人名表\n远山\tYuanshan\n周伯\tUncle Zhou\n", as: "GB18030")).write(to: URL(fileURLWithPath: gb))
+        for file in [bom, gb] {
+            XCTAssertEqual(try Glossary.read(file: file).matches(in: "远山来了").map(\.target), ["Yuanshan"], file)
         }
     }
 

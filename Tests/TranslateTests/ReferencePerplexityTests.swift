@@ -26,7 +26,11 @@ final class ReferencePerplexityTests: XCTestCase {
         let t = try ReferenceCorpus.read(source: dir + "/p.tsv", reference: nil)
         XCTAssertEqual(t.chapters, [3, 4])
         XCTAssertThrowsError(try ReferenceCorpus.read(source: dir + "/p.tsv", reference: nil, chapters: 9...9)) { e in
-            XCTAssertEqual("\(e)", dir + "/p.tsv: no chapter numbered 9-9 (the corpus has: 3, 4)")
+            XCTAssertEqual("\(e)", dir + "/p.tsv: no chapter numbered 9 (the corpus has: 3, 4)")
+        }
+        try "甲。\tA.\t3\n乙。\tB.\tch3\n".write(toFile: dir + "/bad.tsv", atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try ReferenceCorpus.read(source: dir + "/bad.tsv", reference: nil)) { e in
+            XCTAssertEqual("\(e)", dir + "/bad.tsv: line 2: expected a chapter number in the third column, like the other lines, found \"ch3\"")
         }
     }
 
@@ -106,7 +110,7 @@ final class ReferencePerplexityTests: XCTestCase {
         var other = s
         other.epochs = 2
         XCTAssertThrowsError(try ReferencePerplexity(settings: other, corpus: corpus, bundle: bundle, folder: dir + "/b").run(resume: true, force: false)) { e in
-            XCTAssertTrue("\(e)".contains("settings differ"), "\(e)")
+            XCTAssertTrue("\(e)".contains("settings differ from this command's: epochs: 1 in the run, 2 now"), "\(e)")
         }
     }
 }

@@ -134,4 +134,27 @@ final class ResumeKillTests: XCTestCase {
         XCTAssertTrue(out3.value.contains("the settings differ from the run's"), out3.value)
         XCTAssertEqual(TranslateTestSupport.files(extended), before, "a refused resume leaves the folder as it was")
     }
+
+    /// A resume refuses a model file that changed under the same path (here: one byte appended,
+    /// which still loads).
+    func testResumeRefusesAChangedModelFile() throws {
+        let original = try TranslateTestSupport.modelPath()
+        _ = try TranslateTestSupport.binary()
+        let dir = TranslateTestSupport.temporaryDirectory("model-changed")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let model = dir + "/model.gguf", out = dir + "/run"
+        try FileManager.default.copyItem(atPath: original, toPath: model)
+        let args = arguments(out, model: model, strategy: "off")
+        _ = try runToEnd(args)
+        let h = try XCTUnwrap(FileHandle(forWritingAtPath: model))
+        h.seekToEndOfFile()
+        h.write(Data([0]))
+        try h.close()
+        let before = TranslateTestSupport.files(out)
+        let (p, out1) = try start(args + ["--resume"])
+        p.waitUntilExit()
+        XCTAssertEqual(p.terminationStatus, 1)
+        XCTAssertTrue(out1.value.contains("the model file changed since the run started"), out1.value)
+        XCTAssertEqual(TranslateTestSupport.files(out), before, "a refused resume leaves the folder as it was")
+    }
 }

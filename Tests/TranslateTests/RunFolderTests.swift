@@ -22,6 +22,22 @@ final class RunFolderTests: XCTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: f.state))
     }
 
+    /// A run killed before it wrote run.json leaves only `state/` and temporaries: starting
+    /// again needs no --force (and --force would refuse a folder without run.json).
+    func testFolderOfAKilledStartCountsAsEmpty() throws {
+        let dir = TranslateTestSupport.temporaryDirectory("abandoned")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let f = RunFolder(path: dir)
+        try FileManager.default.createDirectory(atPath: f.state + "/trainer-1.tmp", withIntermediateDirectories: true)
+        try "{".write(toFile: f.runJSON + ".tmp", atomically: false, encoding: .utf8)
+        try f.prepareFresh(force: false)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir), ["state"])
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: f.state), [])
+        // A finished trainer state is something to keep.
+        try FileManager.default.createDirectory(atPath: f.state + "/trainer-1", withIntermediateDirectories: true)
+        XCTAssertThrowsError(try f.prepareFresh(force: false))
+    }
+
     func testTornLastRecordIsCutOff() throws {
         let dir = TranslateTestSupport.temporaryDirectory("torn")
         defer { try? FileManager.default.removeItem(atPath: dir) }

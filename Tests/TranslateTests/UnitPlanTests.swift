@@ -35,6 +35,10 @@ final class UnitPlanTests: XCTestCase {
         XCTAssertThrowsError(try UnitPlan.make(book: book(tiny), file: "t.txt", chapters: 5...9, tokenBudget: 100, maxSentences: 3, countTokens: count)) { e in
             XCTAssertEqual("\(e)", "t.txt: no chapter numbered 5-9 (the book has: 1, 2)")
         }
+        let withEmpty = "第一章　早晨\n\n小明起床。\n\n第二章　空\n\n第三章　学校\n\n老师来了。\n"
+        XCTAssertThrowsError(try UnitPlan.make(book: book(withEmpty), file: "t.txt", chapters: 2...2, tokenBudget: 100, maxSentences: 3, countTokens: count)) { e in
+            XCTAssertEqual("\(e)", "t.txt: chapter 2 has no sentences (the book has: 1, 2, 3)")
+        }
     }
 
     func testEmptyBookAndBookWithoutHeadings() throws {

@@ -7,6 +7,6 @@ func writeFileAtomically(_ bytes: [UInt8], to path: String) throws {
     do {
         try Data(bytes).write(to: url, options: .atomic)
     } catch {
-        throw ModelFileError(file: path, field: "file", expected: "a writable location (\(error.localizedDescription))")
+        throw ModelFileError(file: path, field: "not written", expected: error.localizedDescription)
     }
 }

@@ -135,7 +135,7 @@ public struct AlignmentOutput: Sendable {
     public func write(directory: String) throws {
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), !isDirectory.boolValue {
-            throw TextError.unwritable(file: directory, reason: "it exists and is not a directory")
+            throw TextError.unwritable(file: directory, reason: "it exists and is not a directory; nothing was replaced")
         }
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
