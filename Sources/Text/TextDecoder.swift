@@ -124,7 +124,18 @@ public enum TextDecoder {
                 }
             }
         }
-        let best = decoded.max { $0.score < $1.score }!
+        var best = decoded.max { $0.score < $1.score }!
+        // One damaged byte makes a GB18030 book fail strictly while Big5 may still "decode" it
+        // into nonsense: an encoding that reads far better despite its bad bytes is the real one.
+        for failed in failures {
+            guard case let .text(text, n) = try bytes.withUnsafeBufferPointer({ try ICU.toUTF8($0, charset: failed.name, lossy: true) }) else { continue }
+            let score = LegacyScore.commonCharacters(text) - 20 * n
+            guard score > 2 * max(best.score, 1) else { continue }
+            if !lossy {
+                throw TextError.invalidBytes(file: file, encoding: failed.name, offset: failed.offset, line: lineNumber(ofByte: failed.offset, in: bytes))
+            }
+            best = (failed.name, text, n, score)
+        }
         return DecodedText(text: best.text, encoding: best.name, hadByteOrderMark: false, replacements: best.replacements, warnings: [])
     }
 

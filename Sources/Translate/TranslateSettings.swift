@@ -15,6 +15,10 @@ public enum TempLoRAStrategy: String, Sendable, Codable, CaseIterable {
 /// Every setting of a run (saved in run.json; a resume must use the same ones).
 public struct TranslateSettings: Sendable, Codable, Equatable {
     public var book: String
+    /// The book's encoding when detection must be overridden (nil: detected).
+    public var encoding: String?
+    /// Replace invalid byte sequences with U+FFFD instead of refusing the book (nil: refuse).
+    public var lossy: Bool?
     public var model: String
     /// nil: chosen from the model's chat template.
     public var template: TemplateKind?

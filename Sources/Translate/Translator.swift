@@ -31,7 +31,7 @@ public final class Translator {
         self.folder = folder
         template = PromptTemplate(settings.template ?? bundle.detectedTemplate)
         glossary = try settings.glossary.map { try Glossary.read(file: $0) } ?? Glossary(entries: [])
-        let book = try book ?? Translator.readBook(settings.book)
+        let book = try book ?? Translator.readBook(settings.book, encoding: settings.encoding, lossy: settings.lossy ?? false)
         generator = LineGenerator(model: bundle.model, tokenizer: bundle.tokenizer)
         let g = generator
         plan = try UnitPlan.make(book: book, file: settings.book, chapters: settings.chapters,
@@ -41,14 +41,14 @@ public final class Translator {
 
     /// Reads the book and refuses one without any sentence, so bad input fails before the
     /// model is loaded.
-    public static func readBook(_ path: String) throws -> Book {
+    public static func readBook(_ path: String, encoding: String? = nil, lossy: Bool = false) throws -> Book {
         guard FileManager.default.fileExists(atPath: path) else {
             throw TranslateError.badInput(file: path, reason: "no such book file")
         }
         guard FileManager.default.isReadableFile(atPath: path) else {
             throw TranslateError.badInput(file: path, reason: "the book is not readable (check its permissions)")
         }
-        let book = try BookReader.read(file: path)  // TextError names the file and place
+        let book = try BookReader.read(file: path, options: BookOptions(encoding: encoding, lossy: lossy))  // TextError names the file and place
         let chapters = book.chapters + [book.preface].compactMap { $0 }
         guard chapters.contains(where: { !$0.sentences.isEmpty }) else {
             throw TranslateError.badInput(file: path, reason: "the book is empty (no sentences to translate)")

@@ -34,6 +34,12 @@ struct TranslateCommand: ParsableCommand {
     @Argument(help: "The book (a Chinese text file; encodings are detected).")
     var book: String
 
+    @Option(help: "The book's encoding (e.g. GB18030, Big5, UTF-16LE); detected when omitted.")
+    var encoding: String?
+
+    @Flag(help: "Replace invalid byte sequences in the book with U+FFFD (counted in a warning) instead of refusing it.")
+    var lossy = false
+
     @Option(help: "The run folder to create (or continue with --resume).")
     var out: String
 
@@ -100,6 +106,8 @@ struct TranslateCommand: ParsableCommand {
         let modelPath = model ?? ModelStore().path()
         var s = TranslateSettings(book: book, model: modelPath, threads: threadCount)
         s.template = template
+        s.encoding = encoding
+        s.lossy = lossy ? true : nil   // absent from run.json unless given, so older runs still resume
         s.strategy = tempLoRA
         s.chunkTokens = tempLoRAOptions.chunkTokens
         s.contextTokens = tempLoRAOptions.contextTokens
@@ -120,7 +128,7 @@ struct TranslateCommand: ParsableCommand {
         }
         RunInfo.toolVersion = Yanfu.version
         // Bad input fails before anything heavy is loaded.
-        let text = try Translator.readBook(book)
+        let text = try Translator.readBook(book, encoding: encoding, lossy: lossy)
         if let g = glossary { _ = try Glossary.read(file: g) }
         if model == nil && !FileManager.default.fileExists(atPath: modelPath) {
             throw TranslateError.badInput(file: modelPath, reason: "the default model is not there; run `yanfu model fetch` or pass --model")

@@ -41,6 +41,25 @@ final class UnitPlanTests: XCTestCase {
         }
     }
 
+    /// A GB18030 book with one damaged byte: refused with the place, read with --lossy.
+    func testDamagedBookIsRefusedUnlessLossy() throws {
+        let dir = TranslateTestSupport.temporaryDirectory("damaged")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var bytes = try ICU.encode(tiny, as: "GB18030")
+        bytes.insert(0xFF, at: bytes.firstIndex(of: 0x0A)! + 1)   // at the start of a line: one bad byte
+        let path = dir + "/book.txt"
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        XCTAssertThrowsError(try Translator.readBook(path)) { e in
+            XCTAssertTrue("\(e)".hasPrefix(path + ": byte offset ") && "\(e)".contains("invalid GB18030 byte sequence"), "\(e)")
+        }
+        for encoding in [nil, "GB18030"] {
+            let book = try Translator.readBook(path, encoding: encoding, lossy: true)
+            XCTAssertEqual(book.chapters.map(\.number), [1, 2], "\(encoding ?? "detected")")
+            XCTAssertTrue(book.chapters[1].sentences.map(\.text).contains("今天天气很好。"))
+            XCTAssertTrue(book.warnings.contains { $0.contains("replaced 1 invalid GB18030 byte sequence") }, "\(book.warnings)")
+        }
+    }
+
     func testEmptyBookAndBookWithoutHeadings() throws {
         XCTAssertThrowsError(try UnitPlan.make(book: book("\n\n  \n"), file: "e.txt", chapters: nil, tokenBudget: 100, maxSentences: 3, countTokens: count)) { e in
             XCTAssertEqual("\(e)", "e.txt: the book is empty (no sentences to translate)")
