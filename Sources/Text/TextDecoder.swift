@@ -112,6 +112,7 @@ public enum TextDecoder {
             case let .invalid(offset): failures.append((name, offset))
             }
         }
+        let someDecodedStrictly = !decoded.isEmpty
         if decoded.isEmpty {
             if !lossy {
                 // Report the decoding that got furthest: most likely the file's real encoding.
@@ -127,7 +128,7 @@ public enum TextDecoder {
         var best = decoded.max { $0.score < $1.score }!
         // One damaged byte makes a GB18030 book fail strictly while Big5 may still "decode" it
         // into nonsense: an encoding that reads far better despite its bad bytes is the real one.
-        for failed in failures {
+        for failed in failures where someDecodedStrictly {
             guard case let .text(text, n) = try bytes.withUnsafeBufferPointer({ try ICU.toUTF8($0, charset: failed.name, lossy: true) }) else { continue }
             let score = LegacyScore.commonCharacters(text) - 20 * n
             guard score > 2 * max(best.score, 1) else { continue }

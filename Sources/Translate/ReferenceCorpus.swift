@@ -80,6 +80,6 @@ public struct ReferenceCorpus: Sendable {
 
     private static func noChapter(_ r: ClosedRange<Int>, file: String, have: [Int]) -> TranslateError {
         let list = have.map(String.init).joined(separator: ", ")
-        return TranslateError.badInput(file: file, reason: "no chapter numbered \(Translator.describe(r)) (the corpus has: \(list.isEmpty ? "none" : list))")
+        return TranslateError.badInput(file: file, reason: "no chapter numbered \(chapterRangeText(r)) (the corpus has: \(list.isEmpty ? "none" : list))")
     }
 }

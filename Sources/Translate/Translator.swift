@@ -75,7 +75,7 @@ public final class Translator {
         if resume {
             (runInfo, records, state) = try loadForResume()
             if runInfo.settings.chapters != settings.chapters {
-                onEvent(.note("extending the run from chapters \(Self.describe(runInfo.settings.chapters)) to \(Self.describe(settings.chapters))"))
+                onEvent(.note("extending the run from chapters \(chapterRangeText(runInfo.settings.chapters)) to \(chapterRangeText(settings.chapters))"))
                 runInfo.settings = settings
                 runInfo.finished = false
                 try RunFolder.writeAtomically(try runInfo.json(), to: folder.runJSON)
@@ -350,15 +350,15 @@ public final class Translator {
         }
         if !info.modelSHA256.isEmpty {
             // The same path may hold another model by now (fetched again, quantized again).
-            let now = try RunInfo.make(settings: settings, template: template.kind, bundle: bundle)
-            guard now.modelBytes == info.modelBytes, now.modelSHA256 == info.modelSHA256 else {
-                throw TranslateError.resume(path: settings.model, reason: "the model file changed since the run started (\(info.modelBytes) bytes, SHA-256 \(info.modelSHA256.prefix(12))…; now \(now.modelBytes) bytes, \(now.modelSHA256.prefix(12))…)")
+            let (sha, bytes) = try SHA256.hexDigest(ofFileAt: settings.model)
+            guard bytes == info.modelBytes, sha == info.modelSHA256 else {
+                throw TranslateError.resume(path: settings.model, reason: "the model file changed since the run started (\(info.modelBytes) bytes, SHA-256 \(info.modelSHA256.prefix(12))…; now \(bytes) bytes, \(sha.prefix(12))…)")
             }
         }
         let records = try folder.records()
         if info.settings.chapters != settings.chapters {
             guard records.count <= plan.units.count, records.indices.allSatisfy({ records[$0].chapter == plan.units[$0].chapter }) else {
-                throw TranslateError.resume(path: folder.path, reason: "the run has chapters \(Self.describe(info.settings.chapters)) and --chapters \(Self.describe(settings.chapters)) does not begin with them (a run can be extended to later chapters, not cut or shifted)")
+                throw TranslateError.resume(path: folder.path, reason: "the run has chapters \(chapterRangeText(info.settings.chapters)) and --chapters \(chapterRangeText(settings.chapters)) does not begin with them (a run can be extended to later chapters, not cut or shifted)")
             }
         }
         for i in records.indices {
@@ -376,12 +376,6 @@ public final class Translator {
             throw TranslateError.resume(path: folder.path, reason: "the checkpoint is at unit \(state.nextUnit) but segments.jsonl has only \(records.count) records")
         }
         return (info, records, state)
-    }
-
-    static func describe(_ chapters: ClosedRange<Int>?) -> String {
-        guard let c = chapters else { return "all" }
-        if c.upperBound == Int.max { return "\(c.lowerBound)-" }
-        return c.count == 1 ? "\(c.lowerBound)" : "\(c.lowerBound)-\(c.upperBound)"
     }
 
     private func makeRuntime(state: LoopState) throws -> AdapterRuntime {

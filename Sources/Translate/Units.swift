@@ -48,7 +48,8 @@ public struct UnitPlan: Sendable {
         guard selected.contains(where: { !$0.sentences.isEmpty }) else {
             if let r = range {
                 let have = all.map { String(number(of: $0)) }.joined(separator: ", ")
-                let what = selected.isEmpty ? "no chapter numbered \(Translator.describe(r))" : r.count == 1 ? "chapter \(r.lowerBound) has no sentences" : "chapters \(Translator.describe(r)) have no sentences"
+                let what = selected.isEmpty ? "no chapter numbered \(chapterRangeText(r))"
+                    : r.lowerBound == r.upperBound ? "chapter \(r.lowerBound) has no sentences" : "chapters \(chapterRangeText(r)) have no sentences"
                 throw TranslateError.badInput(file: file, reason: "\(what) (the book has: \(have.isEmpty ? "none" : have))")
             }
             throw TranslateError.badInput(file: file, reason: "the book is empty (no sentences to translate)")
@@ -93,6 +94,13 @@ public struct UnitPlan: Sendable {
         if t.isEmpty || h.contains(t) { return h }
         return h.isEmpty ? t : h + "　" + t
     }
+}
+
+/// A range of chapter numbers as `--chapters` takes it (`5`, `3-7`, `3-`); nil is every chapter.
+func chapterRangeText(_ chapters: ClosedRange<Int>?) -> String {
+    guard let c = chapters else { return "all" }
+    if c.upperBound == Int.max { return "\(c.lowerBound)-" }
+    return c.lowerBound == c.upperBound ? "\(c.lowerBound)" : "\(c.lowerBound)-\(c.upperBound)"
 }
 
 /// Parses `3-7`, `5` or `3-` (to the end) into a range of chapter numbers.

@@ -39,6 +39,16 @@ final class ResumeKillTests: XCTestCase {
         return out.value
     }
 
+    /// Runs yanfu expecting exit 1 with `message`, and the folder `out` left byte for byte as it was.
+    func assertRefused(_ args: [String], saying message: String, leaves out: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        let before = TranslateTestSupport.files(out)
+        let (p, err) = try start(args)
+        p.waitUntilExit()
+        XCTAssertEqual(p.terminationStatus, 1, file: file, line: line)
+        XCTAssertTrue(err.value.contains(message), err.value, file: file, line: line)
+        XCTAssertEqual(TranslateTestSupport.files(out), before, "a refused run leaves the folder as it was", file: file, line: line)
+    }
+
     func lines(_ file: String) -> Int {
         (FileManager.default.contents(atPath: file).map { $0.filter { $0 == 10 }.count }) ?? 0
     }
@@ -95,10 +105,7 @@ final class ResumeKillTests: XCTestCase {
         try assertSameRun(reference, during, "killed \(delay) s into an update")
 
         // A finished folder is refused without --resume or --force.
-        let (p3, out3) = try start(arguments(reference, model: model))
-        p3.waitUntilExit()
-        XCTAssertEqual(p3.terminationStatus, 1)
-        XCTAssertTrue(out3.value.contains("already exists; add --resume"), out3.value)
+        try assertRefused(arguments(reference, model: model), saying: "already exists; add --resume", leaves: reference)
     }
 
     /// A finished run of chapter 1, resumed with --chapters 1-2, equals a run of 1-2 from the
@@ -118,21 +125,13 @@ final class ResumeKillTests: XCTestCase {
         XCTAssertTrue(log.contains("extending the run from chapters 1 to 1-2"), log)
         try assertSameRun(whole, extended, "chapter 1 extended to 1-2")
 
-        // Cutting the run back, or any other setting changed, is refused and writes nothing.
-        let before = TranslateTestSupport.files(extended)
-        let (p1, out1) = try start(arguments(extended, model: model, chapters: "1", strategy: "parallel") + ["--resume"])
-        p1.waitUntilExit()
-        XCTAssertEqual(p1.terminationStatus, 1)
-        XCTAssertTrue(out1.value.contains("the run has chapters 1-2 and --chapters 1 does not begin with them"), out1.value)
-        let (p2, out2) = try start(arguments(extended, model: model, chapters: "2", strategy: "parallel") + ["--resume"])
-        p2.waitUntilExit()
-        XCTAssertEqual(p2.terminationStatus, 1)
-        XCTAssertTrue(out2.value.contains("does not begin with them"), out2.value)
-        let (p3, out3) = try start(arguments(extended, model: model, chapters: "1-2", strategy: "parallel") + ["--resume", "--unit-tokens", "50"])
-        p3.waitUntilExit()
-        XCTAssertEqual(p3.terminationStatus, 1)
-        XCTAssertTrue(out3.value.contains("the settings differ from the run's"), out3.value)
-        XCTAssertEqual(TranslateTestSupport.files(extended), before, "a refused resume leaves the folder as it was")
+        // Cutting the run back, shifting it, or changing any other setting is refused.
+        try assertRefused(arguments(extended, model: model, chapters: "1", strategy: "parallel") + ["--resume"],
+                          saying: "the run has chapters 1-2 and --chapters 1 does not begin with them", leaves: extended)
+        try assertRefused(arguments(extended, model: model, chapters: "2", strategy: "parallel") + ["--resume"],
+                          saying: "does not begin with them", leaves: extended)
+        try assertRefused(arguments(extended, model: model, chapters: "1-2", strategy: "parallel") + ["--resume", "--unit-tokens", "50"],
+                          saying: "the settings differ from the run's", leaves: extended)
     }
 
     /// A resume refuses a model file that changed under the same path (here: one byte appended,
@@ -150,11 +149,6 @@ final class ResumeKillTests: XCTestCase {
         h.seekToEndOfFile()
         h.write(Data([0]))
         try h.close()
-        let before = TranslateTestSupport.files(out)
-        let (p, out1) = try start(args + ["--resume"])
-        p.waitUntilExit()
-        XCTAssertEqual(p.terminationStatus, 1)
-        XCTAssertTrue(out1.value.contains("the model file changed since the run started"), out1.value)
-        XCTAssertEqual(TranslateTestSupport.files(out), before, "a refused resume leaves the folder as it was")
+        try assertRefused(args + ["--resume"], saying: "the model file changed since the run started", leaves: out)
     }
 }
