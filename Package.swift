@@ -46,7 +46,7 @@ let package = Package(
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "CKernels"]),
         .testTarget(name: "LLMTests", dependencies: ["LLM"]),
         .testTarget(name: "TextTests", dependencies: ["Text"]),
-        .testTarget(name: "EvaluateTests", dependencies: ["Evaluate"]),
+        .testTarget(name: "EvaluateTests", dependencies: ["Evaluate", "Text"]),
         .testTarget(name: "TranslateTests", dependencies: ["Translate", "Text"]),
     ],
     cxxLanguageStandard: .cxx17

@@ -10,10 +10,13 @@ public enum ChapterDocuments {
         public var warnings: [String]
     }
 
-    public static func read(systems: [String], references: [String]) throws -> Result {
+    /// `decoding`: the books' encoding (detected when nil) and whether invalid bytes become U+FFFD.
+    public static func read(systems: [String], references: [String], decoding: DecodeOptions = DecodeOptions()) throws -> Result {
         let paths = systems + references
-        let books = try paths.map { try BookReader.read(file: $0) }
-        var warnings = [String]()
+        var options = BookOptions()
+        options.decoding = decoding
+        let books = try paths.map { try BookReader.read(file: $0, options: options) }
+        var warnings = zip(books, paths).flatMap { book, path in book.warnings.map { $0.hasPrefix(path + ":") ? $0 : "\(path): \($0)" } }
         // Chapters by number (the key ChapterAlignedBooks pairs on), per book.
         var numbered = [[Int: Chapter]]()
         for (book, path) in zip(books, paths) {

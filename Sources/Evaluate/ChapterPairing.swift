@@ -33,9 +33,9 @@ public struct ChapterPairing: Sendable {
 
     public var isSentenceAligned: Bool { sentenceLevelUnavailable == nil }
 
-    /// One "warning" line per side with chapters left out.
+    /// The sides' decoder warnings, then one line per side with chapters left out.
     public var warnings: [String] {
-        skipped.map { "\($0.origin): \($0.chapters.count == 1 ? "chapter" : "chapters") \(Self.list($0.chapters)) "
+        (runs + references).flatMap(\.warnings) + skipped.map { "\($0.origin): \($0.chapters.count == 1 ? "chapter" : "chapters") \(Self.list($0.chapters)) "
             + "not in every run and reference, left out" }
     }
 

@@ -20,6 +20,8 @@ public struct ChapteredText: Sendable, Equatable {
     public var chapters: [Int: [String]]
     /// A run's source text, unit for unit (name consistency looks for glossary terms in it).
     public var sources: [Int: [String]]?
+    /// The decoder's warnings (bytes replaced when read lossily, an encoding guessed).
+    public var warnings: [String] = []
 
     public init(origin: String, kind: Kind, order: [Int], chapters: [Int: [String]], sources: [Int: [String]]? = nil) {
         self.origin = origin
@@ -79,14 +81,15 @@ extension ChapteredText {
     /// line-aligned file with exactly as many lines as one of `runs` has units (it takes that run's
     /// chapters), or a book whose numbered chapter headings give the chapters. The line-aligned
     /// reading comes before the book reading so that a file that worked line for line keeps doing so.
-    public static func reference(_ path: String, runs: [ChapteredText]) throws -> ChapteredText {
+    /// `decoding` applies to GuoFeng files and books (line-aligned files are UTF-8, as sacreBLEU reads them).
+    public static func reference(_ path: String, runs: [ChapteredText], decoding: DecodeOptions = DecodeOptions()) throws -> ChapteredText {
         if RunFolderReader.isRunFolder(path) { return try run(path) }
         let counts = Set(runs.map(\.unitCount)).sorted().map(String.init).joined(separator: " or ")
         let otherwise = "expected a run folder, a GuoFeng file, a book with numbered chapter headings "
             + "(\"Chapter 1\", \"CHAPTER I.\") or a line-aligned file with \(counts) lines (one per unit of a run)"
         // Line files are UTF-8 (as sacreBLEU reads them); a book may be in any encoding the book reader knows.
-        guard let lines = try? SegmentFile.readLines(path) else { return try book(path, otherwise: otherwise) }
-        if SegmentSet.isGuoFeng(lines) { return try guoFeng(path) }
+        guard let lines = try? SegmentFile.readLines(path) else { return try book(path, otherwise: otherwise, decoding: decoding) }
+        if SegmentSet.isGuoFeng(lines) { return try guoFeng(path, decoding: decoding) }
         if let donor = runs.first(where: { $0.unitCount == lines.count }) {
             var units = [(chapter: Int, text: String)]()
             var k = 0
@@ -95,23 +98,28 @@ extension ChapteredText {
             }
             return ChapteredText(origin: path, kind: .lines, units: units)
         }
-        return try book(path, otherwise: otherwise)
+        return try book(path, otherwise: otherwise, decoding: decoding)
     }
 
     /// GuoFeng: documents in file order are chapters 1, 2, …; every line (headings too) is a unit.
-    public static func guoFeng(_ path: String) throws -> ChapteredText {
-        let corpus = try GuoFengCorpus.read(source: path, target: path, alignment: .sentences)
+    public static func guoFeng(_ path: String, decoding: DecodeOptions = DecodeOptions()) throws -> ChapteredText {
+        let corpus = try GuoFengCorpus.read(source: path, target: path, alignment: .sentences,
+                                            sourceDecoding: decoding, targetDecoding: decoding)
         var units = [(chapter: Int, text: String)]()
         for (i, doc) in corpus.documents.enumerated() { units += doc.target.map { (i + 1, $0) } }
         if units.isEmpty { throw EvaluateError.invalidArgument("\(path): no lines inside <CHAPTER> markers; expected a GuoFeng file") }
-        return ChapteredText(origin: path, kind: .guofeng, units: units)
+        var text = ChapteredText(origin: path, kind: .guofeng, units: units)
+        text.warnings = corpus.warnings
+        return text
     }
 
     /// A book (Text's `BookReader` finds the headings): chapter N is the chapter headed with number N,
     /// its units the heading block (heading line and title lines, spaces collapsed) and then its
     /// sentences. Text before the first heading has no number and is not a chapter.
-    public static func book(_ path: String, otherwise expected: String? = nil) throws -> ChapteredText {
-        let book = try BookReader.read(file: path)
+    public static func book(_ path: String, otherwise expected: String? = nil, decoding: DecodeOptions = DecodeOptions()) throws -> ChapteredText {
+        var options = BookOptions()
+        options.decoding = decoding
+        let book = try BookReader.read(file: path, options: options)
         var units = [(chapter: Int, text: String)]()
         var seen = Set<Int>()
         for chapter in book.chapters {
@@ -124,6 +132,8 @@ extension ChapteredText {
             throw EvaluateError.invalidArgument("\(path): no numbered chapter headings found; "
                 + (expected ?? "expected a book with headings such as \"Chapter 1\" or \"CHAPTER I.\""))
         }
-        return ChapteredText(origin: path, kind: .book, units: units)
+        var text = ChapteredText(origin: path, kind: .book, units: units)
+        text.warnings = book.warnings.map { $0.hasPrefix(path + ":") ? $0 : "\(path): \($0)" }
+        return text
     }
 }

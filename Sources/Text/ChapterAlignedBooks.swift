@@ -41,7 +41,10 @@ public struct ChapterAlignedBooks: Sendable {
         pairs = a.order.compactMap { key in b.keys[key].map { Pair(number: key.last!, source: a.keys[key]!, target: $0) } }
         sourceOnly = a.order.filter { b.keys[$0] == nil }.map { $0.last! }
         targetOnly = b.order.filter { a.keys[$0] == nil }.map { $0.last! }
-        warnings = []
+        // The books' own warnings (bytes replaced, an encoding guessed, no headings), each naming its file.
+        warnings = [(source, sourceName), (target, targetName)].flatMap { book, name in
+            book.warnings.map { $0.hasPrefix(name + ":") ? $0 : "\(name): \($0)" }
+        }
         if !sourceOnly.isEmpty {
             warnings.append("chapters only in \(sourceName): \(sourceOnly.map(String.init).joined(separator: ", "))")
         }

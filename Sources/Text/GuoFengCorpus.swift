@@ -32,6 +32,8 @@ public struct GuoFengCorpus: Sendable, Equatable {
     public var documents: [Document]
     /// `.sentences` or `.chapters` (never `.automatic` after reading).
     public var alignment: Alignment
+    /// The decoder's warnings (bytes replaced when read lossily, an encoding guessed).
+    public var warnings: [String] = []
 
     public init(documents: [Document], alignment: Alignment = .sentences) {
         self.documents = documents
@@ -51,10 +53,13 @@ public struct GuoFengCorpus: Sendable, Equatable {
 
     /// Reads and validates a pair of files. With `.sentences` the two files must agree line for
     /// line (markers included); the error names the first line where they do not.
-    public static func read(source: String, target: String, alignment: Alignment = .sentences) throws -> GuoFengCorpus {
-        let s = try TextDecoder.read(file: source).text
-        let t = try TextDecoder.read(file: target).text
-        return try parse(source: s, target: t, sourceName: source, targetName: target, alignment: alignment)
+    public static func read(source: String, target: String, alignment: Alignment = .sentences,
+                            sourceDecoding: DecodeOptions = DecodeOptions(), targetDecoding: DecodeOptions = DecodeOptions()) throws -> GuoFengCorpus {
+        let s = try TextDecoder.read(file: source, options: sourceDecoding)
+        let t = source == target ? s : try TextDecoder.read(file: target, options: targetDecoding)
+        var corpus = try parse(source: s.text, target: t.text, sourceName: source, targetName: target, alignment: alignment)
+        corpus.warnings = s.warnings + (source == target ? [] : t.warnings)
+        return corpus
     }
 
     /// As `read`, from text already in memory (names are used in error messages).

@@ -14,6 +14,17 @@ enum LegacyScore {
         return n
     }
 
+    /// True when at least a tenth of the non-ASCII characters are common ones: a Chinese text in
+    /// the right encoding has about a third, a wrong decoding of other text next to none.
+    static func looksChinese(_ text: String) -> Bool {
+        var nonASCII = 0, n = 0
+        for s in text.unicodeScalars.prefix(100_000) where s.value >= 0x80 {
+            nonASCII += 1
+            if common.contains(s) { n += 1 }
+        }
+        return 10 * n >= nonASCII
+    }
+
     /// True when valid multi-byte UTF-8 sequences far outnumber invalid bytes: the file is UTF-8
     /// with damage, not another encoding.
     static func looksLikeBrokenUTF8(_ bytes: [UInt8]) -> Bool {

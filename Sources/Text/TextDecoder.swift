@@ -117,6 +117,10 @@ public enum TextDecoder {
             if !lossy {
                 // Report the decoding that got furthest: most likely the file's real encoding.
                 let best = failures.max { $0.offset < $1.offset }!
+                if case let .text(text, _) = try bytes.withUnsafeBufferPointer({ try ICU.toUTF8($0, charset: best.name, lossy: true) }),
+                   !LegacyScore.looksChinese(text) {
+                    throw TextError.invalidBytes(file: file, encoding: "UTF-8", offset: bad, line: lineNumber(ofByte: bad, in: bytes))
+                }
                 throw TextError.invalidBytes(file: file, encoding: best.name, offset: best.offset, line: lineNumber(ofByte: best.offset, in: bytes))
             }
             for name in candidates {
@@ -131,11 +135,17 @@ public enum TextDecoder {
         for failed in failures where someDecodedStrictly {
             guard case let .text(text, n) = try bytes.withUnsafeBufferPointer({ try ICU.toUTF8($0, charset: failed.name, lossy: true) }) else { continue }
             let score = LegacyScore.commonCharacters(text) - 20 * n
-            guard score > 2 * max(best.score, 1) else { continue }
+            guard score > 2 * max(best.score, 1), LegacyScore.looksChinese(text) else { continue }
             if !lossy {
                 throw TextError.invalidBytes(file: file, encoding: failed.name, offset: failed.offset, line: lineNumber(ofByte: failed.offset, in: bytes))
             }
             best = (failed.name, text, n, score)
+        }
+        // A legacy decoding with almost no common Chinese characters is not the file's encoding:
+        // it is English or other text with stray bytes (or in Windows-1252), read as UTF-8.
+        if !LegacyScore.looksChinese(best.text) {
+            if lossy { return try convert(bytes, file: file, charset: "UTF-8", skip: 0, lossy: true) }
+            throw TextError.invalidBytes(file: file, encoding: "UTF-8", offset: bad, line: lineNumber(ofByte: bad, in: bytes))
         }
         return DecodedText(text: best.text, encoding: best.name, hadByteOrderMark: false, replacements: best.replacements, warnings: [])
     }

@@ -29,20 +29,24 @@ public struct ReferenceCorpus: Sendable {
     /// - both GuoFeng files: their lines are the pairs; chapters are numbered 1, 2, … in order.
     /// - otherwise two books with chapter headings, aligned sentence by sentence (`dictionary`:
     ///   CC-CEDICT for word anchors); headings are left out.
-    /// `chapters` keeps only those numbers.
+    /// `chapters` keeps only those numbers. `sourceDecoding` and `referenceDecoding`: each file's
+    /// encoding (detected when nil) and whether invalid bytes become U+FFFD.
     public static func read(source: String, reference: String?, chapters range: ClosedRange<Int>? = nil,
-                            dictionary: String? = nil) throws -> ReferenceCorpus {
+                            dictionary: String? = nil, sourceDecoding: DecodeOptions = DecodeOptions(),
+                            referenceDecoding: DecodeOptions = DecodeOptions()) throws -> ReferenceCorpus {
         var corpus: ReferenceCorpus
         if let reference {
             if try AlignmentInput.isGuoFeng(source) && AlignmentInput.isGuoFeng(reference) {
-                let g = try GuoFengCorpus.read(source: source, target: reference, alignment: .sentences)
+                let g = try GuoFengCorpus.read(source: source, target: reference, alignment: .sentences,
+                                               sourceDecoding: sourceDecoding, targetDecoding: referenceDecoding)
                 var pairs: [Pair] = []
                 for (i, d) in g.documents.enumerated() {
                     for (s, t) in zip(d.source, d.target) { pairs.append(Pair(chapter: i + 1, source: s, target: t)) }
                 }
-                corpus = ReferenceCorpus(pairs: pairs, kind: .guofeng, warnings: [])
+                corpus = ReferenceCorpus(pairs: pairs, kind: .guofeng, warnings: g.warnings)
             } else {
-                let input = try AlignmentInput.read(source: source, target: reference)
+                let input = try AlignmentInput.read(source: source, target: reference,
+                                                    sourceDecoding: sourceDecoding, targetDecoding: referenceDecoding)
                 let dict = try dictionary.map { try BilingualDictionary.read(file: $0) }
                 let selected = input.chapters.filter { c in range.map { r in c.number.map(r.contains) ?? false } ?? true }
                 if let r = range, selected.isEmpty {
@@ -56,7 +60,8 @@ public struct ReferenceCorpus: Sendable {
                 corpus = ReferenceCorpus(pairs: pairs, kind: .books, warnings: input.warnings)
             }
         } else {
-            let t = try TSVPairs.read(file: source)
+            let decoded = try TextDecoder.read(file: source, options: sourceDecoding)
+            let t = try TSVPairs.parse(decoded.text, file: source)
             // A third column numbers the chapters: all rows have one, or none do (all chapter 1).
             let numbers = t.pairs.map { $0.extra.first.flatMap { Int($0.trimmingCharacters(in: .whitespaces)) } }
             if numbers.contains(where: { $0 != nil }), let bad = numbers.firstIndex(of: nil) {
@@ -64,7 +69,7 @@ public struct ReferenceCorpus: Sendable {
                 throw TranslateError.badInput(file: source, reason: "line \(p.line): expected a chapter number in the third column, like the other lines, found \"\(p.extra.first ?? "")\"")
             }
             corpus = ReferenceCorpus(pairs: zip(t.pairs, numbers).map { p, n in Pair(chapter: n ?? 1, source: p.source, target: p.target) },
-                                     kind: .tsv, warnings: [])
+                                     kind: .tsv, warnings: decoded.warnings)
         }
         corpus.pairs.removeAll { $0.source.allSatisfy(\.isWhitespace) && $0.target.allSatisfy(\.isWhitespace) }
         if let r = range {

@@ -7,6 +7,11 @@ public struct EvalPPLSettings: Sendable, Codable, Equatable {
     public var source: String
     public var reference: String?
     public var dictionary: String?
+    /// Encodings that override detection, and lossy decoding: nil when not given, so that
+    /// settings.json files written before these options existed still resume.
+    public var sourceEncoding: String?
+    public var referenceEncoding: String?
+    public var lossy: Bool?
     public var model: String
     /// nil: chosen from the model's chat template.
     public var template: TemplateKind?
@@ -37,6 +42,9 @@ public struct EvalPPLSettings: Sendable, Codable, Equatable {
         try requireSetting(threads >= 1, "--threads", "expected at least 1, got \(threads)")
         try requireSetting(lora.rank >= 1, "--rank", "expected at least 1, got \(lora.rank)")
     }
+
+    public var sourceDecoding: DecodeOptions { DecodeOptions(encoding: sourceEncoding, lossy: lossy ?? false) }
+    public var referenceDecoding: DecodeOptions { DecodeOptions(encoding: referenceEncoding, lossy: lossy ?? false) }
 }
 
 /// One scored sentence pair: its reference tokens' summed negative log-likelihood (nats) under

@@ -35,6 +35,15 @@ struct AlignCommand: ParsableCommand {
     @Option(help: "Output directory (created if missing).")
     var out: String
 
+    @Option(help: "The encoding of --source (e.g. GB18030, Big5, UTF-16LE); detected when omitted.")
+    var encoding: String?
+
+    @Option(help: "The encoding of --target; detected when omitted.")
+    var targetEncoding: String?
+
+    @Flag(help: "Replace invalid bytes in either file with U+FFFD (counted in the warnings) instead of failing.")
+    var lossy = false
+
     @Option(help: "A CC-CEDICT file (plain UTF-8 or gzip) for word anchors.")
     var dictionary: String?
 
@@ -49,7 +58,9 @@ struct AlignCommand: ParsableCommand {
 
     func run() throws {
         do {
-            let input = try AlignmentInput.read(source: source, target: target, name: name)
+            let input = try AlignmentInput.read(source: source, target: target, name: name,
+                                                sourceDecoding: DecodeOptions(encoding: encoding, lossy: lossy),
+                                                targetDecoding: DecodeOptions(encoding: targetEncoding, lossy: lossy))
             let dict = try dictionary.map { try BilingualDictionary.read(file: $0) }
             let result = BookAligner(dictionary: dict, useAnchors: !noAnchors).align(input.chapters)
             let output = AlignmentOutput(name: input.name, source: source, target: target, dictionary: dictionary,

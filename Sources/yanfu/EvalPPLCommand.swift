@@ -38,6 +38,15 @@ struct EvalPPLCommand: ParsableCommand {
     @Option(help: "The reference English: a book or a GuoFeng .en file (omit for a TSV --source).")
     var reference: String?
 
+    @Option(help: "The encoding of --source (e.g. GB18030, Big5, UTF-16LE); detected when omitted.")
+    var encoding: String?
+
+    @Option(help: "The encoding of --reference; detected when omitted.")
+    var referenceEncoding: String?
+
+    @Flag(help: "Replace invalid bytes in either file with U+FFFD (counted in the warnings) instead of failing.")
+    var lossy = false
+
     @Option(help: "A GGUF model file or Hugging Face folder (default: the cached Gemma 3 270M).")
     var model: String?
 
@@ -88,6 +97,9 @@ struct EvalPPLCommand: ParsableCommand {
         let modelPath = model ?? ModelStore().path()
         var s = EvalPPLSettings(source: source, reference: reference, model: modelPath, threads: threadCount)
         s.dictionary = dictionary
+        s.sourceEncoding = encoding
+        s.referenceEncoding = referenceEncoding
+        s.lossy = lossy ? true : nil
         s.template = template
         s.chapters = try chapters.map(parseChapterRange)
         s.chunkTokens = tempLoRAOptions.chunkTokens
@@ -98,7 +110,8 @@ struct EvalPPLCommand: ParsableCommand {
         s.optimizer = tempLoRAOptions.optimizer
         try s.validate()
         // Bad input fails before the model is loaded.
-        let corpus = try ReferenceCorpus.read(source: source, reference: reference, chapters: s.chapters, dictionary: dictionary)
+        let corpus = try ReferenceCorpus.read(source: source, reference: reference, chapters: s.chapters, dictionary: dictionary,
+                                              sourceDecoding: s.sourceDecoding, referenceDecoding: s.referenceDecoding)
         for w in corpus.warnings { log("warning: \(w)") }
         if model == nil && !FileManager.default.fileExists(atPath: modelPath) {
             throw TranslateError.badInput(file: modelPath, reason: "the default model is not there; run `yanfu model fetch` or pass --model")

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Evaluate
 import Foundation
+import Text
 
 /// Metric options shared by `score` and `compare`.
 struct MetricOptions: ParsableArguments {
@@ -32,6 +33,14 @@ struct MetricOptions: ParsableArguments {
     @Option(name: .customLong("doc-ids"), help: "Document-id file: line i names the document of segment i (for plain text inputs).")
     var docIDs: String?
 
+    @Option(help: "The encoding of books and GuoFeng files (e.g. UTF-16LE, windows-1252); detected when omitted. Line-aligned text files are UTF-8, as sacreBLEU reads them.")
+    var encoding: String?
+
+    @Flag(help: "Replace invalid bytes in books and GuoFeng files with U+FFFD (counted in the warnings) instead of failing.")
+    var lossy = false
+
+    var decoding: DecodeOptions { DecodeOptions(encoding: encoding, lossy: lossy) }
+
     func bleu(effectiveOrder: Bool = false) throws -> BLEU {
         guard let tok = BLEUTokenizer(rawValue: tokenize) else {
             throw ValidationError("--tokenize: unknown tokenizer '\(tokenize)'; expected 13a, intl, zh, char or none")
@@ -62,7 +71,7 @@ struct MetricOptions: ParsableArguments {
     func load(systems: [String]) throws -> (systems: [SegmentSet], references: [SegmentSet], documentLevel: Bool) {
         guard !ref.isEmpty else { throw ValidationError("give at least one reference with --ref") }
         if chapters {
-            let docs = try ChapterDocuments.read(systems: systems, references: ref)
+            let docs = try ChapterDocuments.read(systems: systems, references: ref, decoding: decoding)
             warn(docs.warnings)
             return (docs.systems, docs.references, true)
         }
@@ -88,7 +97,7 @@ struct MetricOptions: ParsableArguments {
     func pairRuns(_ systems: [String]) throws -> ChapterPairing {
         guard !ref.isEmpty else { throw ValidationError("give at least one reference with --ref") }
         let runs = try systems.map(ChapteredText.run)
-        return try ChapterPairing(runs: runs, references: try ref.map { try ChapteredText.reference($0, runs: runs) })
+        return try ChapterPairing(runs: runs, references: try ref.map { try ChapteredText.reference($0, runs: runs, decoding: decoding) })
     }
 }
 

@@ -1,5 +1,6 @@
 import Evaluate
 import Foundation
+import Text
 import XCTest
 
 /// Line-aligned files, GuoFeng files and run folders as scoring inputs, and their errors.
@@ -144,5 +145,17 @@ final class InputTests: XCTestCase {
         XCTAssertTrue(docs.warnings[0].contains("chapter 3 is not in every book"), docs.warnings[0])
         XCTAssertEqual(try documentBLEU(hypotheses: docs.systems[0], references: docs.references).score,
                        45.15871057299044, accuracy: 1e-11)
+
+        // A stray byte (invalid UTF-8 and in every legacy encoding tried) fails, naming the place, unless read lossily.
+        var bytes = Array(try String(contentsOfFile: hyp, encoding: .utf8).utf8)
+        bytes.insert(0xFF, at: bytes.firstIndex(of: UInt8(ascii: "\n"))! + 1)
+        let damaged = try write("damaged.txt", "")
+        try Data(bytes).write(to: URL(fileURLWithPath: damaged))
+        XCTAssertThrowsError(try ChapterDocuments.read(systems: [damaged], references: [ref])) { e in
+            XCTAssertTrue("\(e)".hasPrefix(damaged + ": byte offset ") && "\(e)".contains("--lossy"), "\(e)")
+        }
+        let lossy = try ChapterDocuments.read(systems: [damaged], references: [ref], decoding: DecodeOptions(lossy: true))
+        XCTAssertEqual(lossy.systems[0].segments, ["\u{FFFD} " + docs.systems[0].segments[0], docs.systems[0].segments[1]])
+        XCTAssertTrue(lossy.warnings.contains { $0.hasPrefix(damaged + ": replaced 1 invalid") }, "\(lossy.warnings)")
     }
 }

@@ -1,5 +1,6 @@
 import Evaluate
 import Foundation
+import Text
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
@@ -55,6 +56,13 @@ final class RunComparisonTests: XCTestCase {
         try XCTUnwrap(text.data(using: .utf16)).write(to: utf16)   // with a byte-order mark
         let again = try ChapteredText.reference(utf16.path, runs: [try ChapteredText.run(exact.path)])
         XCTAssertEqual(again.chapters, book.chapters)
+        // Saved as Windows-1252 (its dashes become byte 0x97), it reads the same when its encoding is named.
+        let cp1252 = dir.appendingPathComponent("en-1252.txt")
+        try Data(try ICU.encode(text, as: "windows-1252")).write(to: cp1252)
+        let named = try ChapteredText.reference(cp1252.path, runs: [try ChapteredText.run(exact.path)],
+                                                decoding: DecodeOptions(encoding: "windows-1252"))
+        XCTAssertEqual(named.chapters, book.chapters)
+        XCTAssertEqual(named.warnings, [])
 
         let result = try compare([exact, drift], reference: sample.appendingPathComponent("en.txt").path)
         XCTAssertEqual(result.chapters, [1, 2, 3, 4])

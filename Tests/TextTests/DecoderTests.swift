@@ -117,6 +117,25 @@ final class DecoderTests: XCTestCase {
         }
     }
 
+    /// English with one stray byte, or in Windows-1252, is not taken for a Chinese legacy encoding
+    /// (Big5 and GB18030 accept such bytes, yielding rare characters).
+    func testEnglishWithStrayBytesIsNotReadAsChinese() throws {
+        let english = "CHAPTER I.\n\nThe cat sat on the mat — and said nothing.\n"
+        var stray = Array(english.utf8)
+        stray.insert(0xFF, at: 12)
+        XCTAssertThrowsError(try TextDecoder.decode(stray, file: "en.txt")) { error in
+            XCTAssertEqual(error as? TextError, .invalidBytes(file: "en.txt", encoding: "UTF-8", offset: 12, line: 3))
+        }
+        let lossy = try TextDecoder.decode(stray, file: "en.txt", options: DecodeOptions(lossy: true))
+        XCTAssertEqual(lossy.encoding, "UTF-8")
+        XCTAssertEqual(lossy.text.replacingOccurrences(of: "\u{FFFD}", with: ""), english)
+        let cp1252 = try ICU.encode(english, as: "windows-1252")
+        XCTAssertThrowsError(try TextDecoder.decode(cp1252, file: "en.txt")) { error in
+            XCTAssertEqual(error as? TextError, .invalidBytes(file: "en.txt", encoding: "UTF-8", offset: 35, line: 3))
+        }
+        XCTAssertEqual(try TextDecoder.decode(cp1252, options: DecodeOptions(encoding: "windows-1252")).text, english)
+    }
+
     func testLegacyDetectionOnShortTexts() throws {
         // Short texts are where ICU's own detector guesses wrong; both must still decode right.
         for text in ["你好。", "寶玉聽了，心中大喜。", "第一回　甄士隱夢幻識通靈"] {

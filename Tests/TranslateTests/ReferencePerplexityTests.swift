@@ -1,4 +1,5 @@
 import Foundation
+import Text
 import Translate
 import XCTest
 
@@ -32,6 +33,34 @@ final class ReferencePerplexityTests: XCTestCase {
         XCTAssertThrowsError(try ReferenceCorpus.read(source: dir + "/bad.tsv", reference: nil)) { e in
             XCTAssertEqual("\(e)", dir + "/bad.tsv: line 2: expected a chapter number in the third column, like the other lines, found \"ch3\"")
         }
+    }
+
+    /// eval-ppl's files in other encodings: a GB18030 book with one damaged byte is refused with
+    /// the place and read with `lossy`; a Windows-1252 reference is read as such when named.
+    func testCorpusInLegacyEncodingsAndWithADamagedByte() throws {
+        let dir = TranslateTestSupport.temporaryDirectory("refcorpus-encodings")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let zh = try String(contentsOfFile: Self.sample + "/zh.txt", encoding: .utf8)
+        let en = try String(contentsOfFile: Self.sample + "/en.txt", encoding: .utf8)
+        var bytes = try ICU.encode(zh, as: "GB18030")
+        // Before the full-width spaces (A1 A1) that open chapter 1's first paragraph.
+        let chapterOne = bytes.indices.first { bytes[$0] == 0x0A && bytes[$0 + 1] == 0xA1 && bytes[$0 + 2] == 0xA1 }! + 1
+        bytes.insert(0xFF, at: chapterOne)
+        try Data(bytes).write(to: URL(fileURLWithPath: dir + "/zh.txt"))
+        try Data(try ICU.encode(en, as: "windows-1252")).write(to: URL(fileURLWithPath: dir + "/en.txt"))
+
+        XCTAssertThrowsError(try ReferenceCorpus.read(source: dir + "/zh.txt", reference: Self.sample + "/en.txt")) { e in
+            XCTAssertTrue("\(e)".hasPrefix(dir + "/zh.txt: byte offset \(chapterOne) (line "), "\(e)")
+            XCTAssertTrue("\(e)".contains("invalid GB18030 byte sequence") && "\(e)".contains("--lossy"), "\(e)")
+        }
+        let clean = try ReferenceCorpus.read(source: Self.sample + "/zh.txt", reference: Self.sample + "/en.txt")
+        let read = try ReferenceCorpus.read(source: dir + "/zh.txt", reference: dir + "/en.txt",
+                                            sourceDecoding: DecodeOptions(lossy: true),
+                                            referenceDecoding: DecodeOptions(encoding: "windows-1252"))
+        XCTAssertTrue(read.warnings.contains { $0.hasPrefix(dir + "/zh.txt: replaced 1 invalid GB18030 byte sequence") }, "\(read.warnings)")
+        XCTAssertEqual(read.pairs.filter { $0.chapter > 1 }, clean.pairs.filter { $0.chapter > 1 })
+        XCTAssertTrue(read.pairs.contains { $0.source.hasPrefix("\u{FFFD}") }, "the damaged byte is a U+FFFD in chapter 1")
+        XCTAssertTrue(read.pairs.contains { $0.target.contains("—") }, "Windows-1252's dash read as such")
     }
 
     /// A few pairs of the sample book as TSV, with small chunks so several updates happen.

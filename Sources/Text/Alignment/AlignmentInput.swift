@@ -11,18 +11,24 @@ public enum AlignmentInput {
         public var warnings: [String]
     }
 
-    public static func read(source: String, target: String, name: String? = nil) throws -> Loaded {
+    /// `sourceDecoding` and `targetDecoding`: each file's encoding (detected when nil) and whether
+    /// invalid bytes become U+FFFD.
+    public static func read(source: String, target: String, name: String? = nil,
+                            sourceDecoding: DecodeOptions = DecodeOptions(), targetDecoding: DecodeOptions = DecodeOptions()) throws -> Loaded {
         if try isGuoFeng(source) && isGuoFeng(target) {
-            let corpus = try GuoFengCorpus.read(source: source, target: target, alignment: .chapters)
+            let corpus = try GuoFengCorpus.read(source: source, target: target, alignment: .chapters,
+                                                sourceDecoding: sourceDecoding, targetDecoding: targetDecoding)
             let book = name ?? corpus.books.first.flatMap { $0.isEmpty ? nil : $0 } ?? defaultName(source)
             let chapters = corpus.documents.enumerated().map { i, d in
                 ChapterSentences(id: d.id, number: i + 1, source: d.source.map(Script.trimmed).filter { !$0.isEmpty },
                                  target: d.target.map(Script.trimmed).filter { !$0.isEmpty })
             }
-            return Loaded(name: book, chapters: chapters, warnings: [])
+            return Loaded(name: book, chapters: chapters, warnings: corpus.warnings)
         }
-        let books = try ChapterAlignedBooks.read(source: source, target: target,
-                                                 sourceOptions: BookOptions(language: .chinese), targetOptions: BookOptions(language: .english))
+        var sourceOptions = BookOptions(language: .chinese), targetOptions = BookOptions(language: .english)
+        sourceOptions.decoding = sourceDecoding
+        targetOptions.decoding = targetDecoding
+        let books = try ChapterAlignedBooks.read(source: source, target: target, sourceOptions: sourceOptions, targetOptions: targetOptions)
         let book = name ?? defaultName(source)
         var warnings = books.warnings
         if books.pairs.isEmpty {
