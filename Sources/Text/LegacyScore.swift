@@ -14,9 +14,13 @@ enum LegacyScore {
         return n
     }
 
-    /// True when at least a tenth of the non-ASCII characters are common ones: a Chinese text in
-    /// the right encoding has about a third, a wrong decoding of other text next to none.
-    static func looksChinese(_ text: String) -> Bool {
+    /// Whether a legacy decoding of `bytes` can be Chinese text. Not when under 5% of the bytes are
+    /// non-ASCII and under a tenth of the characters they make are common ones: that is English
+    /// with stray or Windows-1252 bytes (a Chinese text in the right encoding has about a third;
+    /// a glossary of rare names has few common characters but many non-ASCII bytes).
+    static func looksChinese(_ text: String, bytes: [UInt8]) -> Bool {
+        let sample = bytes.prefix(400_000)
+        if 20 * sample.reduce(0, { $0 + ($1 >= 0x80 ? 1 : 0) }) >= sample.count { return true }
         var nonASCII = 0, n = 0
         for s in text.unicodeScalars.prefix(100_000) where s.value >= 0x80 {
             nonASCII += 1

@@ -118,7 +118,7 @@ public enum TextDecoder {
                 // Report the decoding that got furthest: most likely the file's real encoding.
                 let best = failures.max { $0.offset < $1.offset }!
                 if case let .text(text, _) = try bytes.withUnsafeBufferPointer({ try ICU.toUTF8($0, charset: best.name, lossy: true) }),
-                   !LegacyScore.looksChinese(text) {
+                   !LegacyScore.looksChinese(text, bytes: bytes) {
                     throw TextError.invalidBytes(file: file, encoding: "UTF-8", offset: bad, line: lineNumber(ofByte: bad, in: bytes))
                 }
                 throw TextError.invalidBytes(file: file, encoding: best.name, offset: best.offset, line: lineNumber(ofByte: best.offset, in: bytes))
@@ -135,7 +135,7 @@ public enum TextDecoder {
         for failed in failures where someDecodedStrictly {
             guard case let .text(text, n) = try bytes.withUnsafeBufferPointer({ try ICU.toUTF8($0, charset: failed.name, lossy: true) }) else { continue }
             let score = LegacyScore.commonCharacters(text) - 20 * n
-            guard score > 2 * max(best.score, 1), LegacyScore.looksChinese(text) else { continue }
+            guard score > 2 * max(best.score, 1), LegacyScore.looksChinese(text, bytes: bytes) else { continue }
             if !lossy {
                 throw TextError.invalidBytes(file: file, encoding: failed.name, offset: failed.offset, line: lineNumber(ofByte: failed.offset, in: bytes))
             }
@@ -143,7 +143,7 @@ public enum TextDecoder {
         }
         // A legacy decoding with almost no common Chinese characters is not the file's encoding:
         // it is English or other text with stray bytes (or in Windows-1252), read as UTF-8.
-        if !LegacyScore.looksChinese(best.text) {
+        if !LegacyScore.looksChinese(best.text, bytes: bytes) {
             if lossy { return try convert(bytes, file: file, charset: "UTF-8", skip: 0, lossy: true) }
             throw TextError.invalidBytes(file: file, encoding: "UTF-8", offset: bad, line: lineNumber(ofByte: bad, in: bytes))
         }

@@ -120,7 +120,8 @@ final class DecoderTests: XCTestCase {
     /// English with one stray byte, or in Windows-1252, is not taken for a Chinese legacy encoding
     /// (Big5 and GB18030 accept such bytes, yielding rare characters).
     func testEnglishWithStrayBytesIsNotReadAsChinese() throws {
-        let english = "CHAPTER I.\n\nThe cat sat on the mat — and said nothing.\n"
+        let english = "CHAPTER I.\n\nThe cat sat on the mat — and said nothing. The dog looked at it for a long "
+            + "while, then went back to sleep by the fire. Outside, the rain kept falling on the old town.\n"
         var stray = Array(english.utf8)
         stray.insert(0xFF, at: 12)
         XCTAssertThrowsError(try TextDecoder.decode(stray, file: "en.txt")) { error in
@@ -134,6 +135,9 @@ final class DecoderTests: XCTestCase {
             XCTAssertEqual(error as? TextError, .invalidBytes(file: "en.txt", encoding: "UTF-8", offset: 35, line: 3))
         }
         XCTAssertEqual(try TextDecoder.decode(cp1252, options: DecodeOptions(encoding: "windows-1252")).text, english)
+        // A short GBK glossary of rare names (no common character among them) is still Chinese.
+        let glossary = "薛蟠\tXue Pan\n秦钟\tQin Zhong\n"
+        XCTAssertEqual(try TextDecoder.decode(try ICU.encode(glossary, as: "GB18030")).text, glossary)
     }
 
     func testLegacyDetectionOnShortTexts() throws {
