@@ -16,7 +16,7 @@ public enum ChapterDocuments {
         var options = BookOptions()
         options.decoding = decoding
         let books = try paths.map { try BookReader.read(file: $0, options: options) }
-        var warnings = zip(books, paths).flatMap { book, path in book.warnings.map { $0.hasPrefix(path + ":") ? $0 : "\(path): \($0)" } }
+        var warnings = zip(books, paths).flatMap { book, path in book.warnings(naming: path) }
         // Chapters by number (the key ChapterAlignedBooks pairs on), per book.
         var numbered = [[Int: Chapter]]()
         for (book, path) in zip(books, paths) {

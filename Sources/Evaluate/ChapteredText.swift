@@ -133,7 +133,7 @@ extension ChapteredText {
                 + (expected ?? "expected a book with headings such as \"Chapter 1\" or \"CHAPTER I.\""))
         }
         var text = ChapteredText(origin: path, kind: .book, units: units)
-        text.warnings = book.warnings.map { $0.hasPrefix(path + ":") ? $0 : "\(path): \($0)" }
+        text.warnings = book.warnings(naming: path)
         return text
     }
 }

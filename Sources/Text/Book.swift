@@ -16,6 +16,11 @@ public struct Book: Sendable {
     public var rejectedHeadings: [RejectedHeading]
     public var warnings: [String]
 
+    /// The warnings, each naming `file` (the decoder's already do; the structure's do not).
+    public func warnings(naming file: String) -> [String] {
+        warnings.map { $0.hasPrefix(file + ":") ? $0 : "\(file): \($0)" }
+    }
+
     /// The original text of a range.
     public func slice(_ range: Range<Int>) -> String {
         let utf8 = text.utf8

@@ -42,9 +42,7 @@ public struct ChapterAlignedBooks: Sendable {
         sourceOnly = a.order.filter { b.keys[$0] == nil }.map { $0.last! }
         targetOnly = b.order.filter { a.keys[$0] == nil }.map { $0.last! }
         // The books' own warnings (bytes replaced, an encoding guessed, no headings), each naming its file.
-        warnings = [(source, sourceName), (target, targetName)].flatMap { book, name in
-            book.warnings.map { $0.hasPrefix(name + ":") ? $0 : "\(name): \($0)" }
-        }
+        warnings = source.warnings(naming: sourceName) + target.warnings(naming: targetName)
         if !sourceOnly.isEmpty {
             warnings.append("chapters only in \(sourceName): \(sourceOnly.map(String.init).joined(separator: ", "))")
         }
