@@ -20,5 +20,8 @@ int ck_has_x16_kernel(uint32_t type);
 /// y[r] for r in [r0, r1) from x quantized by ck_quantize_x16.
 void ck_matvec_rows_x16(uint32_t type, const void *w, size_t row_bytes, int64_t cols, const int16_t *xq,
                         const float *dx, float *y, int64_t r0, int64_t r1);
+/// y[16g … 16g+15] for groups g in [g0, g1) of a Q8_0 matrix in ck_group_q8_0's layout.
+void ck_matvec_groups_q8_0(const uint8_t *grouped, int64_t cols, const int16_t *xq, const float *dx,
+                           float *y, int64_t g0, int64_t g1);
 #endif
 #endif

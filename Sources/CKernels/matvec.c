@@ -2,6 +2,7 @@
 #include "ckernels.h"
 #include "internal.h"
 #include <stdlib.h>
+#include <string.h>
 
 static int simd_state = -1;   // -1 undecided, 0 scalar, 1 AVX2
 static int avx512_state = 0;
@@ -98,26 +99,83 @@ static _Thread_local int16_t *x16;
 static _Thread_local float *x16_scales;
 static _Thread_local int64_t x16_cap;
 
+// Rounds x for the int16 kernels into the thread's buffers; 0 when they cannot be allocated.
+static int quantize_x(const float *x, int64_t cols) {
+    if (x16_cap < cols) {
+        int16_t *q = (int16_t *)realloc(x16, (size_t)cols * sizeof(int16_t));
+        float *d = (float *)realloc(x16_scales, (size_t)(cols / 32 + 1) * sizeof(float));
+        if (q) x16 = q;
+        if (d) x16_scales = d;
+        if (q && d) x16_cap = cols;
+    }
+    if (x16_cap < cols) return 0;
+    ck_quantize_x16(x, cols, x16, x16_scales);
+    return 1;
+}
+
 void ck_matvec_multi(uint32_t type, const void *w, size_t row_bytes, int64_t rows, int64_t cols,
                      const float *x, int64_t nx, float *y) {
     mv_job j = {type, (const uint8_t *)w, row_bytes, cols, nx, rows, x, y, 0, 0};
 #ifdef CK_X86
-    if (nx == 1 && ck_avx512_enabled() && ck_has_x16_kernel(type)) {
-        if (x16_cap < cols) {
-            int16_t *q = (int16_t *)realloc(x16, (size_t)cols * sizeof(int16_t));
-            float *d = (float *)realloc(x16_scales, (size_t)(cols / 32 + 1) * sizeof(float));
-            if (q) x16 = q;
-            if (d) x16_scales = d;
-            if (q && d) x16_cap = cols;
-        }
-        if (x16_cap >= cols) {
-            ck_quantize_x16(x, cols, x16, x16_scales);
-            j.xq = x16;
-            j.dx = x16_scales;
-        }
+    if (nx == 1 && ck_avx512_enabled() && ck_has_x16_kernel(type) && quantize_x(x, cols)) {
+        j.xq = x16;
+        j.dx = x16_scales;
     }
 #endif
     ck_parallel_for(rows, chunk_count(rows), mv_range, &j);
+}
+
+int ck_has_grouped_q8_0(void) {
+#ifdef CK_X86
+    return ck_avx512_enabled();
+#else
+    return 0;
+#endif
+}
+
+void ck_group_q8_0(const void *w, size_t row_bytes, int64_t groups, int64_t cols, void *dst) {
+    const int64_t nb = cols / 32;
+    for (int64_t g = 0; g < groups; g++) {
+        uint8_t *out = (uint8_t *)dst + (size_t)g * 16 * row_bytes;
+        uint8_t *scales = out + (size_t)nb * 512;
+        for (int64_t r = 0; r < 16; r++) {
+            const uint8_t *row = (const uint8_t *)w + (size_t)(16 * g + r) * row_bytes;
+            for (int64_t b = 0; b < nb; b++) {
+                memcpy(out + (size_t)b * 512 + 32 * r, row + 34 * b + 2, 32);
+                memcpy(scales + 2 * (16 * b + r), row + 34 * b, 2);
+            }
+        }
+    }
+}
+
+#ifdef CK_X86
+typedef struct {
+    const uint8_t *grouped;
+    int64_t cols;
+    const int16_t *xq;   // the caller's rounded x (x16 is per thread)
+    const float *dx;
+    float *y;
+} grouped_job;
+
+static void grouped_range(void *ctx, int64_t g0, int64_t g1) {
+    const grouped_job *j = (const grouped_job *)ctx;
+    ck_matvec_groups_q8_0(j->grouped, j->cols, j->xq, j->dx, j->y, g0, g1);
+}
+#endif
+
+void ck_matvec_grouped_q8_0(const void *grouped, const void *w, size_t row_bytes, int64_t rows, int64_t cols,
+                            const float *x, float *y) {
+#ifdef CK_X86
+    if (ck_avx512_enabled() && quantize_x(x, cols)) {
+        grouped_job j = {(const uint8_t *)grouped, cols, x16, x16_scales, y};
+        int64_t groups = rows / 16;
+        ck_parallel_for(groups, chunk_count(groups), grouped_range, &j);
+        if (rows > 16 * groups)
+            ck_matvec_rows_x16(CK_Q8_0, w, row_bytes, cols, x16, x16_scales, y, 16 * groups, rows);
+        return;
+    }
+#endif
+    ck_matvec(CK_Q8_0, w, row_bytes, rows, cols, x, y);
 }
 
 static void dq_range(void *ctx, int64_t r0, int64_t r1) {

@@ -179,10 +179,13 @@ void ck_quantize_x16(const float *x, int64_t n, int16_t *xq, float *dx) {
     }
 }
 
-// 32 weights of one block as int16.
-CK_AVX512 static inline __m512i w16_q8_0(const uint8_t *b) {
-    return _mm512_cvtepi8_epi16(_mm256_loadu_si256((const __m256i *)(b + 2)));
+// 32 int8 weights as int16.
+CK_AVX512 static inline __m512i w16_at(const uint8_t *q) {
+    return _mm512_cvtepi8_epi16(_mm256_loadu_si256((const __m256i *)q));
 }
+
+// 32 weights of one block as int16.
+CK_AVX512 static inline __m512i w16_q8_0(const uint8_t *b) { return w16_at(b + 2); }
 
 // Q5_0 in the 16-bit domain: the 32 nibbles (low halves are elements 0–15, high halves 16–31)
 // widened, then 16 subtracted where the element's fifth bit (bit i of qh) is clear.
@@ -267,6 +270,37 @@ CK_ROWS16(rows_q8_0, w16_q8_0, 34)
 CK_ROWS16(rows_q5_0, w16_q5_0, 22)
 
 int ck_has_x16_kernel(uint32_t type) { return type == CK_Q8_0 || type == CK_Q5_0; }
+
+// The same products on a Q8_0 matrix regrouped 16 rows at a time (ck_group_q8_0): in each group
+// block b of the 16 rows (their int8 side by side, 512 bytes), then the group's f16 scales by
+// block. Memory is read in order instead of at 16 places 680 bytes apart, and the scales are
+// loaded instead of gathered: 17% faster on the 262k-row output head. The operations and their
+// order are those of rows_q8_0, so every row gets the same bits.
+CK_AVX512 void ck_matvec_groups_q8_0(const uint8_t *grouped, int64_t cols, const int16_t *xq, const float *dx,
+                                     float *y, int64_t g0, int64_t g1) {
+    const int64_t nb = cols / 32;
+    const size_t group_bytes = (size_t)nb * 16 * 34;
+    for (int64_t g = g0; g < g1; g++) {
+        const uint8_t *p = grouped + (size_t)g * group_bytes;
+        const uint16_t *scales = (const uint16_t *)(p + (size_t)nb * 512);
+        __m512 acc = _mm512_setzero_ps();
+        for (int64_t b = 0; b < nb; b++) {
+            const __m512i xv = _mm512_loadu_si512(xq + 32 * b);
+            const uint8_t *q = p + (size_t)b * 512;
+            __m512i s0 = quad_sums(_mm512_madd_epi16(w16_at(q), xv), _mm512_madd_epi16(w16_at(q + 32), xv),
+                                   _mm512_madd_epi16(w16_at(q + 64), xv), _mm512_madd_epi16(w16_at(q + 96), xv));
+            __m512i s1 = quad_sums(_mm512_madd_epi16(w16_at(q + 128), xv), _mm512_madd_epi16(w16_at(q + 160), xv),
+                                   _mm512_madd_epi16(w16_at(q + 192), xv), _mm512_madd_epi16(w16_at(q + 224), xv));
+            __m512i s2 = quad_sums(_mm512_madd_epi16(w16_at(q + 256), xv), _mm512_madd_epi16(w16_at(q + 288), xv),
+                                   _mm512_madd_epi16(w16_at(q + 320), xv), _mm512_madd_epi16(w16_at(q + 352), xv));
+            __m512i s3 = quad_sums(_mm512_madd_epi16(w16_at(q + 384), xv), _mm512_madd_epi16(w16_at(q + 416), xv),
+                                   _mm512_madd_epi16(w16_at(q + 448), xv), _mm512_madd_epi16(w16_at(q + 480), xv));
+            __m512 d = _mm512_mul_ps(_mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)(scales + 16 * b))), _mm512_set1_ps(dx[b]));
+            acc = _mm512_fmadd_ps(_mm512_cvtepi32_ps(add_quarters(s0, s1, s2, s3)), d, acc);
+        }
+        _mm512_storeu_ps(y + 16 * g, acc);
+    }
+}
 
 void ck_matvec_rows_x16(uint32_t type, const void *w, size_t row_bytes, int64_t cols, const int16_t *xq,
                         const float *dx, float *y, int64_t r0, int64_t r1) {

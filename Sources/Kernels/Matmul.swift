@@ -10,6 +10,8 @@ public struct WeightMatrix: @unchecked Sendable {
     public let rows: Int
     public let cols: Int
     public let rowBytes: Int
+    /// A copy of the rows in the layout decoding reads fastest, when made (`groupedForDecoding`).
+    public private(set) var grouped: GroupedRows?
 
     public init(type: TensorType, data: UnsafeRawPointer, rows: Int, cols: Int) {
         precondition(WeightMatrix.supports(type), "no kernel for \(type)")
@@ -29,6 +31,29 @@ public struct WeightMatrix: @unchecked Sendable {
     public func dequantizeRow(_ r: Int, into dst: UnsafeMutablePointer<Float>) {
         ck_dequant_row(type.rawValue, row(r), dst, Int64(cols))
     }
+
+    /// This matrix plus a copy of its rows regrouped 16 at a time, which one-token decoding reads
+    /// in order (17% faster on the 262k-row output head, same bits). Q8_0 with AVX-512 only;
+    /// otherwise the matrix as it is. The copy costs the matrix's size in memory.
+    public func groupedForDecoding() -> WeightMatrix {
+        guard type == .q8_0, rows >= 16, cols % 32 == 0, ck_has_grouped_q8_0() != 0 else { return self }
+        var w = self
+        w.grouped = GroupedRows(self)
+        return w
+    }
+}
+
+/// A Q8_0 matrix's first 16·⌊rows/16⌋ rows in `ck_group_q8_0`'s layout, owned here.
+public final class GroupedRows: @unchecked Sendable {
+    let bytes: UnsafeMutableRawPointer
+
+    init(_ w: WeightMatrix) {
+        let groups = w.rows / 16
+        bytes = UnsafeMutableRawPointer.allocate(byteCount: max(1, groups * 16 * w.rowBytes), alignment: 64)
+        ck_group_q8_0(w.data, w.rowBytes, Int64(groups), Int64(w.cols), bytes)
+    }
+
+    deinit { bytes.deallocate() }
 }
 
 /// Below this many input rows the quantized matrix-vector kernel (weights read once, never
@@ -43,6 +68,10 @@ public let matvecMaxRows = 4
 public func matmul(_ x: UnsafePointer<Float>, rows n: Int, _ w: WeightMatrix, _ y: UnsafeMutablePointer<Float>,
                    scratch: UnsafeMutableBufferPointer<Float>) {
     if n <= 0 { return }
+    if n == 1, let g = w.grouped {
+        ck_matvec_grouped_q8_0(g.bytes, w.data, w.rowBytes, Int64(w.rows), Int64(w.cols), x, y)
+        return
+    }
     if n <= matvecMaxRows {
         ck_matvec_multi(w.type.rawValue, w.data, w.rowBytes, Int64(w.rows), Int64(w.cols), x, Int64(n), y)
         return

@@ -124,6 +124,15 @@ final class QuantDotTests: XCTestCase {
                 }
                 XCTAssertEqual(one, alone, "\(type): 16-row groups against rows alone")
                 XCTAssertEqual(one, two, "\(type): 1 thread against 2")
+                // The regrouped copy decoding reads (Q8_0 only; 1003 rows leave 11 outside the groups).
+                let grouped = w.groupedForDecoding()
+                XCTAssertEqual(grouped.grouped != nil, type == .q8_0, "\(type): regrouped")
+                for threads in [1, 2] {
+                    KernelThreads.set(threads)
+                    var g = [Float](repeating: 0, count: rows)
+                    matmul(x, rows: 1, grouped, &g, scratch: scratch)
+                    XCTAssertEqual(g, one, "\(type): regrouped rows, \(threads) thread(s)")
+                }
                 // A NaN activation makes every output NaN, as an f32 product would.
                 var bad = x
                 bad[300] = .nan

@@ -54,6 +54,16 @@ void ck_matvec(uint32_t type, const void *w, size_t row_bytes, int64_t rows, int
 /// Same for `nx` input vectors (x is nx×cols, y is nx×rows): each weight row is read once.
 void ck_matvec_multi(uint32_t type, const void *w, size_t row_bytes, int64_t rows, int64_t cols,
                      const float *x, int64_t nx, float *y);
+/// 1 when ck_matvec_grouped_q8_0 has its kernel here (AVX-512BW); otherwise do not group.
+int ck_has_grouped_q8_0(void);
+/// Copies the first 16·groups rows of a Q8_0 matrix (cols a multiple of 32) into the decoding
+/// layout: per 16 rows, block b of each row's 32 int8 side by side, then the 16×(cols/32) f16
+/// scales by block. `dst` takes 16·groups·row_bytes bytes (the same as the rows).
+void ck_group_q8_0(const void *w, size_t row_bytes, int64_t groups, int64_t cols, void *dst);
+/// ck_matvec for a Q8_0 matrix whose first 16·⌊rows/16⌋ rows were grouped into `grouped`: those
+/// are read from it, the rest from w. Bit-identical to ck_matvec, and faster for large matrices.
+void ck_matvec_grouped_q8_0(const void *grouped, const void *w, size_t row_bytes, int64_t rows, int64_t cols,
+                            const float *x, float *y);
 /// Dequantizes rows [0, rows) of W into dst (rows×cols f32), threaded.
 void ck_dequant_matrix(uint32_t type, const void *w, size_t row_bytes, int64_t rows, int64_t cols,
                        float *dst);

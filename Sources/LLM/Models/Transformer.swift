@@ -46,9 +46,10 @@ public final class Transformer: @unchecked Sendable {
         }
         embedding = try source.matrix("token_embd.weight", rows: c.vocabSize, cols: c.dim)
         outputNorm = try source.vector("output_norm.weight", count: c.dim)
-        output = source.has("output.weight")
-            ? try source.linear("output.weight", rows: c.vocabSize, cols: c.dim)
-            : LinearWeight(embedding)
+        // The head is the largest matrix a decoded token reads: worth a copy in the faster layout.
+        output = LinearWeight((source.has("output.weight")
+            ? try source.linear("output.weight", rows: c.vocabSize, cols: c.dim).weight
+            : embedding).groupedForDecoding())
         ropeGlobal = RopeTable(rotaryDims: c.rotaryDims, base: c.ropeBase)
         ropeLocal = RopeTable(rotaryDims: c.rotaryDims, base: c.ropeBaseLocal)
         self.maxBatch = maxBatch
