@@ -206,6 +206,12 @@ public final class Translator {
             if position == plan.units.count || plan.units[position].chapterPosition != unit.chapterPosition {
                 runInfo.chapterSeconds = chapterSeconds
                 try writeOutputs(records: records)
+                // run.json as if the session ended here: a killed session keeps its wall time and
+                // chapter times up to its last finished chapter (the end replaces this entry).
+                var soFar = runInfo
+                soFar.sessions.append(RunInfo.Session(seconds: Date().timeIntervalSince(start), units: position - sessionStart,
+                                                      replayed: replayed, generatedTokens: generatedTotal, generationSeconds: genSeconds))
+                try RunFolder.writeAtomically(try soFar.json(), to: folder.runJSON)
             }
         }
         for u in try runtime.finish() {

@@ -151,4 +151,25 @@ final class ResumeKillTests: XCTestCase {
         try h.close()
         try assertRefused(args + ["--resume"], saying: "the model file changed since the run started", leaves: out)
     }
+
+    /// A session killed after a finished chapter keeps its wall time and that chapter's time in
+    /// run.json, so the report of the resumed run counts both sessions.
+    func testKilledSessionKeepsItsTimeUpToItsLastChapter() throws {
+        let model = try TranslateTestSupport.modelPath()
+        _ = try TranslateTestSupport.binary()
+        let dir = TranslateTestSupport.temporaryDirectory("killed-time")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let out = dir + "/run"
+        let args = arguments(out, model: model, chapters: "1-2", strategy: "off")
+        let (p, _) = try start(args)
+        XCTAssertTrue(kill(p) { lines(out + "/segments.jsonl") >= 5 }, "the run ended before the kill")   // chapter 1 has 4 units
+        let info = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/run.json"))) as? [String: Any])
+        let sessions = try XCTUnwrap(info["sessions"] as? [[String: Any]])
+        XCTAssertEqual(sessions.count, 1)
+        XCTAssertGreaterThan(try XCTUnwrap(sessions.first?["seconds"] as? Double), 0)
+        XCTAssertGreaterThan(try XCTUnwrap((info["chapterSeconds"] as? [String: Double])?["1"]), 0)
+        _ = try runToEnd(args + ["--resume"])
+        let report = try String(contentsOfFile: out + "/report.md", encoding: .utf8)
+        XCTAssertTrue(report.contains(" s in 2 session(s) |"), report)
+    }
 }
