@@ -13,8 +13,7 @@ public enum ChapterDocuments {
     /// `decoding`: the books' encoding (detected when nil) and whether invalid bytes become U+FFFD.
     public static func read(systems: [String], references: [String], decoding: DecodeOptions = DecodeOptions()) throws -> Result {
         let paths = systems + references
-        var options = BookOptions()
-        options.decoding = decoding
+        let options = BookOptions(encoding: decoding.encoding, lossy: decoding.lossy)
         let books = try paths.map { try BookReader.read(file: $0, options: options) }
         var warnings = zip(books, paths).flatMap { book, path in book.warnings(naming: path) }
         // Chapters by number (the key ChapterAlignedBooks pairs on), per book.

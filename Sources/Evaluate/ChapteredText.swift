@@ -117,9 +117,7 @@ extension ChapteredText {
     /// its units the heading block (heading line and title lines, spaces collapsed) and then its
     /// sentences. Text before the first heading has no number and is not a chapter.
     public static func book(_ path: String, otherwise expected: String? = nil, decoding: DecodeOptions = DecodeOptions()) throws -> ChapteredText {
-        var options = BookOptions()
-        options.decoding = decoding
-        let book = try BookReader.read(file: path, options: options)
+        let book = try BookReader.read(file: path, options: BookOptions(encoding: decoding.encoding, lossy: decoding.lossy))
         var units = [(chapter: Int, text: String)]()
         var seen = Set<Int>()
         for chapter in book.chapters {

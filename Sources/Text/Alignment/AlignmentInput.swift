@@ -25,10 +25,10 @@ public enum AlignmentInput {
             }
             return Loaded(name: book, chapters: chapters, warnings: corpus.warnings)
         }
-        var sourceOptions = BookOptions(language: .chinese), targetOptions = BookOptions(language: .english)
-        sourceOptions.decoding = sourceDecoding
-        targetOptions.decoding = targetDecoding
-        let books = try ChapterAlignedBooks.read(source: source, target: target, sourceOptions: sourceOptions, targetOptions: targetOptions)
+        let books = try ChapterAlignedBooks.read(
+            source: source, target: target,
+            sourceOptions: BookOptions(encoding: sourceDecoding.encoding, lossy: sourceDecoding.lossy, language: .chinese),
+            targetOptions: BookOptions(encoding: targetDecoding.encoding, lossy: targetDecoding.lossy, language: .english))
         let book = name ?? defaultName(source)
         var warnings = books.warnings
         if books.pairs.isEmpty {
