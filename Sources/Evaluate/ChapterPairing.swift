@@ -1,13 +1,14 @@
-/// Runs and references paired chapter by chapter: only chapters every side has are scored (a run's
-/// chapter 0, the title before the first heading, drops out unless the reference has one too), and
-/// the others are reported. Documents are a chapter's units joined by one space (d-BLEU).
+/// Runs and references paired chapter by chapter: only chapters every side has, and every run has
+/// finished, are scored (a run's chapter 0, the title before the first heading, drops out unless
+/// the reference has one too), and the others are reported. Documents are a chapter's units joined
+/// by one space (d-BLEU).
 public struct ChapterPairing: Sendable {
     public var runs: [ChapteredText]
     public var references: [ChapteredText]
     /// Shared chapter numbers, in the first run's order.
     public var chapters: [Int]
-    /// Per side, the chapters it has that are not scored.
-    public var skipped: [(origin: String, chapters: [Int])]
+    /// Per side, the chapters it has that are not scored, and why.
+    public var skipped: [(origin: String, chapters: [Int], reason: String)]
     /// Why units and reference lines are not aligned (so only document-level scores make sense);
     /// nil when every shared chapter has as many units in every run as lines in every reference.
     public var sentenceLevelUnavailable: String?
@@ -17,16 +18,23 @@ public struct ChapterPairing: Sendable {
         self.runs = runs
         self.references = references
         let sides = runs + references
-        chapters = runs[0].order.filter { c in sides.allSatisfy { $0.chapters[c] != nil } }
+        let unfinished = Set(runs.flatMap(\.unfinished))
+        chapters = runs[0].order.filter { c in !unfinished.contains(c) && sides.allSatisfy { $0.chapters[c] != nil } }
         guard !chapters.isEmpty else {
-            let listed = sides.map { "\($0.origin) has \(Self.list($0.order))" }.joined(separator: "; ")
+            let listed = sides.map { side in
+                "\(side.origin) has \(Self.list(side.order))" + (side.unfinished.isEmpty ? "" : " (unfinished: \(Self.list(side.unfinished)))")
+            }.joined(separator: "; ")
             throw EvaluateError.invalidArgument("no chapter in common: \(listed); expected the reference to cover "
-                + "chapters of the runs")
+                + "finished chapters of the runs")
         }
         let shared = Set(chapters)
-        skipped = sides.compactMap { side in
+        skipped = sides.flatMap { side in
             let out = side.order.filter { !shared.contains($0) }
-            return out.isEmpty ? nil : (side.origin, out)
+            let own = Set(side.unfinished)
+            return [(out.filter(own.contains), "unfinished in this run (translate stopped inside it or is still running)"),
+                    (out.filter { !own.contains($0) && unfinished.contains($0) }, "unfinished in another run"),
+                    (out.filter { !unfinished.contains($0) }, "not in every run and reference")]
+                .filter { !$0.0.isEmpty }.map { (side.origin, $0.0, $0.1) }
         }
         sentenceLevelUnavailable = Self.sentenceAlignment(runs: runs, references: references, chapters: chapters)
     }
@@ -36,7 +44,7 @@ public struct ChapterPairing: Sendable {
     /// The sides' decoder warnings, then one line per side with chapters left out.
     public var warnings: [String] {
         (runs + references).flatMap(\.warnings) + skipped.map { "\($0.origin): \($0.chapters.count == 1 ? "chapter" : "chapters") \(Self.list($0.chapters)) "
-            + "not in every run and reference, left out" }
+            + "\($0.reason), left out" }
     }
 
     /// The side's shared chapters as documents, each its units joined by one space.

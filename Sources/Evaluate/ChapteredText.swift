@@ -22,6 +22,9 @@ public struct ChapteredText: Sendable, Equatable {
     public var sources: [Int: [String]]?
     /// The decoder's warnings (bytes replaced when read lossily, an encoding guessed).
     public var warnings: [String] = []
+    /// A run's chapters that translate has not finished (it is still running or was stopped inside
+    /// them): scoring a part of a chapter against the whole reference chapter would mislead.
+    public var unfinished: [Int] = []
 
     public init(origin: String, kind: Kind, order: [Int], chapters: [Int: [String]], sources: [Int: [String]]? = nil) {
         self.origin = origin
@@ -73,8 +76,12 @@ extension ChapteredText {
             throw EvaluateError.invalidArgument("\(file): no translated units; expected one JSON record per line "
                 + "with chapter, unit, source and translation")
         }
-        return ChapteredText(origin: path, kind: .runFolder, units: segments.map { ($0.chapter, $0.translation) },
-                             sources: segments.map(\.source))
+        var text = ChapteredText(origin: path, kind: .runFolder, units: segments.map { ($0.chapter, $0.translation) },
+                                 sources: segments.map(\.source))
+        let progress = RunFolderReader.unfinishedChapters(path, segments: segments)
+        text.unfinished = progress.chapters
+        text.warnings += progress.warning.map { [$0] } ?? []
+        return text
     }
 
     /// A reference: a run folder, a GuoFeng file (its chapters in order are chapters 1…n), a

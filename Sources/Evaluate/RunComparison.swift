@@ -45,7 +45,7 @@ public struct RunComparison: Sendable {
         public var runs: [Run]
         public var references: [(path: String, kind: ChapteredText.Kind)]
         public var chapters: [Int]
-        public var skipped: [(origin: String, chapters: [Int])]
+        public var skipped: [(origin: String, chapters: [Int], reason: String)]
         /// Why there are no sentence-level scores (nil when there are).
         public var sentenceLevelUnavailable: String?
         /// Chapters as documents.

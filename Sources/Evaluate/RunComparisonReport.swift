@@ -105,7 +105,7 @@ extension RunComparison.Result {
         } else {
             for s in skipped {
                 out += "- `\(s.origin)`: \(s.chapters.count == 1 ? "chapter" : "chapters") \(ChapterPairing.list(s.chapters)) "
-                    + "(not in every run and reference)\n"
+                    + "(\(s.reason))\n"
             }
             out += "\n"
         }
@@ -216,7 +216,8 @@ extension RunComparison.Result {
             ("references", .array(references.map { .object([("path", .string($0.path)), ("kind", .string($0.kind.rawValue))]) })),
             ("runs", .array(runs.map { .object([("name", .string($0.name)), ("path", .string($0.path)), ("units", .int($0.units))]) })),
             ("chapters", .array(chapters.map { .int($0) })),
-            ("skipped", .array(skipped.map { .object([("path", .string($0.origin)), ("chapters", .array($0.chapters.map { .int($0) }))]) })),
+            ("skipped", .array(skipped.map { .object([("path", .string($0.origin)), ("chapters", .array($0.chapters.map { .int($0) })),
+                                                      ("reason", .string($0.reason))]) })),
             ("bootstrap", .object([("samples", .int(bootstrap.samples)), ("seed", .string(String(bootstrap.seed)))])),
             ("document_level", .object([("documents", .int(chapters.count)),
                                         ("metrics", metricsJSON(document, rename: Self.documentName))])),

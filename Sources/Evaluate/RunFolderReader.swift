@@ -50,6 +50,26 @@ public enum RunFolderReader {
         return segments
     }
 
+    public static let runInfoFile = "run.json"
+
+    /// The chapters of `segments` that the run has not finished: when run.json says the run is
+    /// not finished (translate still running, or stopped), the chapters its `chapterSeconds` does
+    /// not list yet (translate rewrites run.json at the end of every chapter). A folder without
+    /// run.json, or with one that does not parse, has its chapters taken as finished; the second
+    /// case gets a warning.
+    public static func unfinishedChapters(_ folder: String, segments: [Segment]) -> (chapters: [Int], warning: String?) {
+        let path = (folder as NSString).appendingPathComponent(runInfoFile)
+        guard let data = FileManager.default.contents(atPath: path) else { return ([], nil) }
+        guard let info = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
+              let finished = info["finished"] as? Bool else {
+            return ([], "\(path): not a JSON object with a boolean \"finished\"; every chapter of the run is taken as finished")
+        }
+        if finished { return ([], nil) }
+        let done = Set(((info["chapterSeconds"] as? [String: Any]) ?? [:]).keys.compactMap { Int($0) })
+        var seen = Set<Int>()
+        return (segments.map(\.chapter).filter { !done.contains($0) && seen.insert($0).inserted }, nil)
+    }
+
     /// The hypothesis segments (translations in order) with chapters as documents.
     public static func segmentSet(_ folder: String) throws -> SegmentSet {
         let segments = try read(folder)

@@ -10,7 +10,8 @@ struct CompareCommand: ParsableCommand {
         Run folders written by `yanfu translate` are paired with the reference chapter by chapter: \
         a book with chapter headings (pairs by chapter number), a GuoFeng file (its chapters in \
         order are 1…n), another run folder or a line-aligned file. Only chapters every run and \
-        the reference have are scored (a run's title, chapter 0, usually drops out); the others \
+        the reference have are scored (a run's title, chapter 0, usually drops out), and only \
+        chapters every run has finished (so a run still translating can be compared); the others \
         are listed. Each run gets d-BLEU and chrF over chapters as documents, sentence-level \
         scores when units and reference lines are aligned, 95% paired bootstrap intervals and \
         p-values against the first run (the baseline), scores per chapter, and a name-consistency \

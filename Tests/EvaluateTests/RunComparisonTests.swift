@@ -118,6 +118,40 @@ final class RunComparisonTests: XCTestCase {
         XCTAssertEqual(score.score, 100, accuracy: 1e-9)
     }
 
+    /// A run still translating (run.json not finished, chapter 3 begun but not in its chapter
+    /// times): chapter 3 is left out for every run, with the reason; once the run is finished, or
+    /// without run.json, every chapter counts.
+    func testChapterAnUnfinishedRunStoppedInsideIsLeftOut() throws {
+        let exact = try SampleRuns.write("exact", in: dir, rows: rows)
+        let chapter3 = rows.indices.filter { rows[$0].chapter == 3 }
+        let partial = try SampleRuns.write("partial", in: dir, rows: Array(rows[..<(chapter3[0] + 4)]))
+        let info = partial.appendingPathComponent("run.json")
+        func writeInfo(finished: Bool) throws {
+            try Data(#"{"finished": \#(finished), "chapterSeconds": {"0": 1.5, "1": 40.2, "2": 35.0}}"#.utf8).write(to: info)
+        }
+        try writeInfo(finished: false)
+        XCTAssertEqual(try ChapteredText.run(partial.path).unfinished, [3])
+        let book = sample.appendingPathComponent("en.txt").path
+        let result = try compare([exact, partial], reference: book)
+        XCTAssertEqual(result.chapters, [1, 2])
+        XCTAssertEqual(result.skipped.map(\.origin), [exact.path, exact.path, partial.path, partial.path, book, book])
+        XCTAssertEqual(result.skipped.map(\.chapters), [[3], [0, 4], [3], [0], [3], [4]])
+        XCTAssertEqual(result.skipped[2].reason, "unfinished in this run (translate stopped inside it or is still running)")
+        XCTAssertEqual(result.skipped[0].reason, "unfinished in another run")
+        let dBLEU = try XCTUnwrap(result.document.first { $0.metricKey == "bleu" })
+        XCTAssertEqual(dBLEU.results[1].score.score, 100, accuracy: 1e-9, "the finished chapters are the reference's")
+
+        try writeInfo(finished: true)
+        XCTAssertEqual(try compare([exact, partial], reference: book).chapters, [1, 2, 3])
+        try FileManager.default.removeItem(at: info)
+        XCTAssertEqual(try compare([exact, partial], reference: book).chapters, [1, 2, 3])
+        try Data("{not json".utf8).write(to: info)
+        let damaged = try ChapteredText.run(partial.path)
+        XCTAssertEqual(damaged.unfinished, [])
+        XCTAssertEqual(damaged.warnings.count, 1)
+        XCTAssertTrue(damaged.warnings[0].hasPrefix(info.path), damaged.warnings[0])
+    }
+
     func testLineAlignedReferenceBorrowsTheRunsChapters() throws {
         let run = try SampleRuns.write("run", in: dir, rows: rows)
         let lines = dir.appendingPathComponent("ref.txt")
