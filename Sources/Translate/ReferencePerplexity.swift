@@ -34,6 +34,16 @@ public struct EvalPPLSettings: Sendable, Codable, Equatable {
         self.threads = threads
     }
 
+    /// The same settings with the file paths canonical (a resume compares these).
+    var canonicalPaths: EvalPPLSettings {
+        var s = self
+        s.source = RunFolder.canonical(source)
+        s.reference = reference.map(RunFolder.canonical)
+        s.dictionary = dictionary.map(RunFolder.canonical)
+        s.model = RunFolder.canonical(model)
+        return s
+    }
+
     public func validate() throws {
         try requireSetting(chunkTokens >= 16, "--chunk-tokens", "expected at least 16, got \(chunkTokens)")
         try requireSetting(contextTokens >= 0, "--context-tokens", "expected 0 or more, got \(contextTokens)")
@@ -280,8 +290,9 @@ public final class ReferencePerplexity {
         do { saved = try JSONDecoder().decode(EvalPPLSettings.self, from: data) } catch {
             throw TranslateError.resume(path: folder + "/settings.json", reason: "unreadable (\(error))")
         }
-        guard saved == settings else {
-            throw TranslateError.resume(path: folder + "/settings.json", reason: "the settings differ from this command's: \(saved.differences(from: settings).joined(separator: ", "))")
+        // Paths count as the same when they name the same file from here.
+        guard saved.canonicalPaths == settings.canonicalPaths else {
+            throw TranslateError.resume(path: folder + "/settings.json", reason: "the settings differ from this command's: \(saved.canonicalPaths.differences(from: settings.canonicalPaths).joined(separator: ", "))")
         }
         let records = try LineAppender.readLines(folder + "/chunks.jsonl").enumerated().map { i, line in
             do { return try JSONDecoder().decode(ChunkScore.self, from: Data(line.utf8)) } catch {

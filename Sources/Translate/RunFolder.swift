@@ -9,6 +9,12 @@ public struct RunFolder: Sendable {
 
     public init(path: String) { self.path = path }
 
+    /// A file's path in one absolute, standardized form (a relative path is taken from the current
+    /// directory), so that a run started with `../corpora/zh.txt` resumes with `/work/corpora/zh.txt`.
+    static func canonical(_ path: String) -> String {
+        URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
+    }
+
     public var runJSON: String { path + "/run.json" }
     public var segments: String { path + "/segments.jsonl" }
     public var translation: String { path + "/translation.txt" }

@@ -53,6 +53,15 @@ public struct TranslateSettings: Sendable, Codable, Equatable {
         trainThreads = max(1, threads / 2)
     }
 
+    /// The same settings with the book, model and glossary paths canonical (a resume compares these).
+    var canonicalPaths: TranslateSettings {
+        var s = self
+        s.book = RunFolder.canonical(book)
+        s.model = RunFolder.canonical(model)
+        s.glossary = glossary.map(RunFolder.canonical)
+        return s
+    }
+
     public func validate() throws {
         try requireSetting(chunkTokens >= 16, "--chunk-tokens", "expected at least 16, got \(chunkTokens)")
         try requireSetting(contextTokens >= 0, "--context-tokens", "expected 0 or more, got \(contextTokens)")

@@ -349,10 +349,12 @@ public final class Translator {
         }
         // Only --chapters may change, to a range that begins with the run's: the run is then
         // extended, as if it had been started with the longer range.
-        var sameButChapters = info.settings
-        sameButChapters.chapters = settings.chapters
-        guard sameButChapters == settings else {
-            throw TranslateError.resume(path: folder.path, reason: "the settings differ from the run's (see run.json): \(info.settings.differences(from: settings).joined(separator: ", "))")
+        // Paths count as the same when they name the same file from here.
+        let saved = info.settings.canonicalPaths, now = settings.canonicalPaths
+        var sameButChapters = saved
+        sameButChapters.chapters = now.chapters
+        guard sameButChapters == now else {
+            throw TranslateError.resume(path: folder.path, reason: "the settings differ from the run's (see run.json): \(saved.differences(from: now).joined(separator: ", "))")
         }
         if !info.modelSHA256.isEmpty {
             // The same path may hold another model by now (fetched again, quantized again).

@@ -19,11 +19,12 @@ final class ResumeKillTests: XCTestCase {
         var value: String { lock.lock(); defer { lock.unlock() }; return text }
     }
 
-    /// Starts the binary; returns the process and its live stderr.
-    func start(_ args: [String]) throws -> (Process, Output) {
+    /// Starts the binary (in folder `cwd` when given); returns the process and its live stderr.
+    func start(_ args: [String], in cwd: String? = nil) throws -> (Process, Output) {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: try TranslateTestSupport.binary())
         p.arguments = args
+        if let cwd { p.currentDirectoryURL = URL(fileURLWithPath: cwd) }
         let err = Pipe(), out = Output()
         p.standardError = err
         p.standardOutput = FileHandle.nullDevice
@@ -32,8 +33,8 @@ final class ResumeKillTests: XCTestCase {
         return (p, out)
     }
 
-    func runToEnd(_ args: [String]) throws -> String {
-        let (p, out) = try start(args)
+    func runToEnd(_ args: [String], in cwd: String? = nil) throws -> String {
+        let (p, out) = try start(args, in: cwd)
         p.waitUntilExit()
         XCTAssertEqual(p.terminationStatus, 0, "yanfu \(args.joined(separator: " ")) failed:\n\(out.value)")
         return out.value
@@ -118,7 +119,13 @@ final class ResumeKillTests: XCTestCase {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let whole = dir + "/whole", extended = dir + "/extended"
         _ = try runToEnd(arguments(whole, model: model, chapters: "1-2", strategy: "parallel"))
-        _ = try runToEnd(arguments(extended, model: model, chapters: "1", strategy: "parallel"))
+        // The first part starts in the fixtures folder with the book and glossary named relatively; the
+        // extension names the same files by their full paths.
+        let fixtures = TranslateTestSupport.fixtures + "/"
+        let relative = arguments(extended, model: model, chapters: "1", strategy: "parallel")
+            .map { $0.hasPrefix(fixtures) ? String($0.dropFirst(fixtures.count)) : $0 }
+        XCTAssertTrue(relative.contains("tiny.txt"))
+        _ = try runToEnd(relative, in: fixtures)
         let firstPart = lines(extended + "/segments.jsonl")
         XCTAssertGreaterThan(lines(whole + "/segments.jsonl"), firstPart, "chapter 2 adds units")
         let log = try runToEnd(arguments(extended, model: model, chapters: "1-2", strategy: "parallel") + ["--resume"])

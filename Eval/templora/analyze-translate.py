@@ -1,18 +1,26 @@
 #!/usr/bin/env python3
-"""Where a translation run's time went, chapter by chapter, from the run folders alone.
+"""What translation runs of the same chapters did, chapter by chapter, from the run folders alone:
+where the time went, how long the translations are against the reference, and how often a
+chapter's units open with the same two words (a run drifting into stock phrases).
 
-A run's wall time in report.md sums its sessions, and a session killed before translate wrote
-run.json at every chapter (2026-11-28) lost its share. The per-unit records do not: each line of
-segments.jsonl has the seconds that unit took, and run.json (or, for a run still going, the
-checkpoint in state/) lists every Temp-LoRA update with the seconds translation waited for it.
+Time: a run's wall time in report.md sums its sessions, and a session killed before translate
+wrote run.json at every chapter (2026-11-28) lost its share. The per-unit records do not: each
+line of segments.jsonl has the seconds that unit took, and run.json (or, for a run still going,
+the checkpoint in state/) lists every Temp-LoRA update with the seconds translation waited for it.
 Their sum is the compute a run took, without process starts and model loads (a few seconds a
 session). An update's wait is counted in the chapter of the unit that closed its chunk, as
 translate counts it.
 
-    python3 Eval/templora/times-by-chapter.py RUN [RUN ...] > times.md
+Length: words (split on whitespace) of a chapter's translations over the words of the
+reference's chapter (a book with "CHAPTER I."-style or "Chapter 1" headings). BLEU's brevity
+penalty and chrF2's weight on recall both depend on it.
+
+    python3 Eval/templora/analyze-translate.py REFERENCE RUN [RUN ...] > analysis.md
 """
+import collections
 import json
 import os
+import re
 import sys
 
 
@@ -52,10 +60,75 @@ def chapters(run):
     return info, rows
 
 
-def main(runs):
-    if not runs:
+ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
+
+
+def roman(text):
+    values = [ROMAN[ch] for ch in text]
+    return sum(-v if k + 1 < len(values) and v < values[k + 1] else v for k, v in enumerate(values))
+
+
+def reference_words(path):
+    """Words per chapter of a book whose chapters start with a "CHAPTER IV." or "Chapter 4" line."""
+    words, chapter = collections.Counter(), None
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            m = re.match(r"^\s*chapter\s+([0-9]+|[IVXLC]+)\b", line, re.IGNORECASE)
+            if m:
+                token = m.group(1)
+                chapter = int(token) if token.isdigit() else roman(token.upper())
+            if chapter is not None:
+                words[chapter] += len(line.split())
+    return words
+
+
+def main(args):
+    if len(args) < 2:
         sys.exit(__doc__)
+    reference, runs = args[0], args[1:]
     data = [(os.path.basename(os.path.normpath(r)), *chapters(r)) for r in runs]
+    times(data)
+    texts(reference, runs, data)
+    print(f"Made by `python3 Eval/templora/analyze-translate.py {reference} {' '.join(runs)}`.")
+
+
+def texts(reference, runs, data):
+    ref = reference_words(reference)
+    units = []
+    for run in runs:
+        by = collections.defaultdict(list)
+        with open(os.path.join(run, "segments.jsonl"), encoding="utf-8") as f:
+            for line in f:
+                if line.strip():
+                    r = json.loads(line)
+                    by[r["chapter"]].append(r["translation"])
+        units.append(by)
+    numbers = sorted({c for by in units for c in by if c in ref})
+    print("## Length and stock openings")
+    print()
+    print("| chapter | reference words | " + " | ".join(f"{name}: words / reference | {name}: commonest opening"
+                                                          for name, _, _ in data) + " |")
+    print("|---:|---:|" + "---:|---|" * len(data))
+    for c in numbers:
+        cells = [f"{ref[c]:,}"]
+        for by in units:
+            t = by.get(c)
+            if not t:
+                cells += ["–", "–"]
+                continue
+            words = sum(len(x.split()) for x in t)
+            opening, count = collections.Counter(" ".join(x.split()[:2]) for x in t).most_common(1)[0]
+            cells += [f"{words / ref[c]:.2f}", f"`{opening}` {count / len(t):.0%}"]
+        print(f"| {c} | " + " | ".join(cells) + " |")
+    print()
+    print("Words split on whitespace. Commonest opening: the first two words most units of the chapter "
+          "begin with, and the share of the chapter's units that do.")
+    print()
+
+
+def times(data):
+    print("## Time by chapter")
+    print()
     numbers = sorted({c for _, _, rows in data for c in rows})
     print("| chapter | " + " | ".join(f"{name}: units | {name}: seconds (waiting for training)" for name, _, _ in data) + " |")
     print("|---:|" + "---:|---:|" * len(data))
@@ -88,8 +161,8 @@ def main(runs):
     print("Seconds per unit from segments.jsonl (prefill and generation, the copy guard's retries included) "
           "plus, per Temp-LoRA update, the time translation waited for it (run.json's `updates`, "
           "or state/checkpoint.json while the run goes on), counted in the chapter whose unit closed the chunk. "
-          "Process starts and model loads are not counted. Made by `python3 Eval/templora/times-by-chapter.py "
-          + " ".join(runs) + "`.")
+          "Process starts and model loads are not counted.")
+    print()
 
 
 if __name__ == "__main__":
