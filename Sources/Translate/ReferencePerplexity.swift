@@ -279,7 +279,7 @@ public final class ReferencePerplexity {
         try RunFolder.prepareFresh(folder, marker: "settings.json", force: force)
         let enc = JSONEncoder()
         enc.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        try RunFolder.writeAtomically(try enc.encode(settings), to: folder + "/settings.json")
+        try RunFolder.writeAtomically(try enc.encode(settings.canonicalPaths), to: folder + "/settings.json")
     }
 
     private func loadForResume(_ folder: String) throws -> ([ChunkScore], Checkpoint) {

@@ -10,7 +10,8 @@ public struct RunFolder: Sendable {
     public init(path: String) { self.path = path }
 
     /// A file's path in one absolute, standardized form (a relative path is taken from the current
-    /// directory), so that a run started with `../corpora/zh.txt` resumes with `/work/corpora/zh.txt`.
+    /// directory). Runs record these, so that a run started with `../corpora/zh.txt` resumes with
+    /// `/work/corpora/zh.txt`, or from another directory.
     static func canonical(_ path: String) -> String {
         URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
     }

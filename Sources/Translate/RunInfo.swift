@@ -38,7 +38,8 @@ public struct RunInfo: Codable, Sendable {
             (sha, bytes) = try SHA256.hexDigest(ofFileAt: settings.model)
         }
         let f = ISO8601DateFormatter()
-        return RunInfo(yanfuVersion: toolVersion, settings: settings, template: template, modelSHA256: sha,
+        // Full paths, so that a resume from another directory finds the same files.
+        return RunInfo(yanfuVersion: toolVersion, settings: settings.canonicalPaths, template: template, modelSHA256: sha,
                        modelBytes: bytes, architecture: bundle.model.config.architecture.rawValue,
                        kernelThreads: KernelThreads.count, blas: KernelThreads.blasCoreName, started: f.string(from: Date()))
     }
@@ -54,10 +55,14 @@ extension Encodable {
     /// The settings that differ, by their JSON names (for a clear refusal to resume with other
     /// settings).
     func differences(from other: Self) -> [String] {
+        // Each value as sorted-key JSON: a nested object's description has no fixed key order.
         func dict(_ s: Self) -> [String: String] {
             guard let d = try? JSONEncoder().encode(s),
                   let o = try? JSONSerialization.jsonObject(with: d) as? [String: Any] else { return [:] }
-            return o.mapValues { "\($0)" }
+            return o.mapValues { value in
+                (try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .fragmentsAllowed, .withoutEscapingSlashes]))
+                    .map { String(decoding: $0, as: UTF8.self) } ?? "\(value)"
+            }
         }
         let a = dict(self), b = dict(other)
         return Set(a.keys).union(b.keys).sorted().compactMap { k in

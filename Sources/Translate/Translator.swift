@@ -76,7 +76,7 @@ public final class Translator {
             (runInfo, records, state) = try loadForResume()
             if runInfo.settings.chapters != settings.chapters {
                 onEvent(.note("extending the run from chapters \(chapterRangeText(runInfo.settings.chapters)) to \(chapterRangeText(settings.chapters))"))
-                runInfo.settings = settings
+                runInfo.settings = settings.canonicalPaths
                 runInfo.finished = false
                 try RunFolder.writeAtomically(try runInfo.json(), to: folder.runJSON)
             }

@@ -138,7 +138,7 @@ final class ResumeKillTests: XCTestCase {
         try assertRefused(arguments(extended, model: model, chapters: "2", strategy: "parallel") + ["--resume"],
                           saying: "does not begin with them", leaves: extended)
         try assertRefused(arguments(extended, model: model, chapters: "1-2", strategy: "parallel") + ["--resume", "--unit-tokens", "50"],
-                          saying: "the settings differ from the run's", leaves: extended)
+                          saying: "the settings differ from the run's (see run.json): unitTokens: 96 in the run, 50 now", leaves: extended)
     }
 
     /// A resume refuses a model file that changed under the same path (here: one byte appended,
