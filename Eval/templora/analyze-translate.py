@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """What translation runs of the same chapters did, chapter by chapter, from the run folders alone:
-where the time went, how long the translations are against the reference, and how often a
-chapter's units open with the same two words (a run drifting into stock phrases).
+where the time went, how long the translations are against the reference, and how varied they
+are (a run drifting into stock phrases repeats the same word pairs and openings).
 
 Time: a run's wall time in report.md sums its sessions, and a session killed before translate
 wrote run.json at every chapter (2026-11-28) lost its share. The per-unit records do not: each
@@ -14,6 +14,10 @@ translate counts it.
 Length: words (split on whitespace) of a chapter's translations over the words of the
 reference's chapter (a book with "CHAPTER I."-style or "Chapter 1" headings). BLEU's brevity
 penalty and chrF2's weight on recall both depend on it.
+
+Variety: the distinct word bigrams among the bigrams of a chapter's first 2,000 words (lowercased
+letters and apostrophes; all of a shorter chapter), and the two words most of the chapter's units
+begin with, with the share of units that do.
 
     python3 Eval/templora/analyze-translate.py REFERENCE RUN [RUN ...] > analysis.md
 """
@@ -104,25 +108,29 @@ def texts(reference, runs, data):
                     by[r["chapter"]].append(r["translation"])
         units.append(by)
     numbers = sorted({c for by in units for c in by if c in ref})
-    print("## Length and stock openings")
+    print("## Length and variety")
     print()
-    print("| chapter | reference words | " + " | ".join(f"{name}: words / reference | {name}: commonest opening"
+    print("| chapter | reference words | " + " | ".join(f"{name}: words / reference | {name}: distinct bigrams | {name}: commonest opening"
                                                           for name, _, _ in data) + " |")
-    print("|---:|---:|" + "---:|---|" * len(data))
+    print("|---:|---:|" + "---:|---:|---|" * len(data))
     for c in numbers:
         cells = [f"{ref[c]:,}"]
         for by in units:
             t = by.get(c)
             if not t:
-                cells += ["–", "–"]
+                cells += ["–", "–", "–"]
                 continue
             words = sum(len(x.split()) for x in t)
+            first = re.findall(r"[a-z']+", " ".join(t).lower())[:2000]
+            pairs = list(zip(first, first[1:]))
+            variety = f"{len(set(pairs)) / len(pairs):.2f}" if pairs else "–"
             opening, count = collections.Counter(" ".join(x.split()[:2]) for x in t).most_common(1)[0]
-            cells += [f"{words / ref[c]:.2f}", f"`{opening}` {count / len(t):.0%}"]
+            cells += [f"{words / ref[c]:.2f}", variety, f"`{opening}` {count / len(t):.0%}"]
         print(f"| {c} | " + " | ".join(cells) + " |")
     print()
-    print("Words split on whitespace. Commonest opening: the first two words most units of the chapter "
-          "begin with, and the share of the chapter's units that do.")
+    print("Words split on whitespace. Distinct bigrams: distinct over all word pairs in the chapter's first "
+          "2,000 words (lowercased; all of a shorter chapter). Commonest opening: the first two words most "
+          "units of the chapter begin with, and the share of its units that do.")
     print()
 
 

@@ -24,3 +24,4 @@ DEST="$RESULTS/hongloumeng-translate-$CHAPTERS"
     --glossary "$HERE/hongloumeng-names.tsv" "${PPL[@]}" --out "$DEST"
 { echo "machine: $(machine)"; cat "$RUN/walltimes.txt"; } > "$DEST/walltimes.txt"
 for mode in off cascaded parallel; do cp "$RUN/$mode/report.md" "$DEST/run-$mode.md"; done
+python3 "$HERE/analyze-translate.py" "$CORPORA/hongloumeng/en.txt" "$RUN/off" "$RUN/cascaded" "$RUN/parallel" > "$DEST/analysis.md"

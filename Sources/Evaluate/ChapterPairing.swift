@@ -31,7 +31,7 @@ public struct ChapterPairing: Sendable {
         skipped = sides.flatMap { side in
             let out = side.order.filter { !shared.contains($0) }
             let own = Set(side.unfinished)
-            return [(out.filter(own.contains), "unfinished in this run (translate stopped inside it or is still running)"),
+            return [(out.filter(own.contains), "unfinished in this run: translate stopped inside it or is still running"),
                     (out.filter { !own.contains($0) && unfinished.contains($0) }, "unfinished in another run"),
                     (out.filter { !unfinished.contains($0) }, "not in every run and reference")]
                 .filter { !$0.0.isEmpty }.map { (side.origin, $0.0, $0.1) }

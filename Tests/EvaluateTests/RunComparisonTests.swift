@@ -136,7 +136,7 @@ final class RunComparisonTests: XCTestCase {
         XCTAssertEqual(result.chapters, [1, 2])
         XCTAssertEqual(result.skipped.map(\.origin), [exact.path, exact.path, partial.path, partial.path, book, book])
         XCTAssertEqual(result.skipped.map(\.chapters), [[3], [0, 4], [3], [0], [3], [4]])
-        XCTAssertEqual(result.skipped[2].reason, "unfinished in this run (translate stopped inside it or is still running)")
+        XCTAssertEqual(result.skipped[2].reason, "unfinished in this run: translate stopped inside it or is still running")
         XCTAssertEqual(result.skipped[0].reason, "unfinished in another run")
         let dBLEU = try XCTUnwrap(result.document.first { $0.metricKey == "bleu" })
         XCTAssertEqual(dBLEU.results[1].score.score, 100, accuracy: 1e-9, "the finished chapters are the reference's")
