@@ -50,7 +50,7 @@ def chapters(run):
     rows = {}
     for r in records:
         row = rows.setdefault(r["chapter"], {"units": 0, "translate": 0.0, "wait": 0.0, "updates": 0,
-                                             "generated": 0, "generating": 0.0})
+                                             "generated": 0, "generating": 0.0, "loss": 0.0})
         row["units"] += 1
         row["translate"] += r["seconds"]
         row["generated"] += r["generated_tokens"]
@@ -61,6 +61,7 @@ def chapters(run):
             continue
         rows[chapter]["wait"] += u["blockingSeconds"]
         rows[chapter]["updates"] += 1
+        rows[chapter]["loss"] += u["losses"][0]
     return info, rows
 
 
@@ -138,25 +139,29 @@ def times(data):
     print("## Time by chapter")
     print()
     numbers = sorted({c for _, _, rows in data for c in rows})
-    print("| chapter | " + " | ".join(f"{name}: units | {name}: seconds (waiting for training)" for name, _, _ in data) + " |")
-    print("|---:|" + "---:|---:|" * len(data))
-    totals = [{"units": 0, "translate": 0.0, "wait": 0.0, "updates": 0, "generated": 0, "generating": 0.0} for _ in data]
+    print("| chapter | " + " | ".join(f"{name}: units | {name}: seconds (waiting for training) | {name}: first-step loss"
+                                     for name, _, _ in data) + " |")
+    print("|---:|" + "---:|---:|---:|" * len(data))
+    totals = [{"units": 0, "translate": 0.0, "wait": 0.0, "updates": 0, "generated": 0, "generating": 0.0, "loss": 0.0}
+              for _ in data]
     for c in numbers:
         cells = []
         for k, (_, _, rows) in enumerate(data):
             row = rows.get(c)
             if row is None:
-                cells += ["–", "–"]
+                cells += ["–", "–", "–"]
                 continue
             for key in totals[k]:
                 totals[k][key] += row[key]
             wait = f" ({row['wait']:,.0f})" if row["updates"] else ""
-            cells += [f"{row['units']:,}", f"{row['translate'] + row['wait']:,.0f}{wait}"]
+            loss = f"{row['loss'] / row['updates']:.2f}" if row["updates"] else "–"
+            cells += [f"{row['units']:,}", f"{row['translate'] + row['wait']:,.0f}{wait}", loss]
         print(f"| {c} | " + " | ".join(cells) + " |")
     cells = []
     for t in totals:
         wait = f" ({t['wait']:,.0f})" if t["updates"] else ""
-        cells += [f"**{t['units']:,}**", f"**{t['translate'] + t['wait']:,.0f}**{wait}"]
+        loss = f"{t['loss'] / t['updates']:.2f}" if t["updates"] else "–"
+        cells += [f"**{t['units']:,}**", f"**{t['translate'] + t['wait']:,.0f}**{wait}", loss]
     print("| all | " + " | ".join(cells) + " |")
     print()
     print("| run | translating | waiting for training | updates | generated tokens | generation (decode) | finished |")
@@ -169,7 +174,9 @@ def times(data):
     print("Seconds per unit from segments.jsonl (prefill and generation, the copy guard's retries included) "
           "plus, per Temp-LoRA update, the time translation waited for it (run.json's `updates`, "
           "or state/checkpoint.json while the run goes on), counted in the chapter whose unit closed the chunk. "
-          "Process starts and model loads are not counted.")
+          "Process starts and model loads are not counted. First-step loss: the mean, over the chapter's "
+          "updates, of the loss of an update's first step, that is, how well the adapter already predicts "
+          "the chunk it is about to train on.")
     print()
 
 

@@ -2,7 +2,7 @@
 # Experiment (b): translate 紅樓夢 chapters 1-10 with Temp-LoRA off, cascaded and parallel (one
 # after the other, timed by Eval/translate/measure-strategies.sh), then compare the runs against
 # Joly's English: d-BLEU by chapter, chrF, name consistency, and the reference perplexity of
-# experiment (a) plotted beside them.
+# experiment (a) plotted beside them; analysis.md adds time, length and variety by chapter.
 # Resumable: rerun the script to continue the mode it stopped in. With EXTEND set to a shorter
 # range run before (same first chapter), the new runs start as copies of those and go on from
 # where they ended (`translate --resume` with the longer --chapters), which gives the same folders
