@@ -50,8 +50,9 @@ def chapters(run):
     rows = {}
     for r in records:
         row = rows.setdefault(r["chapter"], {"units": 0, "translate": 0.0, "wait": 0.0, "updates": 0,
-                                             "generated": 0, "generating": 0.0, "loss": 0.0})
+                                             "generated": 0, "generating": 0.0, "loss": 0.0, "texts": []})
         row["units"] += 1
+        row["texts"].append(r["translation"])
         row["translate"] += r["seconds"]
         row["generated"] += r["generated_tokens"]
         row["generating"] += r["seconds"] - r.get("prefill_seconds", 0)
@@ -93,21 +94,13 @@ def main(args):
     reference, runs = args[0], args[1:]
     data = [(os.path.basename(os.path.normpath(r)), *chapters(r)) for r in runs]
     times(data)
-    texts(reference, runs, data)
+    texts(reference, data)
     print(f"Made by `python3 Eval/templora/analyze-translate.py {reference} {' '.join(runs)}`.")
 
 
-def texts(reference, runs, data):
+def texts(reference, data):
     ref = reference_words(reference)
-    units = []
-    for run in runs:
-        by = collections.defaultdict(list)
-        with open(os.path.join(run, "segments.jsonl"), encoding="utf-8") as f:
-            for line in f:
-                if line.strip():
-                    r = json.loads(line)
-                    by[r["chapter"]].append(r["translation"])
-        units.append(by)
+    units = [{c: row["texts"] for c, row in rows.items()} for _, _, rows in data]
     numbers = sorted({c for by in units for c in by if c in ref})
     print("## Length and variety")
     print()
