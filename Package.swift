@@ -44,7 +44,7 @@ let package = Package(
         // One framework (XCTest) for every suite, so the closing line counts them all.
         .testTarget(name: "ShimTests", dependencies: ["CBLAS", "CSentencePiece", "CICU"]),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "CKernels"]),
-        .testTarget(name: "LLMTests", dependencies: ["LLM"]),
+        .testTarget(name: "LLMTests", dependencies: ["LLM", "Kernels"]),
         .testTarget(name: "TextTests", dependencies: ["Text"]),
         .testTarget(name: "EvaluateTests", dependencies: ["Evaluate", "Text"]),
         .testTarget(name: "TranslateTests", dependencies: ["Translate", "Text"]),

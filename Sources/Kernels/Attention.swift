@@ -91,6 +91,8 @@ public func attentionForward(q: UnsafePointer<Float>, k: UnsafePointer<Float>, v
 /// block of query rows: with S = QKᵀ (masked), P = softmax(S), O = PV,
 /// dV += Pᵀ·dO, dP = dO·Vᵀ, dS = P ⊙ (dP − rowsum(P ⊙ dP)), dQ += dS·K, dK += dSᵀ·Q.
 /// dq has the layout of q; dk, dv that of k, v (all positions 0 ..< firstPosition+queries).
+/// Heads run in parallel, each on one thread; a head's dK and dV go to scratch of its own and are
+/// added to dk, dv in head order afterwards, so the bits do not depend on the thread count.
 /// `scratch` needs `backwardScratchCount` floats.
 public func attentionBackward(q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>,
                               dOut: UnsafePointer<Float>, dq: UnsafeMutablePointer<Float>,
@@ -99,11 +101,15 @@ public func attentionBackward(q: UnsafePointer<Float>, k: UnsafePointer<Float>, 
     let hd = s.headDim
     let ldq = s.heads * hd, ldk = s.kvHeads * hd
     let group = s.heads / s.kvHeads
-    let blockRows = AttentionShape.blockRows
+    let blockRows = AttentionShape.backwardBlockRows
     let keys = s.firstPosition + s.queries
-    let p = scratch, dp = scratch + blockRows * keys
-    for h in 0..<s.heads {
+    let perHead = s.backwardScratchPerHead
+    parallelFor(s.heads, chunks: s.heads) { h0, h1, _ in
+      for h in h0..<h1 {
         let kvh = h / group
+        let p = scratch + h * perHead, dp = p + blockRows * keys
+        let dkh = dp + blockRows * keys, dvh = dkh + keys * hd   // this head's dK, dV (rows of hd)
+        dkh.update(repeating: 0, count: 2 * keys * hd)
         var t0 = 0
         while t0 < s.queries {
             let t1 = min(s.queries, t0 + blockRows)
@@ -112,10 +118,10 @@ public func attentionBackward(q: UnsafePointer<Float>, k: UnsafePointer<Float>, 
             let kLo = s.window > 0 ? max(0, s.firstPosition + t0 - s.window + 1) : 0
             let nk = kHi - kLo
             let qp = q + t0 * ldq + h * hd, dqp = dq + t0 * ldq + h * hd
-            let kp = k + kLo * ldk + kvh * hd, dkp = dk + kLo * ldk + kvh * hd
-            let vp = v + kLo * ldk + kvh * hd, dvp = dv + kLo * ldk + kvh * hd
+            let kp = k + kLo * ldk + kvh * hd, dkp = dkh + kLo * hd
+            let vp = v + kLo * ldk + kvh * hd, dvp = dvh + kLo * hd
             let dop = dOut + t0 * ldq + h * hd
-            parallelSgemm(CblasNoTrans, CblasTrans, Int32(m), Int32(nk), Int32(hd), 1,
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(m), Int32(nk), Int32(hd), 1,
                         qp, Int32(ldq), kp, Int32(ldk), 0, p, Int32(nk))
             for i in 0..<m {
                 let t = s.firstPosition + t0 + i
@@ -127,9 +133,9 @@ public func attentionBackward(q: UnsafePointer<Float>, k: UnsafePointer<Float>, 
                 if hi + 1 < nk { (row + hi + 1).update(repeating: 0, count: nk - hi - 1) }
             }
             // dV += Pᵀ·dO ; dP = dO·Vᵀ
-            parallelSgemm(CblasTrans, CblasNoTrans, Int32(nk), Int32(hd), Int32(m), 1,
-                        p, Int32(nk), dop, Int32(ldq), 1, dvp, Int32(ldk))
-            parallelSgemm(CblasNoTrans, CblasTrans, Int32(m), Int32(nk), Int32(hd), 1,
+            cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(nk), Int32(hd), Int32(m), 1,
+                        p, Int32(nk), dop, Int32(ldq), 1, dvp, Int32(hd))
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(m), Int32(nk), Int32(hd), 1,
                         dop, Int32(ldq), vp, Int32(ldk), 0, dp, Int32(nk))
             for i in 0..<m {
                 let pr = p + i * nk, dr = dp + i * nk
@@ -137,16 +143,37 @@ public func attentionBackward(q: UnsafePointer<Float>, k: UnsafePointer<Float>, 
                 for j in 0..<nk { dr[j] = pr[j] * (dr[j] - d) }
             }
             // dQ += dS·K ; dK += dSᵀ·Q
-            parallelSgemm(CblasNoTrans, CblasNoTrans, Int32(m), Int32(hd), Int32(nk), 1,
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(hd), Int32(nk), 1,
                         dp, Int32(nk), kp, Int32(ldk), 1, dqp, Int32(ldq))
-            parallelSgemm(CblasTrans, CblasNoTrans, Int32(nk), Int32(hd), Int32(m), 1,
-                        dp, Int32(nk), qp, Int32(ldq), 1, dkp, Int32(ldk))
+            cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(nk), Int32(hd), Int32(m), 1,
+                        dp, Int32(nk), qp, Int32(ldq), 1, dkp, Int32(hd))
             t0 = t1
+        }
+      }
+    }
+    for h in 0..<s.heads {
+        let kvh = h / group
+        let dkh = scratch + h * perHead + 2 * blockRows * keys, dvh = dkh + keys * hd
+        parallelRanges(keys) { r0, r1 in
+            for r in r0..<r1 {
+                ck_axpy(1, dkh + r * hd, dk + r * ldk + kvh * hd, Int64(hd))
+                ck_axpy(1, dvh + r * hd, dv + r * ldk + kvh * hd, Int64(hd))
+            }
         }
     }
 }
 
 extension AttentionShape {
-    /// Floats of scratch `attentionBackward` needs (probabilities and their gradient per block).
-    public var backwardScratchCount: Int { 2 * AttentionShape.blockRows * (firstPosition + queries) }
+    /// Query rows per block of the backward (larger blocks, fewer and fuller SGEMMs).
+    public static let backwardBlockRows = 128
+
+    /// Floats of scratch one head of `attentionBackward` needs: probabilities and their gradient
+    /// for a block, and the head's own dK and dV.
+    var backwardScratchPerHead: Int {
+        let keys = firstPosition + queries
+        return 2 * AttentionShape.backwardBlockRows * keys + 2 * keys * headDim
+    }
+
+    /// Floats of scratch `attentionBackward` needs.
+    public var backwardScratchCount: Int { heads * backwardScratchPerHead }
 }

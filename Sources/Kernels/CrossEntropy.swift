@@ -9,12 +9,16 @@ import CKernels
 /// a running max, Σexp (in double) and Σexp·W (like flash attention's output) are kept per row,
 /// so dhidden = rowWeight·(softmax·W − W[target]) comes out at the end without a second pass.
 /// Returns the per-row losses; writes (overwrites) `dHidden` (n × w.cols) scaled by `rowWeight`.
+/// With `integer` (the head rounded to int16 both ways, see Int16Weights) both products of a tile
+/// are integer ones and nothing is dequantized; `tileRows` must then be a multiple of 32.
 public func headCrossEntropy(_ hidden: UnsafePointer<Float>, rows n: Int, _ w: WeightMatrix,
                              targets: UnsafePointer<Int32>, rowWeight: Float,
                              dHidden: UnsafeMutablePointer<Float>, tileRows: Int,
-                             scratch: UnsafeMutableBufferPointer<Float>) -> [Double] {
+                             scratch: UnsafeMutableBufferPointer<Float>,
+                             integer: (forward: Int16Weights, transposed: Int16Weights, scratch: Int16Scratch)? = nil) -> [Double] {
     let d = w.cols, V = w.rows
-    let tile = max(1, min(V, tileRows, scratch.count / d))
+    let tile = integer != nil ? tileRows : max(1, min(V, tileRows, scratch.count / d))
+    precondition(integer == nil || tile % 32 == 0, "integer head tiles must be multiples of 32 rows")
     var maxes = [Float](repeating: -.infinity, count: n)
     var sums = [Double](repeating: 0, count: n)
     var targetLogit = [Float](repeating: 0, count: n)
@@ -24,15 +28,20 @@ public func headCrossEntropy(_ hidden: UnsafePointer<Float>, rows n: Int, _ w: W
     var r0 = 0
     while r0 < V {
         let m = min(tile, V - r0)
-        let wt: UnsafePointer<Float>
-        if w.type == .f32 {
+        var wt = hidden   // the dequantized tile (unused by the integer products)
+        if let iw = integer {
+            iw.forward.rows(r0..<r0 + m).multiply(hidden, rows: n, ldx: d, into: logits, ldy: m, accumulate: false,
+                                                  scratch: iw.scratch)
+        } else if w.type == .f32 {
             wt = w.row(r0).assumingMemoryBound(to: Float.self)
         } else {
             ck_dequant_matrix(w.type.rawValue, w.row(r0), w.rowBytes, Int64(m), Int64(d), scratch.baseAddress!)
             wt = UnsafePointer(scratch.baseAddress!)
         }
-        parallelSgemm(CblasNoTrans, CblasTrans, Int32(n), Int32(m), Int32(d), 1,
-                    hidden, Int32(d), wt, Int32(d), 0, logits, Int32(m))
+        if integer == nil {
+            parallelSgemm(CblasNoTrans, CblasTrans, Int32(n), Int32(m), Int32(d), 1,
+                          hidden, Int32(d), wt, Int32(d), 0, logits, Int32(m))
+        }
         maxes.withUnsafeMutableBufferPointer { mx in
             sums.withUnsafeMutableBufferPointer { sm in
                 targetLogit.withUnsafeMutableBufferPointer { tl in
@@ -45,8 +54,13 @@ public func headCrossEntropy(_ hidden: UnsafePointer<Float>, rows n: Int, _ w: W
                 }
             }
         }
-        parallelSgemm(CblasNoTrans, CblasNoTrans, Int32(n), Int32(d), Int32(m), 1,
-                    logits, Int32(m), wt, Int32(d), 1, dHidden, Int32(d))
+        if let iw = integer {
+            iw.transposed.multiply(logits, rows: n, ldx: m, span: r0..<r0 + m, into: dHidden, ldy: d, accumulate: true,
+                                   scratch: iw.scratch)
+        } else {
+            parallelSgemm(CblasNoTrans, CblasNoTrans, Int32(n), Int32(d), Int32(m), 1,
+                          logits, Int32(m), wt, Int32(d), 1, dHidden, Int32(d))
+        }
         r0 += m
     }
     var losses = [Double](repeating: 0, count: n)

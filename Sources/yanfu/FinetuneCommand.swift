@@ -45,6 +45,8 @@ struct FinetuneCommand: ParsableCommand {
     @Option(help: "Seed of the A initialisation and dropout masks.") var seed: UInt64 = 42
     @Option(help: "Threads.") var threads = 2
     @Option(help: "Continue from a folder written by an earlier run (adapter + optimizer state).") var resume: String?
+    @Flag(help: "Multiply through the frozen weights in f32, exact to the dequantized model (default: int16 blocks on AVX512-VNNI for quantized models, about 1.3× faster, logits within ~1e-4).")
+    var f32Products = false
     @Flag(help: "One JSON object per step on stdout.") var json = false
 
     func validate() throws {
@@ -82,6 +84,7 @@ struct FinetuneCommand: ParsableCommand {
                 let opt = AdamWConfig(learningRate: lr, weightDecay: weightDecay, warmupSteps: warmup, maxGradNorm: maxGradNorm)
                 trainer = try LoRATrainer(model: lm, adapter: try LoRAAdapter(model: lm, config: cfg), optimizer: opt, threads: threads)
             }
+            if f32Products { trainer.integerProducts = false }
             if !json {
                 emit("training \(trainer.adapter.parameterCount) LoRA parameters on \(examples.count) window(s) × \(epochs) epoch(s)")
             }

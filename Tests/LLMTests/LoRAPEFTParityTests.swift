@@ -1,11 +1,22 @@
 import Foundation
+import Kernels
 import LLM
 import XCTest
 
 /// Three AdamW steps from the same initial adapter give PEFT's losses (fixture made by
-/// Eval/lora/peft_parity.py with transformers + peft in f32 on the default model).
+/// Eval/lora/peft_parity.py with transformers + peft in f32 on the default model), with the
+/// products through the frozen weights in f32 and, where the kernel runs, in int16.
 final class LoRAPEFTParityTests: XCTestCase {
     func testThreeStepsMatchPEFT() throws {
+        try threeSteps(integer: false)
+    }
+
+    func testThreeStepsWithIntegerProductsMatchPEFT() throws {
+        try XCTSkipUnless(Int16Weights.fast, "no AVX512-VNNI here: training keeps f32 products")
+        try threeSteps(integer: true)
+    }
+
+    func threeSteps(integer: Bool) throws {
         let model = try ModelTestSupport.defaultModel()
         let url = ModelTestSupport.packageRoot.appendingPathComponent("Tests/Fixtures/lora/peft-parity.json")
         let fx = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as! [String: Any]
@@ -15,6 +26,8 @@ final class LoRAPEFTParityTests: XCTestCase {
         let opt = AdamWConfig(learningRate: (adam["lr"] as! NSNumber).floatValue, eps: 1e-7, weightDecay: 0, warmupSteps: 0,
                               maxGradNorm: (adam["max_grad_norm"] as! NSNumber).floatValue)
         let trainer = try LoRATrainer(model: model, adapter: try LoRAAdapter(model: model, config: cfg), optimizer: opt, threads: 2)
+        XCTAssertEqual(trainer.integerProducts, Int16Weights.fast, "integer products are the default for a quantized model")
+        trainer.integerProducts = integer
         let ids = (fx["ids"] as! [Int]).map(Int32.init)
         let mask = fx["loss_mask"] as! [Bool]
         let losses = fx["losses"] as! [Double], norms = fx["grad_norms"] as! [Double]

@@ -86,6 +86,7 @@ final class LoRATrainerTests: XCTestCase {
         let t = try trainer(model)
         XCTAssertThrowsError(try t.step(tokens: [1, 2, 3], lossMask: [true, false, false]))
         XCTAssertThrowsError(try t.step(tokens: [1, 2, 3], lossMask: [true, true]))
+        XCTAssertFalse(t.integerProducts, "an f32 model trains with exact f32 products")
     }
 }
 

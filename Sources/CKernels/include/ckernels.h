@@ -103,6 +103,26 @@ void ck_dropout_row(const float *src, float *dst, int64_t cols, uint64_t state, 
 /// dot(x, y) in f32 with SIMD
 float ck_dot_f32(const float *x, const float *y, int64_t n);
 
+/// Integer products for training (gemm_i16.c): values rounded to int16 (±8191) per block of 32
+/// along the reduction, each block with its own f32 scale. 1 when the AVX512-VNNI kernel runs
+/// (elsewhere a scalar loop gives the same bits, slowly).
+int ck_has_i16_gemm(void);
+/// Bytes of a packed n×k weight matrix (n output columns, k reduction values).
+size_t ck_i16_packed_bytes(int64_t n, int64_t k);
+/// Packs W[i][j] = src[i·sn + j·sk] for i < n, j < k into reduction positions [k0, k0 + k) of a
+/// packed n×ktotal matrix at `dst` (64-byte aligned); k0 a multiple of 32. Threaded.
+void ck_i16_pack(const float *src, int64_t sn, int64_t sk, int64_t n, int64_t k, int64_t ktotal, int64_t k0,
+                 void *dst);
+/// Rounds `rows` rows of k values (row stride ldx) to int16 blocks: xq (row stride ldq ≥ k rounded
+/// up to 32) and one scale per block in xs (row stride lds).
+void ck_i16_quantize(const float *x, int64_t ldx, int64_t rows, int64_t k, int16_t *xq, int64_t ldq, float *xs,
+                     int64_t lds);
+/// C[r][j] (+)= Σ_b xs[r][b]·ws[j][kb0+b]·Σ_e xq·wq over blocks b < nb of a packed n×(32·wblocks)
+/// matrix `w`: C = X·Wᵀ for m rows. Threaded over 32-column panels; the same bits for any thread
+/// count.
+void ck_i16_gemm(const int16_t *xq, int64_t ldq, const float *xs, int64_t lds, int64_t m, const void *w,
+                 int64_t wblocks, int64_t kb0, int64_t nb, int64_t n, float *c, int64_t ldc, int accumulate);
+
 #ifdef __cplusplus
 }
 #endif

@@ -11,11 +11,15 @@ public struct TrainBenchmark: Sendable {
         public var trainableParameters: Int
         public var activationBytes: Int
         public var peakResidentBytes: Int?
+        /// Products through the frozen weights in int16 (else f32).
+        public var integerProducts: Bool
     }
 
     public var contextTokens = 512, targetTokens = 512, steps = 3, threads = 2
     public var lora = LoRAConfig()
     public var optimizer = AdamWConfig()
+    /// Force f32 products through the frozen weights (default: the trainer's choice).
+    public var f32Products = false
 
     public init() {}
 
@@ -42,6 +46,7 @@ public struct TrainBenchmark: Sendable {
         let mask = (0..<n).map { $0 >= contextTokens }
         let adapter = try LoRAAdapter(model: model, config: lora)
         let trainer = try LoRATrainer(model: model, adapter: adapter, optimizer: optimizer, threads: threads)
+        if f32Products { trainer.integerProducts = false }
         var results: [TrainStepResult] = []
         for _ in 0..<max(1, steps) {
             results.append(try trainer.step(tokens: ids, lossMask: mask))
@@ -55,6 +60,7 @@ public struct TrainBenchmark: Sendable {
                       backwardSeconds: median(\.backwardSeconds), optimizerSeconds: median(\.optimizerSeconds),
                       tokens: n, targetTokens: results.first?.targetTokens ?? 0, threads: threads, rank: lora.rank,
                       alpha: lora.alpha, targets: lora.targets.map(\.rawValue), trainableParameters: adapter.parameterCount,
-                      activationBytes: trainer.peakActivationBytes, peakResidentBytes: MemoryUsage.peakResidentBytes)
+                      activationBytes: trainer.peakActivationBytes, peakResidentBytes: MemoryUsage.peakResidentBytes,
+                      integerProducts: trainer.integerProducts)
     }
 }

@@ -42,6 +42,9 @@ final class TrainingGraph {
     /// Peak bytes of the buffers this graph holds (reported by benchmarks).
     private(set) var peakBytes = 0
     let headTileRows = 4096
+    /// Products through the frozen weights in int16 (IntegerWeights) rather than f32 SGEMM.
+    var integerProducts: Bool
+    private var integerWeights: IntegerWeights?
 
     /// A quarter of the memory available (machine or container): 6 GiB here keeps every layer of
     /// the default model for 4,096 tokens; a small machine still trains, recomputing lower layers.
@@ -55,6 +58,16 @@ final class TrainingGraph {
         for (i, m) in adapter.modules.enumerated() { idx[ObjectIdentifier(m)] = i }
         moduleIndex = idx
         dense = DenseLayerWeights(config: transformer.config)
+        integerProducts = IntegerWeights.applies(to: transformer)
+    }
+
+    /// The int16 weights when products are integer ones (built at first use).
+    private func integer() -> IntegerWeights? {
+        guard integerProducts else { integerWeights = nil; return nil }
+        if let w = integerWeights { return w }
+        let w = IntegerWeights(t, lowestBackward: adapter.adaptedLayers.lowerBound)
+        integerWeights = w
+        return w
     }
 
     /// The activation sets for `rows` positions: one per layer, or fewer within the budget
@@ -98,6 +111,7 @@ final class TrainingGraph {
              grads: LoRAGradients, timing: inout Timing) -> Double {
         let T = ids.count, d = c.dim, L = c.layers
         let clock0 = Date()
+        let iw = integer()
         let As = activations(rows: T)
         let G = gradients(rows: T)
         let highestShared = As.count == L ? -1 : L - As.count   // its set survives the forward
@@ -117,7 +131,7 @@ final class TrainingGraph {
         }
         let lowest = adapter.adaptedLayers.lowerBound
         for l in 0..<L {
-            dense.load(t.layers[l])
+            if iw == nil { dense.load(t.layers[l]) }
             layerForward(l, x: xs + l * d * T, out: xs + (l + 1) * d * T, A: As[slot(l, sets: As.count)], G: G, rows: T,
                          step: dropoutStep, scratch: ascratch)
         }
@@ -134,7 +148,8 @@ final class TrainingGraph {
         let losses = targets.withUnsafeBufferPointer { tp in
             headCrossEntropy(hidden, rows: n, t.output.weight, targets: tp.baseAddress!, rowWeight: 1 / Float(n),
                              dHidden: dHidden, tileRows: headTileRows,
-                             scratch: UnsafeMutableBufferPointer(start: hs, count: headTileRows * d))
+                             scratch: UnsafeMutableBufferPointer(start: hs, count: headTileRows * d),
+                             integer: iw?.head)
         }
         let clock1 = Date()
         // Backward: dX of the last layer's output is nonzero only at the loss rows.
@@ -146,7 +161,7 @@ final class TrainingGraph {
             rmsNormBackward(dx + r * d, t.outputNorm, dHidden + i * d, dxBuf + r * d, rows: 1, n: d, eps: c.normEps)
         }
         for l in stride(from: L - 1, through: lowest, by: -1) {
-            if l != L - 1 { dense.load(t.layers[l]) }
+            if l != L - 1 && iw == nil { dense.load(t.layers[l]) }
             let a = slot(l, sets: As.count)
             if a == 0 && l < highestShared {
                 layerForward(l, x: xs + l * d * T, out: nil, A: As[0], G: G, rows: T, step: dropoutStep, scratch: ascratch)
@@ -158,7 +173,8 @@ final class TrainingGraph {
         timing.forward += clock1.timeIntervalSince(clock0)
         timing.backward += clock2.timeIntervalSince(clock1)
         peakBytes = max(peakBytes, checkpoints.bytes + As.reduce(0) { $0 + $1.byteCount } + G.byteCount + dense.bytes + attnScratch.bytes + headScratch.bytes
-                        + 2 * n * d * 4 + T * d * 4 + n * headTileRows * 4)
+                        + 2 * n * d * 4 + T * d * 4 + n * headTileRows * 4
+                        + (iw.map { $0.bytes + $0.scratch.bytes + $0.head.scratch.bytes } ?? 0))
         return losses.reduce(0, +) / Double(n)
     }
 
@@ -171,8 +187,13 @@ final class TrainingGraph {
     /// y = x·Wᵀ (+ LoRA), keeping x·Aᵀ.
     private func linearForward(_ l: Int, _ target: LoRATarget, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
                                A: LayerActivations, G: LayerGradients, rows T: Int, step: UInt64) {
-        let w = dense[target]
-        matmul(x, rows: T, w, y, scratch: UnsafeMutableBufferPointer(start: nil, count: 0))
+        if let iw = integerWeights {
+            let (i, o) = target.shape(c)
+            iw.layers[l][target.index].forward.multiply(x, rows: T, ldx: i, into: y, ldy: o, accumulate: false,
+                                                        scratch: iw.scratch)
+        } else {
+            matmul(x, rows: T, dense[target], y, scratch: UnsafeMutableBufferPointer(start: nil, count: 0))
+        }
         if let p = pass(l, target, step) {
             p.forward(x, rows: T, y: y, xa: A.xa[target.index]!, scratch: G.dropout)
         }
@@ -182,8 +203,13 @@ final class TrainingGraph {
     private func linearBackward(_ l: Int, _ target: LoRATarget, x: UnsafePointer<Float>, dy: UnsafePointer<Float>,
                                 dx: UnsafeMutablePointer<Float>, accumulate: Bool, A: LayerActivations, G: LayerGradients, rows T: Int,
                                 step: UInt64, grads: LoRAGradients) {
-        matmulBackwardInput(dy, rows: T, dense[target], dx, accumulate: accumulate,
-                            scratch: UnsafeMutableBufferPointer(start: nil, count: 0))
+        if let iw = integerWeights, let back = iw.layers[l][target.index].backward {
+            let (i, o) = target.shape(c)
+            back.multiply(dy, rows: T, ldx: o, into: dx, ldy: i, accumulate: accumulate, scratch: iw.scratch)
+        } else {
+            matmulBackwardInput(dy, rows: T, dense[target], dx, accumulate: accumulate,
+                                scratch: UnsafeMutableBufferPointer(start: nil, count: 0))
+        }
         if let p = pass(l, target, step) {
             let i = moduleIndex[ObjectIdentifier(p.module)]!
             p.backward(x, rows: T, xa: A.xa[target.index]!, dy: dy, dx: dx, dA: grads.a[i].pointer, dB: grads.b[i].pointer,
