@@ -28,19 +28,19 @@ public func headCrossEntropy(_ hidden: UnsafePointer<Float>, rows n: Int, _ w: W
     var r0 = 0
     while r0 < V {
         let m = min(tile, V - r0)
-        var wt = hidden   // the dequantized tile (unused by the integer products)
+        var wt: UnsafePointer<Float>?   // the tile in f32, for the SGEMM products
         if let iw = integer {
             iw.forward.rows(r0..<r0 + m).multiply(hidden, rows: n, ldx: d, into: logits, ldy: m, accumulate: false,
                                                   scratch: iw.scratch)
-        } else if w.type == .f32 {
-            wt = w.row(r0).assumingMemoryBound(to: Float.self)
         } else {
-            ck_dequant_matrix(w.type.rawValue, w.row(r0), w.rowBytes, Int64(m), Int64(d), scratch.baseAddress!)
-            wt = UnsafePointer(scratch.baseAddress!)
-        }
-        if integer == nil {
+            if w.type == .f32 {
+                wt = w.row(r0).assumingMemoryBound(to: Float.self)
+            } else {
+                ck_dequant_matrix(w.type.rawValue, w.row(r0), w.rowBytes, Int64(m), Int64(d), scratch.baseAddress!)
+                wt = UnsafePointer(scratch.baseAddress!)
+            }
             parallelSgemm(CblasNoTrans, CblasTrans, Int32(n), Int32(m), Int32(d), 1,
-                          hidden, Int32(d), wt, Int32(d), 0, logits, Int32(m))
+                          hidden, Int32(d), wt!, Int32(d), 0, logits, Int32(m))
         }
         maxes.withUnsafeMutableBufferPointer { mx in
             sums.withUnsafeMutableBufferPointer { sm in
@@ -59,7 +59,7 @@ public func headCrossEntropy(_ hidden: UnsafePointer<Float>, rows n: Int, _ w: W
                                    scratch: iw.scratch)
         } else {
             parallelSgemm(CblasNoTrans, CblasNoTrans, Int32(n), Int32(d), Int32(m), 1,
-                          logits, Int32(m), wt, Int32(d), 1, dHidden, Int32(d))
+                          logits, Int32(m), wt!, Int32(d), 1, dHidden, Int32(d))
         }
         r0 += m
     }

@@ -30,6 +30,9 @@ struct DoctorCommand: ParsableCommand {
         let cpu = CPUInfo.current()
         checks.append(("cpu", cpu.modelName, true))
         checks.append(("simd", cpu.simdFeatures.joined(separator: " "), true))
+        checks.append(("training", Int16Weights.fast
+            ? "int16 products through quantized weights (AVX512-VNNI); --f32-products for exact f32"
+            : "f32 products (no AVX512-VNNI for the int16 kernel)", true))
         checks.append(("threads", "\(cpu.logicalCores) logical cores; commands use \(KernelThreads.cores) threads unless --threads says otherwise (OpenBLAS runs single-threaded inside the kernel pool)", true))
         checks.append(("openblas", "\(KernelThreads.blasConfig); kernel \(KernelThreads.blasCoreName)\(library("libopenblas"))", true))
         for (name, prefix, reported) in [("sentencepiece", "libsentencepiece.so", ""), ("icu", "libicuuc", "ICU \(ICU.version); ")] {

@@ -144,11 +144,11 @@ final class TrainingGraph {
         for (i, r) in lossRows.enumerated() {
             rmsNormForward(xL + r * d, t.outputNorm, hidden + i * d, rows: 1, n: d, eps: c.normEps)
         }
-        let hs = headScratch.reserve(headTileRows * d)
+        let hs = headScratch.reserve(iw == nil ? headTileRows * d : 1)   // integer products dequantize nothing
         let losses = targets.withUnsafeBufferPointer { tp in
             headCrossEntropy(hidden, rows: n, t.output.weight, targets: tp.baseAddress!, rowWeight: 1 / Float(n),
                              dHidden: dHidden, tileRows: headTileRows,
-                             scratch: UnsafeMutableBufferPointer(start: hs, count: headTileRows * d),
+                             scratch: UnsafeMutableBufferPointer(start: hs, count: headScratch.count),
                              integer: iw?.head)
         }
         let clock1 = Date()
