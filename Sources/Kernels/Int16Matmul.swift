@@ -2,8 +2,8 @@ import CKernels
 
 /// A frozen weight matrix rounded to int16 blocks for the integer products of training (see
 /// gemm_i16.c): `outputs` columns of the product, each a row of `reduction` values cut in blocks
-/// of 32 with one f32 scale each. Rounding to ±8191 of a block's largest value moves a weight by
-/// at most 1/16382 of it, far below the 4–8-bit quantization the values come from.
+/// of 32 with one f32 scale each. Rounding to ±8191 steps of a block's largest value moves a weight
+/// by at most 1/16382 of that value, far below the 4–8-bit quantization the weights come from.
 public final class Int16Weights: @unchecked Sendable {
     public let outputs: Int
     public let reduction: Int
@@ -29,9 +29,7 @@ public final class Int16Weights: @unchecked Sendable {
     /// Packs W[i][j] = src[i·strideOut + j·strideIn] (i < outputs, j < count) into reduction
     /// positions start..<start+count; start a multiple of 32.
     public func pack(_ src: UnsafePointer<Float>, strideOut: Int, strideIn: Int, count: Int, at start: Int) {
-        precondition(start % 32 == 0 && start + count <= reduction)
-        ck_i16_pack(src, Int64(strideOut), Int64(strideIn), Int64(outputs), Int64(count), Int64(reduction),
-                    Int64(start), bytes)
+        rows(0..<outputs).pack(src, strideOut: strideOut, strideIn: strideIn, count: count, at: start)
     }
 
     /// `w` rounded for y = x·Wᵀ (outputs = W's rows) and, unless `forwardOnly`, for dx = dy·W
