@@ -151,11 +151,11 @@ public func attentionBackward(q: UnsafePointer<Float>, k: UnsafePointer<Float>, 
         }
       }
     }
-    for h in 0..<s.heads {
-        let kvh = h / group
-        let dkh = scratch + h * perHead + 2 * blockRows * keys, dvh = dkh + keys * hd
-        parallelRanges(keys) { r0, r1 in
-            for r in r0..<r1 {
+    parallelRanges(keys) { r0, r1 in
+        for r in r0..<r1 {
+            for h in 0..<s.heads {
+                let dkh = scratch + h * perHead + 2 * blockRows * keys, dvh = dkh + keys * hd
+                let kvh = h / group
                 ck_axpy(1, dkh + r * hd, dk + r * ldk + kvh * hd, Int64(hd))
                 ck_axpy(1, dvh + r * hd, dv + r * ldk + kvh * hd, Int64(hd))
             }

@@ -8,20 +8,21 @@ final class IntegerWeights {
     /// [layer][target index]; `backward` is nil below the lowest adapted layer (never run).
     let layers: [[(forward: Int16Weights, backward: Int16Weights?)]]
     let head: (forward: Int16Weights, transposed: Int16Weights, scratch: Int16Scratch)
-    let scratch = Int16Scratch()
+    /// The rounded inputs of every product (layers and head run one at a time).
+    var scratch: Int16Scratch { head.scratch }
     let bytes: Int
 
     /// Only where the fast kernel runs and every product reads block-quantized weights: models
     /// stored in f32, f16 or bf16 keep exact f32 products.
     static func applies(to t: Transformer) -> Bool {
         guard Int16Weights.fast else { return false }
-        let matrices = t.layers.flatMap { [$0.q, $0.k, $0.v, $0.o, $0.gate, $0.up, $0.down] } + [t.output]
+        let matrices = t.layers.flatMap(\.linears) + [t.output]
         return matrices.allSatisfy { ![.f32, .f16, .bf16].contains($0.weight.type) }
     }
 
     init(_ t: Transformer, lowestBackward: Int) {
         layers = t.layers.enumerated().map { l, L in
-            [L.q, L.k, L.v, L.o, L.gate, L.up, L.down].map { m in
+            L.linears.map { m in
                 let p = Int16Weights.packing(m.weight, forwardOnly: l < lowestBackward)
                 return (p.forward, p.transposed)
             }

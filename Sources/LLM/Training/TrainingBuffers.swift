@@ -91,6 +91,11 @@ final class LayerGradients {
     deinit { for p in all { p.deallocate() } }
 }
 
+extension LayerWeights {
+    /// The layer's seven linear weights in LoRATarget order (the order of every per-target table).
+    var linears: [LinearWeight] { [q, k, v, o, gate, up, down] }
+}
+
 /// One layer's seven weights as f32 (dequantized once per layer per pass, so the forward, its
 /// recomputation and the backward all run plain SGEMM on them).
 final class DenseLayerWeights {
@@ -105,7 +110,7 @@ final class DenseLayerWeights {
     var bytes: Int { storage.bytes }
 
     func load(_ L: LayerWeights) {
-        let lw = [L.q, L.k, L.v, L.o, L.gate, L.up, L.down].map(\.weight)
+        let lw = L.linears.map(\.weight)
         var p = storage.pointer
         w = lw.map { m in
             if m.type == .f32 { return m }

@@ -31,7 +31,8 @@ final class TrainingGraph {
     private let csGlobal = FloatBuffer(), csLocal = FloatBuffer()
     private let attnScratch = FloatBuffer()
     private let headScratch = FloatBuffer()
-    private let dense: DenseLayerWeights
+    /// f32 copies of one layer's weights, for the f32 products only.
+    private lazy var dense = DenseLayerWeights(config: c)
     /// Forward activations. As many layers as `activationBudgetBytes` allows keep a set of their
     /// own: the top ones, whose backward comes first. The layers below share one set and are
     /// recomputed from their checkpoint just before their backward (all but the highest of them,
@@ -57,7 +58,6 @@ final class TrainingGraph {
         var idx: [ObjectIdentifier: Int] = [:]
         for (i, m) in adapter.modules.enumerated() { idx[ObjectIdentifier(m)] = i }
         moduleIndex = idx
-        dense = DenseLayerWeights(config: transformer.config)
         integerProducts = IntegerWeights.applies(to: transformer)
     }
 
@@ -172,9 +172,9 @@ final class TrainingGraph {
         let clock2 = Date()
         timing.forward += clock1.timeIntervalSince(clock0)
         timing.backward += clock2.timeIntervalSince(clock1)
-        peakBytes = max(peakBytes, checkpoints.bytes + As.reduce(0) { $0 + $1.byteCount } + G.byteCount + dense.bytes + attnScratch.bytes + headScratch.bytes
+        peakBytes = max(peakBytes, checkpoints.bytes + As.reduce(0) { $0 + $1.byteCount } + G.byteCount + (iw == nil ? dense.bytes : 0) + attnScratch.bytes + headScratch.bytes
                         + 2 * n * d * 4 + T * d * 4 + n * headTileRows * 4
-                        + (iw.map { $0.bytes + $0.scratch.bytes + $0.head.scratch.bytes } ?? 0))
+                        + (iw.map { $0.bytes + $0.scratch.bytes } ?? 0))
         return losses.reduce(0, +) / Double(n)
     }
 
@@ -203,7 +203,8 @@ final class TrainingGraph {
     private func linearBackward(_ l: Int, _ target: LoRATarget, x: UnsafePointer<Float>, dy: UnsafePointer<Float>,
                                 dx: UnsafeMutablePointer<Float>, accumulate: Bool, A: LayerActivations, G: LayerGradients, rows T: Int,
                                 step: UInt64, grads: LoRAGradients) {
-        if let iw = integerWeights, let back = iw.layers[l][target.index].backward {
+        if let iw = integerWeights {
+            guard let back = iw.layers[l][target.index].backward else { preconditionFailure("no backward copy below the lowest adapted layer") }
             let (i, o) = target.shape(c)
             back.multiply(dy, rows: T, ldx: o, into: dx, ldy: i, accumulate: accumulate, scratch: iw.scratch)
         } else {
