@@ -8,10 +8,23 @@ enum ModelTestSupport {
         .deletingLastPathComponent().deletingLastPathComponent()
     static let fixtures = packageRoot.appendingPathComponent("Tests/Fixtures/llm")
 
-    static var defaultModelPath: String {
-        let home = ProcessInfo.processInfo.environment["YANFU_HOME"]
-            ?? (NSHomeDirectory() + "/.cache/yanfu")
-        return home + "/models/gemma-3-270m-q4_k_m.gguf"
+    static var modelsDirectory: String {
+        (ProcessInfo.processInfo.environment["YANFU_HOME"] ?? (NSHomeDirectory() + "/.cache/yanfu")) + "/models"
+    }
+
+    static var defaultModelPath: String { modelsDirectory + "/gemma-3-270m-q4_k_m.gguf" }
+    static let qwen05BFile = "qwen2.5-coder-0.5b-instruct.gguf"
+    static let qwen15BFile = "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
+
+    /// The path of a cached model file (`yanfu model fetch NAME`). Absent, the test skips, except
+    /// under CI (CI=true), where a missing model means the setup failed and the test must fail.
+    static func requireModel(_ fileName: String) throws -> String {
+        let path = modelsDirectory + "/" + fileName
+        if FileManager.default.fileExists(atPath: path) { return path }
+        if ProcessInfo.processInfo.environment["CI"] == "true" {
+            XCTFail("\(path) is missing in CI (.ci/run must fetch it)")
+        }
+        throw XCTSkip("model not found at \(path) (run `yanfu model fetch`)")
     }
 
     nonisolated(unsafe) private static var cached: LanguageModel?
