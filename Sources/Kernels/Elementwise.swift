@@ -40,3 +40,8 @@ public func copy(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>,
 public func zero(_ y: UnsafeMutablePointer<Float>, count n: Int) {
     parallelElements(n) { i0, i1 in (y + i0).update(repeating: 0, count: i1 - i0) }
 }
+
+/// y[r] += b for each of `rows` rows of `cols` values (a linear layer's bias).
+public func addBias(_ b: UnsafePointer<Float>, to y: UnsafeMutablePointer<Float>, rows: Int, cols: Int) {
+    parallelElements(rows * cols) { i0, i1 in for i in i0..<i1 { y[i] += b[i % cols] } }
+}

@@ -10,19 +10,36 @@ public enum RopeStyle: Sendable {
     case adjacent
 }
 
-/// Cos/sin tables for one RoPE base: θ_i = pos · base^(−2i/rot), computed as transformers does
-/// (inverse frequencies in f32, times the position in f32).
+/// Cos/sin tables for one RoPE base: θ_i = pos · base^(−2i/rot) / f_i, computed as transformers
+/// does (inverse frequencies in f32, times the position in f32). The per-pair divisors f_i are
+/// Llama 3's frequency scaling (GGUF `rope_freqs.weight`); 1 when absent.
 public struct RopeTable: Sendable {
     public let rotaryDims: Int
     public let base: Float
     private let invFreq: [Float]
 
-    public init(rotaryDims: Int, base: Float) {
+    public init(rotaryDims: Int, base: Float, frequencyFactors: [Float]? = nil) {
+        precondition(frequencyFactors == nil || frequencyFactors!.count == rotaryDims / 2, "one factor per rotated pair")
         self.rotaryDims = rotaryDims
         self.base = base
         invFreq = (0..<rotaryDims / 2).map { i in
             let power = Float(pow(Double(base), Double(Float(2 * i) / Float(rotaryDims))))
-            return 1 / power
+            return 1 / power / (frequencyFactors?[i] ?? 1)
+        }
+    }
+
+    /// Llama 3's divisors from its HF `rope_scaling` (transformers' `_compute_llama3_parameters`):
+    /// long wavelengths are slowed by `factor`, short ones kept, the band between interpolated.
+    public static func llama3FrequencyFactors(rotaryDims: Int, base: Float, factor: Float, lowFrequencyFactor: Float,
+                                              highFrequencyFactor: Float, originalContext: Int) -> [Float] {
+        let lowWavelength = Float(originalContext) / lowFrequencyFactor
+        let highWavelength = Float(originalContext) / highFrequencyFactor
+        return RopeTable(rotaryDims: rotaryDims, base: base).invFreq.map { f in
+            let wavelength = 2 * Float.pi / f
+            if wavelength < highWavelength { return 1 }
+            if wavelength > lowWavelength { return factor }
+            let smooth = (Float(originalContext) / wavelength - lowFrequencyFactor) / (highFrequencyFactor - lowFrequencyFactor)
+            return 1 / ((1 - smooth) / factor + smooth)
         }
     }
 

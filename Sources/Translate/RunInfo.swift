@@ -40,7 +40,7 @@ public struct RunInfo: Codable, Sendable {
         let f = ISO8601DateFormatter()
         // Full paths, so that a resume from another directory finds the same files.
         return RunInfo(yanfuVersion: toolVersion, settings: settings.canonicalPaths, template: template, modelSHA256: sha,
-                       modelBytes: bytes, architecture: bundle.model.config.architecture.rawValue,
+                       modelBytes: bytes, architecture: bundle.model.config.architecture,
                        kernelThreads: KernelThreads.count, blas: KernelThreads.blasCoreName, started: f.string(from: Date()))
     }
 

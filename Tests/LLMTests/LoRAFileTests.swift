@@ -3,10 +3,10 @@ import LLM
 import XCTest
 
 final class LoRAFileTests: XCTestCase {
-    /// PEFT and GGUF files round-trip exactly, for gemma3 and for llama (whose q/k B rows are
-    /// stored in HF order in PEFT files and permuted in GGUF files).
+    /// PEFT and GGUF files round-trip exactly, for gemma3, qwen2 and llama (whose q/k B rows are
+    /// stored in HF order in PEFT files and permuted in GGUF files; qwen2's are never permuted).
     func testRoundTrips() throws {
-        for arch in ["gemma3", "llama"] {
+        for arch in ["gemma3", "llama", "qwen2"] {
             let model = try LoRATestSupport.tinyModel(arch)
             let a = try LoRAAdapter(model: model, config: LoRAConfig(rank: 3, alpha: 6, dropout: 0, targets: [.q, .k, .down], layers: 1...1))
             LoRATestSupport.randomize(a)

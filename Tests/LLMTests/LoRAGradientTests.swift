@@ -44,6 +44,8 @@ final class LoRAGradientTests: XCTestCase {
 
     func testGemma3Gradients() throws { try check("gemma3", dropout: 0) }
     func testLlamaGradients() throws { try check("llama", dropout: 0) }
+    func testQwen2Gradients() throws { try check("qwen2", dropout: 0) }
+    func testQwen3Gradients() throws { try check("qwen3", dropout: 0) }
     func testGradientsWithDropoutAndLayerSubset() throws {
         try check("gemma3", dropout: 0.2, targets: [.q, .v, .down], layers: 1...2)
     }
@@ -51,7 +53,7 @@ final class LoRAGradientTests: XCTestCase {
     /// A fresh adapter (B = 0) leaves the logits unchanged; a trained-looking one changes them,
     /// and the on-the-fly inference path gives the loss the training forward computes.
     func testInferenceMatchesTrainingForward() throws {
-        for arch in ["gemma3", "llama"] {
+        for arch in ["gemma3", "llama", "qwen2", "qwen3"] {
             let model = try LoRATestSupport.tinyModel(arch)
             let (ids, mask) = LoRATestSupport.sequence(12, vocab: model.config.vocabSize)
             let allMask = [false] + Array(repeating: true, count: ids.count - 1)
@@ -101,7 +103,7 @@ extension LoRAGradientTests {
 extension LoRAGradientTests {
     /// Merged into the weights or applied on the fly, an adapter gives the same logits.
     func testMergedMatchesOnTheFly() throws {
-        for arch in ["gemma3", "llama"] {
+        for arch in ["gemma3", "llama", "qwen2", "qwen3"] {
             let model = try LoRATestSupport.tinyModel(arch)
             let adapter = try LoRAAdapter(model: model, config: LoRAConfig(rank: 4, alpha: 8, dropout: 0, targets: [.q, .k, .o, .up]))
             LoRATestSupport.randomize(adapter)

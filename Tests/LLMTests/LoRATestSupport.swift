@@ -12,8 +12,9 @@ enum LoRATestSupport {
         }
     }
 
-    /// Writes a tiny `gemma3` (tied head, q/k norms, post-norms, sliding layer 0 with window 4)
-    /// or `llama` (separate output head, GQA) model and loads it.
+    /// Writes a tiny `gemma3` (tied head, q/k norms, post-norms, sliding layer 0 with window 4),
+    /// `llama` (separate output head, GQA, Llama 3 RoPE frequency factors), `qwen2` (tied head,
+    /// q/k/v biases) or `qwen3` (separate head, q/k norms) model and loads it.
     static func tinyModel(_ arch: String, layers: Int = 2, seed: UInt64 = 7) throws -> LanguageModel {
         let dim = 32, heads = 2, kvHeads = 1, hd = 16, ffn = 48, vocab = 40
         var rng = Rng(s: seed)
@@ -41,7 +42,8 @@ enum LoRATestSupport {
         }
         w.addTensor(name: "token_embd.weight", dims: [dim, vocab], floats: (0..<dim * vocab).map { _ in rng.next() })
         norm("output_norm.weight", dim)
-        if arch == "llama" { mat("output.weight", vocab, dim, 2) }
+        if arch == "llama" || arch == "qwen3" { mat("output.weight", vocab, dim, 2) }
+        if arch == "llama" { w.addTensor(name: "rope_freqs.weight", dims: [hd / 2], floats: (0..<hd / 2).map { i in 1 + Float(i) }) }
         for l in 0..<layers {
             let p = "blk.\(l)."
             norm(p + "attn_norm.weight", dim)
@@ -53,9 +55,16 @@ enum LoRATestSupport {
             mat(p + "ffn_gate.weight", ffn, dim, 1)
             mat(p + "ffn_up.weight", ffn, dim, 1)
             mat(p + "ffn_down.weight", dim, ffn, 1)
-            if arch == "gemma3" {
+            if arch == "qwen2" {
+                for (name, n) in [("attn_q", heads * hd), ("attn_k", kvHeads * hd), ("attn_v", kvHeads * hd)] {
+                    w.addTensor(name: p + name + ".bias", dims: [n], floats: (0..<n).map { _ in 0.5 * rng.next() })
+                }
+            }
+            if arch == "gemma3" || arch == "qwen3" {
                 norm(p + "attn_q_norm.weight", hd)
                 norm(p + "attn_k_norm.weight", hd)
+            }
+            if arch == "gemma3" {
                 norm(p + "post_attention_norm.weight", dim)
                 norm(p + "post_ffw_norm.weight", dim)
             }

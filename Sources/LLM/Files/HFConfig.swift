@@ -1,8 +1,8 @@
 import Foundation
 
-/// The parts of a Hugging Face `config.json` a Llama-family model needs, with transformers'
-/// defaults (LlamaConfig) for absent keys. Accepts `rope_theta` and v5's `rope_parameters`.
-public struct LlamaHFConfig: Sendable, Equatable {
+/// The parts of a Hugging Face `config.json` a decoder (llama, qwen2, qwen3) needs, with
+/// transformers' LlamaConfig defaults for absent keys. Accepts `rope_theta` and v5's `rope_parameters`.
+public struct HFConfig: Sendable, Equatable {
     public var modelType: String
     public var architectures: [String]
     public var vocabSize: Int
@@ -18,6 +18,10 @@ public struct LlamaHFConfig: Sendable, Equatable {
     /// `rope_type` other than "default" (e.g. "llama3", "linear"); nil when unscaled.
     public var ropeScalingType: String?
     public var ropeScalingFactor: Double?
+    /// The numeric entries of `rope_scaling` / `rope_parameters` (llama3: low_freq_factor, …).
+    public var ropeScaling: [String: Double]
+    /// Qwen2's sliding-window attention switch (off in every released Qwen2.5).
+    public var useSlidingWindow: Bool
     public var hiddenAct: String
     public var attentionBias: Bool
     public var mlpBias: Bool
@@ -70,12 +74,14 @@ public struct LlamaHFConfig: Sendable, Equatable {
         maxPositionEmbeddings = try int("max_position_embeddings", 2048)
         rmsNormEps = try double(c, "rms_norm_eps", 1e-6)
         let ropeParameters = c["rope_parameters"] as? [String: Any]
-        let ropeScaling = c["rope_scaling"] as? [String: Any]
+        let scalingObject = c["rope_scaling"] as? [String: Any]
         ropeTheta = try double(c, "rope_theta", ropeParameters.map { try double($0, "rope_theta", 10000) } ?? 10000)
-        let scaling = ropeScaling ?? ropeParameters
+        let scaling = scalingObject ?? ropeParameters
         let type = (scaling?["rope_type"] ?? scaling?["type"]) as? String
         ropeScalingType = type == nil || type == "default" ? nil : type
         ropeScalingFactor = (scaling?["factor"] as? NSNumber)?.doubleValue
+        ropeScaling = (scaling ?? [:]).compactMapValues { ($0 as? NSNumber)?.doubleValue }
+        useSlidingWindow = bool("use_sliding_window", false)
         hiddenAct = c["hidden_act"] as? String ?? "silu"
         attentionBias = bool("attention_bias", false)
         mlpBias = bool("mlp_bias", false)

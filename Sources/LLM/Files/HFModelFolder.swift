@@ -4,7 +4,7 @@ import Foundation
 /// `model.safetensors.index.json`, and optionally `tokenizer.model` (SentencePiece).
 public final class HFModelFolder: @unchecked Sendable {
     public let path: String
-    public let config: LlamaHFConfig
+    public let config: HFConfig
     /// `tokenizer.model` if present.
     public let tokenizerModelPath: String?
     /// Tensor names in a stable order (by file, then data offset).
@@ -24,7 +24,7 @@ public final class HFModelFolder: @unchecked Sendable {
         guard fm.fileExists(atPath: configPath) else {
             throw ModelFileError(file: configPath, field: "file", expected: "config.json in the model folder")
         }
-        config = try LlamaHFConfig(path: configPath)
+        config = try HFConfig(path: configPath)
 
         let single = dir.appendingPathComponent("model.safetensors").path
         let index = dir.appendingPathComponent("model.safetensors.index.json").path

@@ -2,11 +2,12 @@ import Foundation
 import Kernels
 
 extension LanguageModel {
-    /// Loads a Hugging Face Llama-family folder (config.json + safetensors in F32/F16/BF16).
-    /// The weights stay in the folder's mapping; Q/K rows are in HF order, so RoPE is rotate-half.
+    /// Loads a Hugging Face folder (config.json + safetensors in F32/F16/BF16) of a registered
+    /// architecture. The weights stay in the folder's mapping; Q/K rows are in HF order, so RoPE is rotate-half.
     static func loadHFFolder(path: String) throws -> LanguageModel {
         let folder = try HFModelFolder(path: path)
-        let config = try Llama.config(folder.config, path: (path as NSString).appendingPathComponent("config.json"))
+        let configPath = (path as NSString).appendingPathComponent("config.json")
+        let config = try Architectures.of(folder.config, path: configPath).config(folder.config, path: configPath)
         let t = try Transformer(config: config, source: HFTensorSource(folder), owner: folder)
         return LanguageModel(path: path, config: config, transformer: t, gguf: nil)
     }
@@ -18,7 +19,7 @@ final class HFTensorSource: TensorSource {
     init(_ folder: HFModelFolder) { self.folder = folder }
     var sourcePath: String { folder.path }
 
-    /// GGUF tensor name → HF parameter name (Llama layout).
+    /// GGUF tensor name → HF parameter name (Llama layout, with qwen3's q/k norms; `.bias` follows `.weight`).
     static func hfName(_ name: String) -> String {
         let fixed = ["token_embd.weight": "model.embed_tokens.weight", "output_norm.weight": "model.norm.weight",
                      "output.weight": "lm_head.weight"]
@@ -27,6 +28,7 @@ final class HFTensorSource: TensorSource {
         guard parts.count == 3, parts[0] == "blk" else { return name }
         let roles = ["attn_norm": "input_layernorm", "attn_q": "self_attn.q_proj", "attn_k": "self_attn.k_proj",
                      "attn_v": "self_attn.v_proj", "attn_output": "self_attn.o_proj", "ffn_norm": "post_attention_layernorm",
+                     "attn_q_norm": "self_attn.q_norm", "attn_k_norm": "self_attn.k_norm",
                      "ffn_gate": "mlp.gate_proj", "ffn_up": "mlp.up_proj", "ffn_down": "mlp.down_proj"]
         let rest = parts[2]   // e.g. "attn_q.weight"
         guard let dot = rest.firstIndex(of: "."), let role = roles[String(rest[..<dot])] else { return name }
@@ -59,25 +61,5 @@ final class HFTensorSource: TensorSource {
     func vector(_ name: String, count: Int) throws -> [Float] {
         _ = try info(name, shape: [count])
         return try folder.floats(named: Self.hfName(name))
-    }
-}
-
-extension Llama {
-    static func config(_ hf: LlamaHFConfig, path: String) throws -> ModelConfig {
-        func fail(_ field: String, _ expected: String) -> ModelFileError {
-            ModelFileError(file: path, field: field, expected: expected)
-        }
-        guard ["llama", "mistral"].contains(hf.modelType) else { throw fail("model_type", "llama or mistral, found \(hf.modelType)") }
-        guard hf.hiddenAct == "silu" else { throw fail("hidden_act", "silu, found \(hf.hiddenAct)") }
-        if hf.attentionBias || hf.mlpBias { throw fail("attention_bias/mlp_bias", "false (biases are not supported)") }
-        if let s = hf.ropeScalingType { throw fail("rope_scaling", "none (RoPE scaling '\(s)' is not supported)") }
-        let c = ModelConfig(
-            architecture: .llama, dim: hf.hiddenSize, layers: hf.numHiddenLayers, heads: hf.numAttentionHeads,
-            kvHeads: hf.numKeyValueHeads, headDim: hf.headDim, ffnDim: hf.intermediateSize, vocabSize: hf.vocabSize,
-            contextLength: hf.maxPositionEmbeddings, normEps: Float(hf.rmsNormEps),
-            ropeBase: Float(hf.ropeTheta), ropeBaseLocal: Float(hf.ropeTheta), ropeStyle: .neox, rotaryDims: hf.headDim,
-            slidingWindow: 0, slidingPattern: 0, attentionScale: 1 / Float(hf.headDim).squareRoot(), embeddingScale: 1)
-        try c.validate(source: path)
-        return c
     }
 }

@@ -19,7 +19,7 @@ public final class LanguageModel: @unchecked Sendable {
         self.gguf = gguf
     }
 
-    /// Loads a GGUF file (architectures `gemma3` and `llama`) and sets the kernels to `threads`
+    /// Loads a GGUF file or a Hugging Face folder (the architectures of `Architectures`) and sets the kernels to `threads`
     /// threads (default: all cores).
     public static func load(path: String, threads: Int? = nil) throws -> LanguageModel {
         KernelThreads.set(threads ?? KernelThreads.cores)
@@ -29,14 +29,7 @@ public final class LanguageModel: @unchecked Sendable {
         }
         if isDir.boolValue { return try loadHFFolder(path: path) }
         let file = try GGUFFile(path: path)
-        let config: ModelConfig
-        switch file.architecture {
-        case "gemma3": config = try Gemma3.config(file)
-        case "llama": config = try Llama.config(file)
-        case let other:
-            throw ModelFileError(file: path, field: "metadata 'general.architecture'",
-                                 expected: "gemma3 or llama, found \(other ?? "nothing")")
-        }
+        let config = try Architectures.of(file).config(file)
         let source = GGUFTensorSource(file)
         let t = try Transformer(config: config, source: source, owner: file)
         return LanguageModel(path: path, config: config, transformer: t, gguf: file)

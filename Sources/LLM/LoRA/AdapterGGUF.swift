@@ -18,7 +18,7 @@ extension LoRAAdapter {
 
     public func saveGGUF(to path: String) throws {
         var w = GGUFWriter()
-        w.set("general.architecture", .string(modelConfig.architecture.rawValue))
+        w.set("general.architecture", .string(modelConfig.architecture))
         w.set("general.type", .string("adapter"))
         w.set("adapter.type", .string("lora"))
         w.set("adapter.lora.alpha", .float32(config.alpha))
@@ -40,8 +40,8 @@ extension LoRAAdapter {
         guard file.metadata["general.type"]?.string == "adapter", file.metadata["adapter.type"]?.string == "lora" else {
             throw fail("metadata 'general.type'/'adapter.type'", "\"adapter\" and \"lora\"")
         }
-        if let arch = file.architecture, arch != mc.architecture.rawValue {
-            throw fail("metadata 'general.architecture'", "\(mc.architecture.rawValue) (the model's), found \(arch)")
+        if let arch = file.architecture, arch != mc.architecture {
+            throw fail("metadata 'general.architecture'", "\(mc.architecture) (the model's), found \(arch)")
         }
         let pattern = /^blk\.(\d+)\.([a-z_]+)\.weight\.lora_a$/
         var modules: [LoRAModule] = []

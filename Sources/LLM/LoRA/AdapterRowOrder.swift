@@ -48,5 +48,5 @@ enum AdapterRowOrder {
     /// adjacent-pair RoPE style is used exactly for those.
     static func engineIsPermuted(_ c: ModelConfig) -> Bool { c.ropeStyle == .adjacent }
     /// Whether llama.cpp expects permuted q/k rows for this architecture.
-    static func ggufIsPermuted(_ c: ModelConfig) -> Bool { c.architecture == .llama }
+    static func ggufIsPermuted(_ c: ModelConfig) -> Bool { Architectures.named(c.architecture)?.ggufPermutesQK ?? false }
 }

@@ -2,11 +2,8 @@ import Kernels
 
 /// The hyperparameters a forward pass needs, read from GGUF metadata or an HF config.json.
 public struct ModelConfig: Sendable, Equatable {
-    public enum Architecture: String, Sendable {
-        case gemma3, llama
-    }
-
-    public var architecture: Architecture
+    /// The architecture's GGUF name (`general.architecture`), a key of `Architectures`.
+    public var architecture: String
     public var dim: Int
     public var layers: Int
     public var heads: Int
@@ -22,6 +19,8 @@ public struct ModelConfig: Sendable, Equatable {
     /// RoPE base of sliding-window layers (gemma3: 10000, not stored in the GGUF).
     public var ropeBaseLocal: Float
     public var ropeStyle: RopeStyle
+    /// Llama 3 RoPE scaling: one divisor per rotated pair of the global layers' frequencies.
+    public var ropeFrequencyFactors: [Float]? = nil
     public var rotaryDims: Int
     /// Keys visible per query in sliding-window layers, including itself (0: no sliding layers).
     public var slidingWindow: Int

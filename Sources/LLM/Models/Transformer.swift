@@ -1,8 +1,8 @@
 import Foundation
 import Kernels
 
-/// One decoder block's weights. Optional norms exist only in some architectures (gemma3's q/k
-/// norms and post-norms).
+/// One decoder block's weights. Optional norms exist only in some architectures (q/k norms in
+/// gemma3 and qwen3, post-norms in gemma3); biases live in the LinearWeights.
 struct LayerWeights: @unchecked Sendable {
     var attnNorm: [Float]
     var q, k, v, o: LinearWeight
@@ -36,21 +36,18 @@ public final class Transformer: @unchecked Sendable {
         let c = config
         self.config = c
         self.owner = owner
-        switch c.architecture {
-        case .gemma3:
-            layers = try Gemma3.layers(source, c)
-            activation = Gemma3.activation
-        case .llama:
-            layers = try Llama.layers(source, c)
-            activation = Llama.activation
+        guard let architecture = Architectures.named(c.architecture) else {
+            throw ModelFileError(file: source.sourcePath, field: "architecture", expected: "a registered architecture, found \(c.architecture)")
         }
+        layers = try architecture.layers(source, c)
+        activation = architecture.activation
         embedding = try source.matrix("token_embd.weight", rows: c.vocabSize, cols: c.dim)
         outputNorm = try source.vector("output_norm.weight", count: c.dim)
         // The head is the largest matrix a decoded token reads: worth a copy in the faster layout.
         output = LinearWeight((source.has("output.weight")
             ? try source.linear("output.weight", rows: c.vocabSize, cols: c.dim).weight
             : embedding).groupedForDecoding())
-        ropeGlobal = RopeTable(rotaryDims: c.rotaryDims, base: c.ropeBase)
+        ropeGlobal = RopeTable(rotaryDims: c.rotaryDims, base: c.ropeBase, frequencyFactors: c.ropeFrequencyFactors)
         ropeLocal = RopeTable(rotaryDims: c.rotaryDims, base: c.ropeBaseLocal)
         self.maxBatch = maxBatch
         headTileRows = 4096

@@ -184,7 +184,7 @@ final class TrainingGraph {
                               seed: adapter.config.seed, step: step)
     }
 
-    /// y = x·Wᵀ (+ LoRA), keeping x·Aᵀ.
+    /// y = x·Wᵀ (+ bias) (+ LoRA), keeping x·Aᵀ.
     private func linearForward(_ l: Int, _ target: LoRATarget, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
                                A: LayerActivations, G: LayerGradients, rows T: Int, step: UInt64) {
         if let iw = integerWeights {
@@ -194,6 +194,7 @@ final class TrainingGraph {
         } else {
             matmul(x, rows: T, dense[target], y, scratch: UnsafeMutableBufferPointer(start: nil, count: 0))
         }
+        t.layers[l].linears[target.index].addBias(to: y, rows: T)   // frozen: no gradient of its own
         if let p = pass(l, target, step) {
             p.forward(x, rows: T, y: y, xa: A.xa[target.index]!, scratch: G.dropout)
         }
