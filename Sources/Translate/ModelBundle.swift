@@ -17,12 +17,8 @@ public final class ModelBundle: @unchecked Sendable {
         guard fm.isReadableFile(atPath: path) else {
             throw TranslateError.badInput(file: path, reason: "the model is not readable (check its permissions)")
         }
+        tokenizer = try Tokenizer.load(modelPath: path)
         if isDir.boolValue {
-            let spm = path + "/tokenizer.model"
-            guard fm.fileExists(atPath: spm) else {
-                throw TranslateError.badInput(file: spm, reason: "missing: a model folder needs a SentencePiece tokenizer.model")
-            }
-            tokenizer = try Tokenizer(sentencePieceModelAt: spm)
             var template: String?
             if let data = fm.contents(atPath: path + "/tokenizer_config.json"),
                let obj = try? JSONSerialization.jsonObject(with: data) as? [String: Any] {
@@ -30,13 +26,19 @@ public final class ModelBundle: @unchecked Sendable {
             }
             chatTemplate = template
         } else {
-            let file = try GGUFFile(path: path)
-            tokenizer = try Tokenizer.fromGGUF(file)
-            chatTemplate = file.metadata["tokenizer.chat_template"]?.string
+            chatTemplate = try GGUFFile(path: path).metadata["tokenizer.chat_template"]?.string
         }
         model = try LanguageModel.load(path: path, threads: threads)
     }
 
     /// The template the model's metadata calls for.
     public var detectedTemplate: TemplateKind { TemplateKind.detect(chatTemplate: chatTemplate) }
+
+    /// The system text the model's chat template writes by default (nil: none).
+    public var defaultSystem: String? { PromptTemplate.defaultSystem(chatTemplate: chatTemplate) }
+
+    /// The prompt template for a run: the user's choices, else what the model calls for.
+    public func promptTemplate(kind: TemplateKind?, system: String?) -> PromptTemplate {
+        PromptTemplate(kind ?? detectedTemplate, system: system ?? defaultSystem)
+    }
 }

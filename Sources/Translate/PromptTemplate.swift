@@ -56,8 +56,43 @@ public enum TemplateKind: String, Sendable, Codable, CaseIterable {
 /// Every unit is one line; generation stops at the end of that line.
 public struct PromptTemplate: Sendable, Equatable {
     public let kind: TemplateKind
+    /// The system turn of chat templates (an instruct model's default or the user's `--system`);
+    /// nil: none. Base-model (`plain`) prompts have no system turn.
+    public let system: String?
 
-    public init(_ kind: TemplateKind) { self.kind = kind }
+    public init(_ kind: TemplateKind, system: String? = nil) {
+        self.kind = kind
+        self.system = system.flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// The default system text of a chat template: the literal system turn a ChatML template
+    /// writes when the conversation has none (Qwen2.5: "You are Qwen, created by Alibaba Cloud. …"),
+    /// nil when it writes none (Qwen3, Llama 3) or is not ChatML.
+    public static func defaultSystem(chatTemplate: String?) -> String? {
+        guard let t = chatTemplate else { return nil }
+        var from = t.startIndex
+        while let open = t.range(of: "<|im_start|>system\\n", range: from..<t.endIndex),
+              let close = t.range(of: "<|im_end|>", range: open.upperBound..<t.endIndex) {
+            let text = t[open.upperBound..<close.lowerBound]
+            // A literal in the template, not the branch that inserts the conversation's own system message.
+            if !text.isEmpty && !text.contains("{") && !text.contains("'") && !text.contains("\"") {
+                return text.replacingOccurrences(of: "\\n", with: "\n")
+            }
+            from = close.upperBound
+        }
+        return nil
+    }
+
+    /// The system turn's markup and text, before the first user turn.
+    private var systemTurn: [PromptPiece] {
+        guard let system else { return [] }
+        switch kind {
+        case .plain: return []
+        case .chatml: return [PromptPiece("<|im_start|>system\n", markup: true), PromptPiece(system), PromptPiece("<|im_end|>\n", markup: true)]
+        case .gemma: return [PromptPiece(system + "\n\n")]   // Gemma has no system role: it leads the user turn
+        case .llama2: return [PromptPiece("<<SYS>>\n" + system + "\n<</SYS>>\n\n")]
+        }
+    }
 
     /// The paper's instruction ("Please translate the following text into English.").
     public static let instruction = "请将下面的文本翻译成英文。"
@@ -158,7 +193,8 @@ public struct PromptTemplate: Sendable, Equatable {
     /// User turn with every Chinese line, then the opening of the assistant turn.
     private func split(context: [BilingualPair], chunkSources: [String], glossary: [GlossaryEntry]) -> [PromptPiece] {
         let user = turn(user: true), model = turn(user: false)
-        var p = [PromptPiece(user.open, markup: true), PromptPiece(Self.instruction + "\n" + glossaryNote(glossary))]
+        var p = kind == .chatml ? systemTurn + [PromptPiece(user.open, markup: true)] : [PromptPiece(user.open, markup: true)] + systemTurn
+        p.append(PromptPiece(Self.instruction + "\n" + glossaryNote(glossary)))
         for c in context { p.append(PromptPiece(Self.line(c.source) + "\n")) }
         // Every Chinese line ends with a newline (the paper joins the last one straight to the
         // end of turn): the next unit's prompt then shares this one's user turn up to here.

@@ -15,6 +15,8 @@ public struct EvalPPLSettings: Sendable, Codable, Equatable {
     public var model: String
     /// nil: chosen from the model's chat template.
     public var template: TemplateKind?
+    /// The chat templates' system turn (nil: the model's default; "" for none).
+    public var system: String?
     public var chapters: ClosedRange<Int>?
     /// Δ: tokens of bilingual text per chunk (scored, then trained on).
     public var chunkTokens = 1024
@@ -128,7 +130,7 @@ public final class ReferencePerplexity {
         self.corpus = corpus
         self.bundle = bundle
         self.folder = folder
-        template = PromptTemplate(settings.template ?? bundle.detectedTemplate)
+        template = bundle.promptTemplate(kind: settings.template, system: settings.system)
         let g = LineGenerator(model: bundle.model, tokenizer: bundle.tokenizer)
         generator = g
         let counts = corpus.pairs.map { g.tokenCount($0.source) + g.tokenCount($0.target) + 4 }

@@ -22,6 +22,8 @@ public struct TranslateSettings: Sendable, Codable, Equatable {
     public var model: String
     /// nil: chosen from the model's chat template.
     public var template: TemplateKind?
+    /// The chat templates' system turn (nil: the model's default; "" for none).
+    public var system: String?
     public var strategy: TempLoRAStrategy = .off
     /// Δ: tokens of new bilingual text between adapter updates.
     public var chunkTokens = 1024

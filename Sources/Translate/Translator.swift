@@ -29,7 +29,7 @@ public final class Translator {
         self.settings = settings
         self.bundle = bundle
         self.folder = folder
-        template = PromptTemplate(settings.template ?? bundle.detectedTemplate)
+        template = bundle.promptTemplate(kind: settings.template, system: settings.system)
         glossary = try settings.glossary.map { try Glossary.read(file: $0) } ?? Glossary(entries: [])
         let book = try book ?? Translator.readBook(settings.book, encoding: settings.encoding, lossy: settings.lossy ?? false)
         generator = LineGenerator(model: bundle.model, tokenizer: bundle.tokenizer)

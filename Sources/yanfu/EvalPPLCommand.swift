@@ -59,6 +59,9 @@ struct EvalPPLCommand: ParsableCommand {
     @Option(help: "Prompt template: plain, chatml, gemma, llama2 (default: from the model's chat template).")
     var template: TemplateKind?
 
+    @Option(help: "System turn of chat templates (default: the model's own, e.g. Qwen2.5's; \"\" for none).")
+    var system: String?
+
     @OptionGroup(title: "Temp-LoRA") var tempLoRAOptions: TempLoRAOptions
 
     @Option(help: "Threads (default: all cores).")
@@ -101,6 +104,7 @@ struct EvalPPLCommand: ParsableCommand {
         s.referenceEncoding = referenceEncoding
         s.lossy = lossy ? true : nil
         s.template = template
+        s.system = system
         s.chapters = try chapters.map(parseChapterRange)
         s.chunkTokens = tempLoRAOptions.chunkTokens
         s.contextTokens = tempLoRAOptions.contextTokens

@@ -52,6 +52,9 @@ struct TranslateCommand: ParsableCommand {
     @Option(help: "Prompt template: plain, chatml, gemma, llama2 (default: from the model's chat template).")
     var template: TemplateKind?
 
+    @Option(help: "System turn of chat templates (default: the model's own, e.g. Qwen2.5's; \"\" for none).")
+    var system: String?
+
     @Option(help: "A TSV glossary (source<TAB>target): matching terms are shown in the prompt and counted in the report.")
     var glossary: String?
 
@@ -106,6 +109,7 @@ struct TranslateCommand: ParsableCommand {
         let modelPath = model ?? ModelStore().path()
         var s = TranslateSettings(book: book, model: modelPath, threads: threadCount)
         s.template = template
+        s.system = system
         s.encoding = encoding
         s.lossy = lossy ? true : nil   // absent from run.json unless given, so older runs still resume
         s.strategy = tempLoRA

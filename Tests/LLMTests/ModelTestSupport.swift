@@ -28,6 +28,15 @@ enum ModelTestSupport {
     }
 
     nonisolated(unsafe) private static var cached: LanguageModel?
+    nonisolated(unsafe) private static var loaded: [String: LanguageModel] = [:]
+
+    /// A cached model file, loaded once per test process (2 threads); see `requireModel`.
+    static func cachedModel(_ fileName: String) throws -> LanguageModel {
+        if let m = loaded[fileName] { return m }
+        let m = try LanguageModel.load(path: try requireModel(fileName), threads: 2)
+        loaded[fileName] = m
+        return m
+    }
 
     /// The default model, loaded once per test process; skips when it is absent.
     static func defaultModel() throws -> LanguageModel {

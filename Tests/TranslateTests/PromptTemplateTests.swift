@@ -33,6 +33,21 @@ final class PromptTemplateTests: XCTestCase {
         }
     }
 
+    /// An instruct model's own system text comes from its chat template (Qwen2.5's as stored in its
+    /// GGUF, abridged); a template that only inserts the conversation's system message has none.
+    func testDefaultSystemComesFromTheChatTemplate() {
+        let qwen = """
+            {%- if tools %}{{- '<|im_start|>system\\n' }}{%- if messages[0]['role'] == 'system' %}{{- messages[0]['content'] }}            {%- endif %}{{- "\\n</tools><|im_end|>\\n" }}{%- else %}{%- if messages[0]['role'] == 'system' %}            {{- '<|im_start|>system\\n' + messages[0]['content'] + '<|im_end|>\\n' }}{%- else %}            {{- '<|im_start|>system\\nYou are Qwen, created by Alibaba Cloud. You are a helpful assistant.<|im_end|>\\n' }}
+            """
+        XCTAssertEqual(PromptTemplate.defaultSystem(chatTemplate: qwen), "You are Qwen, created by Alibaba Cloud. You are a helpful assistant.")
+        XCTAssertNil(PromptTemplate.defaultSystem(chatTemplate: "{%- if messages[0].role == 'system' %}{{- '<|im_start|>system\\n' + messages[0].content + '<|im_end|>\\n' }}"))
+        XCTAssertNil(PromptTemplate.defaultSystem(chatTemplate: nil))
+        let p = PromptTemplate(.chatml, system: "You are a translator.").prompt(context: context, source: "天黑了。")
+        XCTAssertTrue(p.map(\.text).joined().hasPrefix("<|im_start|>system\nYou are a translator.<|im_end|>\n<|im_start|>user\n请将"))
+        XCTAssertFalse(p[1].isMarkup, "the system text itself is never parsed for control tokens")
+        XCTAssertEqual(PromptTemplate(.chatml, system: ""), PromptTemplate(.chatml), "an empty system text means none")
+    }
+
     func testChatMLFollowsThePaperLayout() {
         let p = PromptTemplate(.chatml).prompt(context: context, source: "天黑了。")
         XCTAssertEqual(p.map(\.text).joined(), "<|im_start|>user\n请将下面的文本翻译成英文。\n我们明天去北京。\n他笑了。\n天黑了。\n<|im_end|>\n<|im_start|>assistant\nWe will go to Beijing tomorrow.\nHe laughed.\n")
