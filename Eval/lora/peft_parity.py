@@ -1,8 +1,10 @@
-"""Regenerates Tests/Fixtures/lora/peft-parity.json: three AdamW steps of PEFT LoRA training on the
-default model (transformers f32, the GGUF dequantized) from the initial adapter Yanfu makes.
+"""Regenerates Tests/Fixtures/lora/peft-parity.json (or peft-parity-NAME.json): three AdamW steps of
+PEFT LoRA training on a GGUF model (transformers f32, the GGUF dequantized) from the initial adapter
+Yanfu makes.
 
 Run with the peers' venv from the package root, after `swift build -c release`:
-    ~/.cache/peers/venv/bin/python Eval/lora/peft_parity.py [MODEL.gguf]
+    ~/.cache/peers/venv/bin/python Eval/lora/peft_parity.py [MODEL.gguf [NAME]]
+    (default: the Gemma 3 270M in the model cache, written to peft-parity.json)
 Yanfu writes the fresh adapter (A from seed 42, B = 0) with `yanfu finetune --max-steps 0`; PEFT
 loads it, and torch.optim.AdamW + clip_grad_norm_ train it on a fixed masked token sequence.
 The Swift test (LoRAPEFTParityTests) rebuilds the same adapter from the seed and compares.
@@ -17,7 +19,8 @@ MODEL = sys.argv[1] if len(sys.argv) > 1 else os.path.join(
     os.environ.get("YANFU_HOME", os.path.expanduser("~/.cache/yanfu")), "models", "gemma-3-270m-q4_k_m.gguf")
 YANFU = os.path.join(ROOT, ".build", "release", "yanfu")
 CORPUS = os.path.join(ROOT, "..", "shared", "corpora", "hongloumeng", "en.txt")
-OUT = os.path.join(ROOT, "Tests", "Fixtures", "lora", "peft-parity.json")
+NAME = sys.argv[2] if len(sys.argv) > 2 else None
+OUT = os.path.join(ROOT, "Tests", "Fixtures", "lora", f"peft-parity-{NAME}.json" if NAME else "peft-parity.json")
 RANK, ALPHA, LR, STEPS, N = 8, 16, 1e-3, 3, 160
 
 torch.set_num_threads(2)
@@ -26,7 +29,7 @@ d, name = os.path.split(MODEL)
 tok = AutoTokenizer.from_pretrained(d, gguf_file=name)
 with open(CORPUS, encoding="utf-8") as f:
     text = f.read()[5000:7000]
-ids = tok(text, add_special_tokens=True)["input_ids"][:N]
+ids = tok(text, add_special_tokens=True)["input_ids"][:N]   # Qwen adds no BOS
 mask = [i >= N // 2 for i in range(N)]
 labels = [t if m else -100 for t, m in zip(ids, mask)]
 
@@ -61,7 +64,7 @@ with torch.no_grad():
 print("final", final)
 os.makedirs(os.path.dirname(OUT), exist_ok=True)
 with open(OUT + ".tmp", "w") as f:
-    json.dump({"model": "gemma-3-270m-q4_k_m.gguf",
+    json.dump({"model": name,
                "reference": "transformers %s + peft, f32, eager attention, torch.optim.AdamW" % __import__("transformers").__version__,
                "lora": {"rank": RANK, "alpha": ALPHA, "dropout": 0, "seed": 42, "targets": "q,k,v,o,gate,up,down"},
                "adamw": {"lr": LR, "betas": [0.9, 0.999], "eps": 1e-7, "weight_decay": 0, "warmup": 0, "max_grad_norm": 1.0},

@@ -1,7 +1,7 @@
 """Perplexity of a text with and without a LoRA adapter under transformers + PEFT (f32, the GGUF
 dequantized), with llama-perplexity's protocol (the one `yanfu perplexity` follows): one BOS
-before the text, windows of CTX tokens whose first token is replaced by BOS, only the second
-half of each window scored.
+before the text and windows of CTX tokens whose first token is replaced by BOS when the model adds
+one (Gemma; Qwen does not), only the second half of each window scored.
 
     ~/.cache/peers/venv/bin/python Eval/lora/ppl_peers.py TEXT ADAPTER_DIR [CTX] [MODEL.gguf]
 Prints one JSON line {"ppl_base", "ppl_adapter", "tokens_scored"}.
@@ -23,14 +23,15 @@ with open(text_path, encoding="utf-8") as f:
 if text.endswith("\n"):
     text = text[:-1]
 ids = tok(text, add_special_tokens=True)["input_ids"]
-bos = tok.bos_token_id
+bos = tok.bos_token_id if tok.bos_token_id is not None and ids and ids[0] == tok.bos_token_id else None
 
 
 def ppl(model):
     nll, n = 0.0, 0
     for c in range(len(ids) // CTX):
         w = ids[c * CTX:(c + 1) * CTX]
-        w[0] = bos
+        if bos is not None:
+            w[0] = bos
         with torch.no_grad():
             logits = model(torch.tensor([w])).logits[0].double()
         lp = torch.log_softmax(logits, dim=-1)

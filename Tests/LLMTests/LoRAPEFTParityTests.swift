@@ -3,22 +3,27 @@ import Kernels
 import LLM
 import XCTest
 
-/// Three AdamW steps from the same initial adapter give PEFT's losses (fixture made by
-/// Eval/lora/peft_parity.py with transformers + peft in f32 on the default model), with the
-/// products through the frozen weights in f32 and, where the kernel runs, in int16.
+/// Three AdamW steps from the same initial adapter give PEFT's losses (fixtures made by
+/// Eval/lora/peft_parity.py with transformers + peft in f32), on Gemma 3 270M and Qwen2.5 0.5B, with
+/// the products through the frozen weights in f32 and, where the kernel runs, in int16.
 final class LoRAPEFTParityTests: XCTestCase {
     func testThreeStepsMatchPEFT() throws {
-        try threeSteps(integer: false)
+        try threeSteps(try ModelTestSupport.defaultModel(), fixture: "peft-parity.json", integer: false)
     }
 
     func testThreeStepsWithIntegerProductsMatchPEFT() throws {
         try XCTSkipUnless(Int16Weights.fast, "no AVX512-VNNI here: training keeps f32 products")
-        try threeSteps(integer: true)
+        try threeSteps(try ModelTestSupport.defaultModel(), fixture: "peft-parity.json", integer: true)
     }
 
-    func threeSteps(integer: Bool) throws {
-        let model = try ModelTestSupport.defaultModel()
-        let url = ModelTestSupport.packageRoot.appendingPathComponent("Tests/Fixtures/lora/peft-parity.json")
+    func testQwen05BThreeStepsMatchPEFT() throws {
+        let model = try ModelTestSupport.cachedModel(ModelTestSupport.qwen05BFile)
+        try threeSteps(model, fixture: "peft-parity-qwen2.5-coder-0.5b-instruct.json", integer: false)
+        if Int16Weights.fast { try threeSteps(model, fixture: "peft-parity-qwen2.5-coder-0.5b-instruct.json", integer: true) }
+    }
+
+    func threeSteps(_ model: LanguageModel, fixture: String, integer: Bool) throws {
+        let url = ModelTestSupport.packageRoot.appendingPathComponent("Tests/Fixtures/lora/" + fixture)
         let fx = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as! [String: Any]
         let lora = fx["lora"] as! [String: Any], adam = fx["adamw"] as! [String: Any]
         let cfg = LoRAConfig(rank: lora["rank"] as! Int, alpha: (lora["alpha"] as! NSNumber).floatValue, dropout: 0,
