@@ -31,10 +31,14 @@ struct AdapterExportCommand: ParsableCommand {
     @Argument(help: "Adapter folder (PEFT) or GGUF LoRA file.") var adapter: String
     @Option(help: "peft or gguf.") var format: Format
     @Option(help: "Output folder (peft) or file (gguf).") var out: String
-    @Option(help: "The base model (GGUF file or Hugging Face folder; default: the default model).")
+    @Option(help: "GGUF file, Hugging Face folder or catalog name (`yanfu model list`; default: the default model).")
     var model: String = DefaultModel.path
     @Option(help: "base_model_name_or_path written into adapter_config.json (default: --model).")
     var baseModelName: String?
+
+    mutating func validate() throws {
+        model = try resolveModelArgument(model)
+    }
 
     func run() throws {
         do {

@@ -19,7 +19,7 @@ struct BenchModelCommand: ParsableCommand {
             """
     )
 
-    @Option(help: "GGUF file or Hugging Face folder (default: the default model).")
+    @Option(help: "GGUF file, Hugging Face folder or catalog name (`yanfu model list`; default: the default model).")
     var model: String = DefaultModel.path
 
     @Option(help: "Threads (default: all cores).")
@@ -46,7 +46,8 @@ struct BenchModelCommand: ParsableCommand {
     @Flag(help: "Time one Temp-LoRA training step instead: the same as `yanfu bench train` (with --model, --threads, --json).")
     var train = false
 
-    func validate() throws {
+    mutating func validate() throws {
+        model = try resolveModelArgument(model)
         guard threads >= 1, promptTokens >= 1, genTokens >= 1, repetitions >= 1 else {
             throw ValidationError("--threads, --prompt-tokens, --gen-tokens and --repetitions must be positive")
         }

@@ -26,7 +26,7 @@ struct BenchTrainCommand: ParsableCommand {
             """
     )
 
-    @Option(help: "GGUF file or Hugging Face folder (default: the default model).")
+    @Option(help: "GGUF file, Hugging Face folder or catalog name (`yanfu model list`; default: the default model).")
     var model: String = DefaultModel.path
     @Option(help: "Masked context tokens.") var context = 512
     @Option(help: "Target tokens (with loss).") var target = 512
@@ -43,7 +43,8 @@ struct BenchTrainCommand: ParsableCommand {
     @Flag(help: "Do not time the PyTorch + PEFT peer.") var noPeer = false
     @Flag(help: "Print the report as JSON (train_step_s, forward_s, backward_s, optimizer_s, peer_step_s, …).") var json = false
 
-    func validate() throws {
+    mutating func validate() throws {
+        model = try resolveModelArgument(model)
         if context < 0 || target < 1 { throw ValidationError("--context must be ≥ 0 and --target ≥ 1") }
         if steps < 1 || threads < 1 || rank < 1 { throw ValidationError("--steps, --threads and --rank must be ≥ 1") }
     }

@@ -41,7 +41,7 @@ struct DoctorCommand: ParsableCommand {
             checks.append((name, found.isEmpty ? "not loaded" : reported + loaded, !found.isEmpty))
         }
         let store = ModelStore()
-        let model = ModelDescriptor.gemma3_270m_q4km
+        let model = ModelCatalog.defaultModel
         let status = try store.verify(model)
         let modelPath = store.path(of: model)
         let modelText: String

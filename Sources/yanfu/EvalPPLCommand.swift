@@ -47,7 +47,7 @@ struct EvalPPLCommand: ParsableCommand {
     @Flag(help: "Replace invalid bytes in either file with U+FFFD (counted in the warnings) instead of failing.")
     var lossy = false
 
-    @Option(help: "A GGUF model file or Hugging Face folder (default: the cached Gemma 3 270M).")
+    @Option(help: "GGUF file, Hugging Face folder or catalog name (`yanfu model list`; default: the default model).")
     var model: String?
 
     @Option(help: "Chapters to evaluate, by the numbers in their headings: 5, 1-30 or 3-.")
@@ -79,7 +79,8 @@ struct EvalPPLCommand: ParsableCommand {
     @Flag(help: "Print the summary as JSON (no progress lines).")
     var json = false
 
-    func validate() throws {
+    mutating func validate() throws {
+        model = try model.map(resolveModelArgument)
         if resume && force { throw ValidationError("--resume and --force contradict each other") }
         if (resume || force) && out == nil { throw ValidationError("--resume and --force need --out") }
     }

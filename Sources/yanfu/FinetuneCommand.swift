@@ -25,7 +25,7 @@ struct FinetuneCommand: ParsableCommand {
             """
     )
 
-    @Option(help: "GGUF file or Hugging Face folder (default: the default model).")
+    @Option(help: "GGUF file, Hugging Face folder or catalog name (`yanfu model list`; default: the default model).")
     var model: String = DefaultModel.path
     @Option(help: "Training text file (UTF-8).") var data: String
     @Option(help: "Output adapter folder.") var out: String
@@ -49,7 +49,8 @@ struct FinetuneCommand: ParsableCommand {
     var f32Products = false
     @Flag(help: "One JSON object per step on stdout.") var json = false
 
-    func validate() throws {
+    mutating func validate() throws {
+        model = try resolveModelArgument(model)
         if rank < 1 || epochs < 1 || ctx < 8 || threads < 1 { throw ValidationError("--rank, --epochs, --threads must be ≥ 1 and --ctx ≥ 8") }
         if !(lr >= 0) || !(dropout >= 0 && dropout < 1) { throw ValidationError("--lr must be ≥ 0 and --dropout in [0, 1)") }
     }

@@ -19,7 +19,7 @@ struct GenerateCommand: ParsableCommand {
             """
     )
 
-    @Option(help: "GGUF file or Hugging Face folder (default: the default model).")
+    @Option(help: "GGUF file, Hugging Face folder or catalog name (`yanfu model list`; default: the default model).")
     var model: String = DefaultModel.path
 
     @Option(help: "Prompt text.")
@@ -58,7 +58,8 @@ struct GenerateCommand: ParsableCommand {
     @Flag(help: "Print one JSON object instead of streaming text.")
     var json = false
 
-    func validate() throws {
+    mutating func validate() throws {
+        model = try resolveModelArgument(model)
         if maxTokens < 0 { throw ValidationError("--max-tokens must be ≥ 0") }
         if topK < 0 { throw ValidationError("--top-k must be ≥ 0") }
         if !(topP > 0 && topP <= 1) { throw ValidationError("--top-p must be in (0, 1]") }

@@ -24,6 +24,10 @@ struct ModelInfoCommand: ParsableCommand {
     @Flag(help: "Print one JSON object.")
     var json = false
 
+    mutating func validate() throws {
+        model = try resolveModelArgument(model)
+    }
+
     func run() throws {
         let s = try ModelSummary.describe(path: model)
         if json {

@@ -19,7 +19,7 @@ struct PerplexityCommand: ParsableCommand {
             """
     )
 
-    @Option(help: "GGUF file or Hugging Face folder (default: the default model).")
+    @Option(help: "GGUF file, Hugging Face folder or catalog name (`yanfu model list`; default: the default model).")
     var model: String = DefaultModel.path
 
     @Option(help: "Text file (UTF-8).")
@@ -43,7 +43,8 @@ struct PerplexityCommand: ParsableCommand {
     @Flag(help: "Print {\"ppl\", \"ppl_stderr\", \"tokens_scored\"} as JSON.")
     var json = false
 
-    func validate() throws {
+    mutating func validate() throws {
+        model = try resolveModelArgument(model)
         if ctx < 4 || ctx % 2 != 0 { throw ValidationError("--ctx must be an even number ≥ 4") }
         if let c = chunks, c < 1 { throw ValidationError("--chunks must be ≥ 1") }
         if let b = bytes, b < 1 { throw ValidationError("--bytes must be ≥ 1") }

