@@ -18,7 +18,9 @@ CORPUS = os.path.join(ROOT, "..", "shared", "corpora", "hongloumeng", "zh.txt")
 CTX, CHUNKS, NBYTES = 512, 8, 60000
 
 raw = open(CORPUS, "rb").read()[:NBYTES]
-while raw and (raw[-1] & 0xC0) == 0x80:   # whole UTF-8 characters only
+while raw and (raw[-1] & 0xC0) == 0x80:   # whole UTF-8 characters only: drop a cut one
+    raw = raw[:-1]
+if raw and raw[-1] >= 0xC0:
     raw = raw[:-1]
 text = raw.decode("utf-8")
 if text.endswith("\n"):

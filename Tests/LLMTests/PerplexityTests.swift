@@ -2,27 +2,37 @@ import Foundation
 import LLM
 import XCTest
 
-/// `yanfu perplexity`'s computation on the default model against transformers (f32) and
-/// llama-perplexity: first 60,000 bytes of 紅樓夢, ctx 512, 8 chunks (~4k tokens of prefill).
+/// `yanfu perplexity`'s computation against transformers (f32) and llama-perplexity: first 60,000
+/// bytes of 紅樓夢, ctx 512, 8 chunks (~4k tokens of prefill), on the default model and on
+/// Qwen2.5-Coder 1.5B (fixtures from Eval/llm/model_perplexity.py).
 final class PerplexityTests: XCTestCase {
-    func testHongloumengMatchesTransformersAndLlamaCpp() throws {
-        let fixture = try ModelTestSupport.json("ppl/hongloumeng-zh-60000.json")
+    func check(_ model: LanguageModel, fixture name: String) throws {
+        let fixture = try ModelTestSupport.json("ppl/\(name)")
         let corpus = ModelTestSupport.packageRoot.appendingPathComponent("../shared/corpora/hongloumeng/zh.txt")
         guard let data = FileManager.default.contents(atPath: corpus.path) else {
             throw XCTSkip("corpus not found at \(corpus.path)")
         }
-        let model = try ModelTestSupport.defaultModel()
         var bytes = data.prefix(fixture["bytes"] as! Int)
-        while let last = bytes.last, last & 0xC0 == 0x80 { bytes.removeLast() }
+        while let last = bytes.last, last & 0xC0 == 0x80 { bytes.removeLast() }   // a character cut at the end: drop it
+        if let last = bytes.last, last >= 0xC0 { bytes.removeLast() }
         let text = String(decoding: bytes, as: UTF8.self)
         let r = try model.perplexity(text: text, context: fixture["ctx"] as! Int, maxChunks: fixture["chunks"] as? Int)
         let hf = fixture["transformers_f32"] as! [String: Double]
         let lc = fixture["llama_cpp"] as! [String: Any]
+        print("\(name): \(r.perplexity) ± \(r.standardError); transformers \(hf["ppl"]!), llama.cpp \(lc["ppl"]!)")
         XCTAssertEqual(r.tokensScored, fixture["tokens_scored"] as! Int)
         XCTAssertEqual(r.perplexity, hf["ppl"]!, accuracy: 0.005 * hf["ppl"]!, "within 0.5% of transformers")
         XCTAssertEqual(r.perplexity, lc["ppl"] as! Double, accuracy: 0.02 * (lc["ppl"] as! Double), "within 2% of llama.cpp")
         XCTAssertEqual(r.standardError, hf["ppl_stderr"]!, accuracy: 0.01 * hf["ppl_stderr"]!)
         XCTAssertEqual(r.running.first!, hf["first_chunk"]!, accuracy: 0.005 * hf["first_chunk"]!)
+    }
+
+    func testHongloumengMatchesTransformersAndLlamaCpp() throws {
+        try check(ModelTestSupport.defaultModel(), fixture: "hongloumeng-zh-60000.json")
+    }
+
+    func testQwen15BHongloumengMatchesTransformersAndLlamaCpp() throws {
+        try check(ModelTestSupport.cachedModel(ModelTestSupport.qwen15BFile), fixture: "qwen2.5-coder-1.5b-instruct-hongloumeng-zh-60000.json")
     }
 
     func testProtocolNeedsTwoWindows() throws {
