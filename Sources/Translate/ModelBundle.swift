@@ -18,11 +18,7 @@ public final class ModelBundle: @unchecked Sendable {
             throw TranslateError.badInput(file: path, reason: "the model is not readable (check its permissions)")
         }
         if isDir.boolValue {
-            let spm = path + "/tokenizer.model"
-            guard fm.fileExists(atPath: spm) else {
-                throw TranslateError.badInput(file: spm, reason: "missing: a model folder needs a SentencePiece tokenizer.model")
-            }
-            tokenizer = try Tokenizer(sentencePieceModelAt: spm)
+            tokenizer = try Tokenizer.fromHuggingFaceFolder(path)
             var template: String?
             if let data = fm.contents(atPath: path + "/tokenizer_config.json"),
                let obj = try? JSONSerialization.jsonObject(with: data) as? [String: Any] {
