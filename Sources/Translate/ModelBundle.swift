@@ -17,7 +17,8 @@ public final class ModelBundle: @unchecked Sendable {
         guard fm.isReadableFile(atPath: path) else {
             throw TranslateError.badInput(file: path, reason: "the model is not readable (check its permissions)")
         }
-        tokenizer = try Tokenizer.load(modelPath: path)
+        model = try LanguageModel.load(path: path, threads: threads)
+        tokenizer = try model.tokenizer()
         if isDir.boolValue {
             var template: String?
             if let data = fm.contents(atPath: path + "/tokenizer_config.json"),
@@ -28,7 +29,6 @@ public final class ModelBundle: @unchecked Sendable {
         } else {
             chatTemplate = try GGUFFile(path: path).metadata["tokenizer.chat_template"]?.string
         }
-        model = try LanguageModel.load(path: path, threads: threads)
     }
 
     /// The template the model's metadata calls for.

@@ -7,9 +7,11 @@ struct BenchCommand: ParsableCommand {
         abstract: "Benchmarks that report Yanfu's speed next to its peers' in the same run.",
         discussion: """
             model (the default): prompt processing and generation against llama-bench;
-            train: one Temp-LoRA step; text: reading a book; metrics: BLEU + chrF against sacreBLEU.
+            train: one Temp-LoRA step; text: reading a book; metrics: BLEU + chrF against sacreBLEU;
+            tokenize: a whole file through the tokenizer against llama-tokenize.
             """,
-        subcommands: [BenchModelCommand.self, BenchTrainCommand.self, BenchTextCommand.self, BenchMetricsCommand.self],
+        subcommands: [BenchModelCommand.self, BenchTrainCommand.self, BenchTextCommand.self, BenchMetricsCommand.self,
+                      BenchTokenizeCommand.self],
         defaultSubcommand: BenchModelCommand.self
     )
 }

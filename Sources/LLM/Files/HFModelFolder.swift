@@ -1,7 +1,7 @@
 import Foundation
 
 /// A Hugging Face model folder: `config.json`, weights in `model.safetensors` or shards listed by
-/// `model.safetensors.index.json`, and optionally `tokenizer.model` (SentencePiece).
+/// `model.safetensors.index.json`, and a tokenizer (`tokenizer.json` or `tokenizer.model`).
 public final class HFModelFolder: @unchecked Sendable {
     public let path: String
     public let config: HFConfig
@@ -93,19 +93,10 @@ public final class HFModelFolder: @unchecked Sendable {
     /// The output head is tied to the embeddings when there is no `lm_head.weight`.
     public var tiedEmbeddings: Bool { location["lm_head.weight"] == nil }
 
-    /// The folder's tokenizer (`tokenizer.model`), adding BOS/EOS as `tokenizer_config.json` says
-    /// (transformers' Llama defaults: BOS yes, EOS no).
+    /// The folder's tokenizer: `tokenizer.json` (byte-level BPE) or `tokenizer.model`
+    /// (SentencePiece), adding BOS/EOS as `tokenizer_config.json` says (transformers' Llama
+    /// defaults for SentencePiece: BOS yes, EOS no).
     public func makeTokenizer() throws -> Tokenizer {
-        guard let tok = tokenizerModelPath else {
-            throw ModelFileError(file: path, field: "tokenizer.model", expected: "a SentencePiece tokenizer.model in the folder")
-        }
-        var addBOS = true, addEOS = false
-        let configURL = URL(fileURLWithPath: path).appendingPathComponent("tokenizer_config.json")
-        if let data = try? Data(contentsOf: configURL),
-           let obj = try? JSONSerialization.jsonObject(with: data) as? [String: Any] {
-            addBOS = (obj["add_bos_token"] as? Bool) ?? addBOS
-            addEOS = (obj["add_eos_token"] as? Bool) ?? addEOS
-        }
-        return try Tokenizer(sentencePieceModelAt: tok, addBOS: addBOS, addEOS: addEOS)
+        try Tokenizer.fromHuggingFaceFolder(path)
     }
 }

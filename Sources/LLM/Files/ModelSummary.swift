@@ -52,7 +52,10 @@ public struct ModelSummary: Sendable, Encodable, Equatable {
             parameters: types.reduce(0) { $0 + $1.parameters }, tensorCount: f.tensors.count,
             tensorBytes: types.reduce(0) { $0 + $1.bytes }, tensorTypes: types,
             vocabularySize: f.metadata["tokenizer.ggml.tokens"]?.array?.count ?? f.archValue("vocab_size")?.int,
-            tokenizer: tokenModel.map { $0 == "llama" ? "SentencePiece (llama)" : $0 },
+            tokenizer: tokenModel.map { model in
+                model == "llama" ? "SentencePiece (llama)"
+                    : model == "gpt2" ? "byte-level BPE (gpt2, pre \(f.metadata["tokenizer.ggml.pre"]?.string ?? "unset"))" : model
+            },
             contextLength: f.archValue("context_length")?.int, embeddingLength: f.archValue("embedding_length")?.int,
             blockCount: f.archValue("block_count")?.int, headCount: f.archValue("attention.head_count")?.int,
             headCountKV: f.archValue("attention.head_count_kv")?.int, feedForwardLength: f.archValue("feed_forward_length")?.int,
@@ -73,7 +76,8 @@ public struct ModelSummary: Sendable, Encodable, Equatable {
             path: m.path, format: "safetensors", name: nil, architecture: c.architectures.first ?? c.modelType,
             parameters: types.reduce(0) { $0 + $1.parameters }, tensorCount: m.tensorNames.count,
             tensorBytes: types.reduce(0) { $0 + $1.bytes }, tensorTypes: types, vocabularySize: c.vocabSize,
-            tokenizer: m.tokenizerModelPath != nil ? "SentencePiece (tokenizer.model)" : nil,
+            tokenizer: FileManager.default.fileExists(atPath: m.path + "/tokenizer.json") ? "tokenizer.json"
+                : m.tokenizerModelPath != nil ? "SentencePiece (tokenizer.model)" : nil,
             contextLength: c.maxPositionEmbeddings, embeddingLength: c.hiddenSize, blockCount: c.numHiddenLayers,
             headCount: c.numAttentionHeads, headCountKV: c.numKeyValueHeads, feedForwardLength: c.intermediateSize,
             chatTemplate: chatTemplate(inFolder: m.path), ggufVersion: nil, metadataCount: nil)

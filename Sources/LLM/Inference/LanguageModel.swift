@@ -136,7 +136,7 @@ public final class Session: @unchecked Sendable {
 
 extension LanguageModel {
     /// The model's tokenizer (built on first use from the GGUF vocabulary or the folder's
-    /// tokenizer.model).
+    /// tokenizer.json or tokenizer.model).
     public func tokenizer() throws -> Tokenizer {
         lock.lock()
         defer { lock.unlock() }
@@ -145,7 +145,7 @@ extension LanguageModel {
         if let g = gguf {
             t = try Tokenizer.fromGGUF(g)
         } else {
-            t = try Tokenizer(sentencePieceModelAt: (path as NSString).appendingPathComponent("tokenizer.model"))
+            t = try Tokenizer.fromHuggingFaceFolder(path)
         }
         cachedTokenizer = t
         return t

@@ -18,6 +18,8 @@ struct SpecialTokenSplitter: Sendable {
     private let candidates: [Candidate]
     /// Candidate ranks by their first two bytes (single-byte candidates by their byte, high half 0xFFFF).
     private let byPrefix: [UInt32: [Int]]
+    /// Whether some candidate starts with this byte (most text positions are skipped with one load).
+    private let isFirstByte: [Bool]
 
     init(tokens: [(bytes: [UInt8], id: Int32, onlyWhenParsingSpecial: Bool)]) {
         let sorted = tokens.filter { !$0.bytes.isEmpty }.sorted {
@@ -29,6 +31,9 @@ struct SpecialTokenSplitter: Sendable {
             index[Self.prefixKey(c.bytes, 0, c.bytes.count), default: []].append(rank)
         }
         byPrefix = index
+        var first = [Bool](repeating: false, count: 256)
+        for c in candidates { first[Int(c.bytes[0])] = true }
+        isFirstByte = first
     }
 
     private static func prefixKey(_ b: UnsafeBufferPointer<UInt8>, _ i: Int) -> (UInt32, UInt32?) {
@@ -58,7 +63,7 @@ struct SpecialTokenSplitter: Sendable {
                 if equal { matches.append((rank, pos)) }
             }
         }
-        for pos in 0..<n {
+        for pos in 0..<n where isFirstByte[Int(text[pos])] {
             let (one, two) = Self.prefixKey(text, pos)
             collect(one, at: pos)
             if let two { collect(two, at: pos) }
