@@ -209,7 +209,8 @@ def hf_fixtures() -> None:
 
     qwen2_regex = r"""(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+"""
     llama3_regex = qwen2_regex.replace(r"\p{N}|", r"\p{N}{1,3}|", 1)
-    variants = {"hf-bpe": train_hf_tokenizer(qwen2_regex)}
+    # A plain vocabulary entry "</s>": transformers keeps it text (llama.cpp would make it a control token).
+    variants = {"hf-bpe": train_hf_tokenizer(qwen2_regex, whole_words=["</s>"])}
     # Whole-word entries no merge produces, so ignore_merges changes ids (" translator", " Baoyu").
     llama3 = train_hf_tokenizer(llama3_regex, whole_words=["\u0120translator", "\u0120Baoyu"])
     llama3["model"]["ignore_merges"] = True

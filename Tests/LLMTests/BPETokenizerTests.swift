@@ -246,7 +246,12 @@ final class BPETokenizerTests: XCTestCase {
     /// Qwen2's regex, merges as [left, right] pairs.
     func testTokenizerJSONMatchesTransformers() throws {
         try checkHuggingFace("hf-bpe")
-        XCTAssertEqual(try Tokenizer.fromHuggingFaceFolder(Self.fixtureDirectory.appendingPathComponent("hf-bpe").path).preTokenizer, .qwen2)
+        let tok = try Tokenizer.fromHuggingFaceFolder(Self.fixtureDirectory.appendingPathComponent("hf-bpe").path)
+        XCTAssertEqual(tok.preTokenizer, .qwen2)
+        // A plain `</s>` entry stays a normal token (transformers' reading), though it ends generation.
+        let s = try XCTUnwrap((0..<Int32(tok.vocabSize)).first { tok.piece($0) == "</s>" })
+        XCTAssertEqual(tok.tokenType(s), .normal)
+        XCTAssertTrue(tok.endOfGenerationIds.contains(s))
     }
 
     /// Llama 3's regex with ignore_merges, merges as "left right" strings.

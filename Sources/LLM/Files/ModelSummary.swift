@@ -76,8 +76,8 @@ public struct ModelSummary: Sendable, Encodable, Equatable {
             path: m.path, format: "safetensors", name: nil, architecture: c.architectures.first ?? c.modelType,
             parameters: types.reduce(0) { $0 + $1.parameters }, tensorCount: m.tensorNames.count,
             tensorBytes: types.reduce(0) { $0 + $1.bytes }, tensorTypes: types, vocabularySize: c.vocabSize,
-            tokenizer: FileManager.default.fileExists(atPath: m.path + "/tokenizer.json") ? "tokenizer.json"
-                : m.tokenizerModelPath != nil ? "SentencePiece (tokenizer.model)" : nil,
+            tokenizer: m.tokenizerModelPath != nil ? "SentencePiece (tokenizer.model)"
+                : FileManager.default.fileExists(atPath: m.path + "/tokenizer.json") ? "byte-level BPE (tokenizer.json)" : nil,
             contextLength: c.maxPositionEmbeddings, embeddingLength: c.hiddenSize, blockCount: c.numHiddenLayers,
             headCount: c.numAttentionHeads, headCountKV: c.numKeyValueHeads, feedForwardLength: c.intermediateSize,
             chatTemplate: chatTemplate(inFolder: m.path), ggufVersion: nil, metadataCount: nil)

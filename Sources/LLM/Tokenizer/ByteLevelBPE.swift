@@ -76,6 +76,7 @@ struct ByteLevelBPE: Sendable {
 
     /// Appends the tokens of `text` (a fragment without special tokens).
     func encode(_ text: UnsafeBufferPointer<UInt8>, scratch: inout Scratch, into out: inout [Int32]) {
+        // The split's buffers are moved out of `scratch` so the word callback may use the rest.
         var pre = scratch.pre
         scratch.pre = PreTokenizer.Scratch()
         preTokenizer.split(text, unicode: unicodeVersion, scratch: &pre) { range in

@@ -144,12 +144,11 @@ struct HFTokenizerJSON {
         }
         let bos = id(of: config.bosToken), eos = id(of: config.eosToken)
         let addBOS = config.addBOS ?? (bos >= 0 && postProcessorStarts(with: config.bosToken))
-        var ruleTypes = types
-        var eog = SpecialTokenRules.apply(pieces: pieces, types: &ruleTypes)
+        var eog = SpecialTokenRules.apply(pieces: pieces, types: &types, retype: false)
         if eos >= 0 { eog.insert(eos) }
         let bpe = ByteLevelBPE(pieces: pieces, merges: rules, preTokenizer: preTokenizer,
                                ignoreMerges: (model["ignore_merges"] as? Bool) ?? false, unicodeVersion: .v16_0)
-        return Tokenizer(backend: .byteLevelBPE(bpe), pieces: pieces, types: ruleTypes, bosId: bos, eosId: eos,
+        return Tokenizer(backend: .byteLevelBPE(bpe), pieces: pieces, types: types, bosId: bos, eosId: eos,
                          unknownId: -1, addBOS: addBOS, addEOS: config.addEOS ?? false, addSpacePrefix: false, eog: eog,
                          normalizeNFC: nfc)
     }

@@ -30,7 +30,10 @@ enum SpecialTokenRules {
     }
 
     /// Applies the rules to `types` and returns the end-of-generation tokens (EOS is the caller's).
-    static func apply(pieces: [[UInt8]], types: inout [Tokenizer.TokenType], metadata: MetadataIds = MetadataIds()) -> Set<Int32> {
+    /// `retype` false leaves the types alone (Hugging Face tokenizers, which keep e.g. a normal
+    /// `</s>` token as text, as transformers does) and only finds the end-of-generation tokens.
+    static func apply(pieces: [[UInt8]], types: inout [Tokenizer.TokenType], metadata: MetadataIds = MetadataIds(),
+                      retype: Bool = true) -> Set<Int32> {
         // Text → id of the short pieces that can be special (the last id for a repeated text, as llama.cpp).
         var byText: [String: Int32] = [:]
         for (i, p) in pieces.enumerated() where p.count <= 32 {
@@ -38,6 +41,7 @@ enum SpecialTokenRules {
             byText[String(decoding: p, as: UTF8.self)] = Int32(i)
         }
         func promote(_ id: Int32) {
+            guard retype else { return }
             if types[Int(id)] != .control && types[Int(id)] != .unused { types[Int(id)] = .control }
         }
         /// The first listed kind found (several present at once is ambiguous in llama.cpp too: it
@@ -60,7 +64,7 @@ enum SpecialTokenRules {
         var hasReturn = false, hasCall = false, hasFlush = false, hasOtherEndMarker = false
         var byEndText: [Int32] = []
         for (text, id) in byText {
-            if alwaysUserDefined.contains(text) { types[Int(id)] = .userDefined }
+            if retype && alwaysUserDefined.contains(text) { types[Int(id)] = .userDefined }
             guard endOfGenerationTexts.contains(text) else { continue }
             byEndText.append(id)
             switch text {
@@ -81,12 +85,12 @@ enum SpecialTokenRules {
         // o200k_harmony and solar-open: `<|end|>` ends a message, not the generation.
         if let e = endId, (hasReturn && hasCall) || (hasCall && hasFlush) {
             eog.remove(e)
-            types[Int(e)] = .userDefined
+            if retype { types[Int(e)] = .userDefined }
         }
         // With another end marker present (Gemma 4), `</s>` is an ordinary token.
         if hasOtherEndMarker, let s = sId {
             eog.remove(s)
-            types[Int(s)] = .normal
+            if retype { types[Int(s)] = .normal }
         }
         return eog
     }

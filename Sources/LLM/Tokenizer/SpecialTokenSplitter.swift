@@ -1,4 +1,4 @@
-/// Splits control / user-defined token text out of raw text before SentencePiece sees it, the way
+/// Splits control / user-defined token text out of raw text before SentencePiece or BPE sees it, the way
 /// llama.cpp's `tokenizer_st_partition` does: candidates are taken longest first (ties: lower id),
 /// and each claims its left-to-right, non-overlapping occurrences in the still-unclaimed text.
 /// Control and unknown tokens take part only when parsing special tokens; user-defined ones always.
