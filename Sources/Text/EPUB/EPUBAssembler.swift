@@ -1,0 +1,105 @@
+import Foundation
+
+/// Builds the `Book` of an EPUB from its blocks in reading order and the blocks where chapters
+/// start: a chapter's leading heading blocks are its heading, its pictures are placed between
+/// its paragraphs, and blocks before the first chapter are the preface, as text before the
+/// first heading is in a text file.
+struct EPUBAssembler {
+    let flow: [(path: String, block: XHTMLBlock)]
+    let language: Book.Language
+    let splitter: SentenceSplitter?
+    private(set) var text = ""
+    private(set) var paragraphLocations: [Int: [EPUBSource.Location]] = [:]
+    private(set) var headingLocations: [Int: [EPUBSource.Location]] = [:]
+    private(set) var figures: [Int: [EPUBSource.Figure]] = [:]
+
+    init(flow: [(path: String, block: XHTMLBlock)], language: Book.Language, splitter: SentenceSplitter?) {
+        self.flow = flow
+        self.language = language
+        self.splitter = splitter
+    }
+
+    /// `starts`: flow indices where chapters begin, with the table of contents' label ("" when
+    /// the heading blocks give it).
+    mutating func assemble(starts: [(flow: Int, label: String)]) -> Book {
+        var book = Book(text: "", encoding: "UTF-8", language: language, preface: nil, volumes: [], chapters: [],
+                        rejectedHeadings: [], warnings: [])
+        let first = starts.first?.flow ?? flow.count
+        if first > 0, let preface = chapter(index: 0, blocks: 0..<first, label: nil) {
+            book.preface = preface
+        }
+        for (i, s) in starts.enumerated() {
+            let end = i + 1 < starts.count ? starts[i + 1].flow : flow.count
+            if let c = chapter(index: book.chapters.count + 1, blocks: s.flow..<end, label: s.label) { book.chapters.append(c) }
+        }
+        book.text = text
+        return book
+    }
+
+    private static func squeeze(_ s: String) -> String { String(s.unicodeScalars.filter { !Script.isSpace($0) }.map(Character.init)) }
+
+    private func location(_ k: Int) -> EPUBSource.Location { .init(path: flow[k].path, position: flow[k].block.position) }
+
+    /// One chapter (nil `label`: the preface, which has no heading).
+    private mutating func chapter(index: Int, blocks: Range<Int>, label: String?) -> Chapter? {
+        let start = text.utf8.count
+        var k = blocks.lowerBound
+        var headingTexts: [String] = []
+        if let label {
+            // The heading: blocks marked up as headings at the start, or the first block when it
+            // repeats the table of contents' label, or (no label) the block detection chose.
+            while k < blocks.upperBound, k - blocks.lowerBound < 3 {
+                let b = flow[k].block
+                let isHeading = EPUBReader.isHeading(b)
+                let repeatsLabel = k == blocks.lowerBound && !label.isEmpty && Self.squeeze(b.text) == Self.squeeze(label)
+                let detected = k == blocks.lowerBound && label.isEmpty && b.kind == .text
+                guard isHeading || repeatsLabel || detected else { break }
+                headingTexts.append(b.text)
+                headingLocations[index, default: []].append(location(k))
+                k += 1
+            }
+        }
+        var number: Int?
+        var title = ""
+        var heading = ""
+        if let label {
+            heading = label.isEmpty ? headingTexts.first ?? "" : label
+            if case let .heading(c)? = HeadingParser.match(Substring(heading)), c.kind != .volume {
+                number = c.number
+                title = c.title
+                if title.isEmpty, label.isEmpty || headingTexts.count > 1, headingTexts.count > 1 {
+                    // 第一章 / 渡口 as two heading lines: the second is the title.
+                    title = headingTexts[1]
+                    heading += (language == .chinese ? "　" : " ") + title
+                }
+            } else {
+                title = heading
+                if label.isEmpty, headingTexts.count > 1 { heading = headingTexts.joined(separator: language == .chinese ? "　" : " "); title = heading }
+            }
+            if !heading.isEmpty { text += heading + "\n\n" }
+        }
+        let headingEnd = heading.isEmpty ? start : start + heading.utf8.count
+        var paragraphs: [Paragraph] = []
+        var locations: [EPUBSource.Location] = []
+        while k < blocks.upperBound {
+            let b = flow[k].block
+            if case let .image(path) = b.kind {
+                figures[index, default: []].append(.init(path: path, alt: b.text, afterParagraph: paragraphs.count, location: location(k)))
+            } else {
+                let lower = text.utf8.count
+                text += b.text
+                let r = lower..<text.utf8.count
+                paragraphs.append(Paragraph(text: b.text, range: r, isSeparator: Script.isSeparatorLine(Substring(b.text)),
+                                            pieces: [.init(textOffset: 0, source: r)]))
+                locations.append(location(k))
+                text += "\n\n"
+            }
+            k += 1
+        }
+        if label == nil && paragraphs.isEmpty { return nil }
+        paragraphLocations[index] = locations
+        let sentences = splitter.map { BookAssembler.sentences(paragraphs, splitter: $0) } ?? []
+        return Chapter(index: index, number: number, title: title, heading: heading, headingRange: start..<headingEnd,
+                       range: start..<text.utf8.count, volume: nil, paragraphs: paragraphs, sentences: sentences)
+    }
+}
