@@ -2,14 +2,14 @@ import Foundation
 
 /// Paths inside the container: hrefs are relative to the document that holds them and may be
 /// percent-encoded; entries are named by plain UTF-8 paths from the container's root.
-enum EPUBPath {
-    static func directory(of path: String) -> String {
+public enum EPUBPath {
+    public static func directory(of path: String) -> String {
         guard let slash = path.lastIndex(of: "/") else { return "" }
         return String(path[..<slash])
     }
 
     /// `href` (relative to the folder `base`) as an entry path and its fragment, if any.
-    static func resolve(_ href: String, relativeTo base: String) -> (path: String, fragment: String?) {
+    public static func resolve(_ href: String, relativeTo base: String) -> (path: String, fragment: String?) {
         var h = href.trimmingCharacters(in: .whitespacesAndNewlines)
         var fragment: String?
         if let hash = h.firstIndex(of: "#") {
@@ -27,7 +27,7 @@ enum EPUBPath {
     }
 
     /// `target` as an href from a document in folder `from`, percent-encoded where needed.
-    static func relative(_ target: String, from: String) -> String {
+    public static func relative(_ target: String, from: String) -> String {
         let a = from.split(separator: "/").map(String.init), b = target.split(separator: "/").map(String.init)
         var common = 0
         while common < a.count, common < b.count - 1, a[common] == b[common] { common += 1 }
