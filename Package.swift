@@ -47,7 +47,7 @@ let package = Package(
         .testTarget(name: "ShimTests", dependencies: ["CBLAS", "CSentencePiece", "CICU"]),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "CKernels"]),
         .testTarget(name: "LLMTests", dependencies: ["LLM", "Kernels"]),
-        .testTarget(name: "TextTests", dependencies: ["Text"]),
+        .testTarget(name: "TextTests", dependencies: ["Text", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .testTarget(name: "EvaluateTests", dependencies: ["Evaluate", "Text"]),
         .testTarget(name: "TranslateTests", dependencies: ["Translate", "Text"]),
     ],

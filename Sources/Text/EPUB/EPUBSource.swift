@@ -9,6 +9,7 @@ public struct EPUBSource: Sendable {
         public var path: String
         public var position: Int
         public var description: String { "\(path) block \(position)" }
+        public init(path: String, position: Int) { self.path = path; self.position = position }
     }
 
     /// A picture inside a chapter, placed after `afterParagraph` of its paragraphs.
@@ -17,6 +18,9 @@ public struct EPUBSource: Sendable {
         public var alt: String
         public var afterParagraph: Int
         public var location: Location
+        public init(path: String, alt: String, afterParagraph: Int, location: Location) {
+            self.path = path; self.alt = alt; self.afterParagraph = afterParagraph; self.location = location
+        }
     }
 
     /// A block that is not translated, and why.

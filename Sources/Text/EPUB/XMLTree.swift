@@ -78,10 +78,15 @@ enum XMLTree {
         parser.shouldResolveExternalEntities = false
         parser.delegate = builder
         builder.parser = parser
-        if !parser.parse() || builder.root == nil {
-            let error = parser.parserError.map { ($0 as NSError).localizedDescription } ?? "no root element"
+        let ok = parser.parse()
+        // swift-corelibs' parser can return true after reporting an error to the delegate.
+        if let e = builder.error ?? (ok ? nil : parser.parserError.map { (parser.lineNumber, parser.columnNumber, $0) }) {
             throw TextError.badEPUB(file: file, entry: entry,
-                                    problem: "line \(parser.lineNumber), column \(parser.columnNumber): not well-formed XML (\(error)); expected \(expected)")
+                                    problem: "line \(e.line), column \(e.column): not well-formed XML (\(describe(e.error))); expected \(expected)")
+        }
+        if builder.root == nil || !builder.stack.isEmpty {
+            throw TextError.badEPUB(file: file, entry: entry,
+                                    problem: "line \(parser.lineNumber): not well-formed XML (\(builder.root == nil ? "no root element" : "<\(builder.stack.last!.name)> is never closed")); expected \(expected)")
         }
         return builder.root!
     }
@@ -125,8 +130,23 @@ enum XMLTree {
         "frac14": 188, "frac34": 190, "eacute": 233, "egrave": 232, "agrave": 224, "aacute": 225, "ouml": 246, "uuml": 252,
     ]
 
+    /// libxml2's error codes (xmlParserErrors) that books run into, in words.
+    static let libxml2Errors: [Int: String] = [
+        4: "the document is empty", 5: "extra content after the root element", 9: "a character not allowed in XML",
+        26: "an entity that is not declared", 41: "an attribute without a value", 42: "an attribute given twice",
+        68: "a name was expected", 73: "'>' was expected", 76: "an end tag that does not match the open element",
+        77: "an element that is never closed",
+    ]
+
+    static func describe(_ error: Error) -> String {
+        let e = error as NSError
+        if let words = libxml2Errors[e.code] { return words }
+        return e.localizedDescription.isEmpty || e.localizedDescription.hasPrefix("The operation") ? "libxml2 error \(e.code)" : e.localizedDescription
+    }
+
     private final class Builder: NSObject, XMLParserDelegate {
         var root: MarkupElement?
+        var error: (line: Int, column: Int, error: Error)?
         var stack: [MarkupElement] = []
         weak var parser: XMLParser?
 
@@ -149,6 +169,10 @@ enum XMLTree {
             } else {
                 top.children.append(.text(string))
             }
+        }
+
+        func parser(_ parser: XMLParser, parseErrorOccurred parseError: Error) {
+            if error == nil { error = (parser.lineNumber, parser.columnNumber, parseError) }
         }
 
         func parser(_ parser: XMLParser, foundCDATA CDATABlock: Data) {
