@@ -47,6 +47,7 @@ public enum EPUBReader {
             if options.nfkc { t = try Normalizer.normalize(t, form: .nfkc) }
             return t
         }
+        let titlePageText = Set(([package.metadata.title] + package.metadata.creators).map(squeeze).filter { !$0.isEmpty })
         for s in package.spine {
             let item = s.item
             guard isXHTML(item) else {
@@ -65,6 +66,10 @@ public enum EPUBReader {
             else if let t = doc.types.first(where: { keptAsideTypes.contains($0) }) { reason = "\(t) (epub:type)" }
             else if !doc.blocks.contains(where: { if case .image = $0.kind { return false }; return true }), !doc.blocks.isEmpty {
                 reason = "image-only page"
+            } else if !doc.blocks.isEmpty, doc.blocks.allSatisfy({ titlePageText.contains(squeeze($0.text)) || isImage($0) }) {
+                // EPUB 2 tools often mark no title page; one holding nothing but the package's
+                // title and authors is one.
+                reason = "title page (only the book's title and author)"
             }
             docs.append(Doc(item: item, blocks: doc.blocks, keptAside: reason))
         }
@@ -78,7 +83,8 @@ public enum EPUBReader {
             }
             let doc = XHTMLText.read(root, path: item.path)
             blockCount += doc.blocks.count
-            for b in doc.blocks { keptAside.append(.init(location: .init(path: item.path, position: b.position), reason: "not in the spine", text: b.text)) }
+            let reason = asideByLandmark[item.path].map { "\($0) (from the package's guide or landmarks), not in the spine" } ?? "not in the spine"
+            for b in doc.blocks { keptAside.append(.init(location: .init(path: item.path, position: b.position), reason: reason, text: b.text)) }
         }
         for d in docs {
             guard let reason = d.keptAside else { continue }
@@ -178,6 +184,13 @@ public enum EPUBReader {
             }
         }
         return HeadingSelection(found: found, bodyLike: [], source: source).accepted.map { ($0.line / 2, "") }
+    }
+
+    static func squeeze(_ s: String) -> String { String(String.UnicodeScalarView(s.unicodeScalars.filter { !Script.isSpace($0) })) }
+
+    static func isImage(_ b: XHTMLBlock) -> Bool {
+        if case .image = b.kind { return true }
+        return false
     }
 
     static func isHeading(_ b: XHTMLBlock) -> Bool {
