@@ -34,8 +34,8 @@ public struct EPUBBookInfo: Sendable {
 /// English), EPUB 3 with an NCX for EPUB 2 readers. Built from the records alone, like
 /// translation.txt, with a fixed date and identifiers derived from the book, so the bytes of a
 /// resumed run's EPUBs equal an uninterrupted run's.
-enum EPUBWriter {
-    enum Kind { case translation, bilingual }
+public enum EPUBWriter {
+    public enum Kind: Sendable { case translation, bilingual }
 
     /// The fixed modification date of the package (the ZIP entries carry the same one).
     static let modified = "1980-01-01T00:00:00Z"
@@ -83,7 +83,7 @@ enum EPUBWriter {
     }
 
     /// nil when no chapter is finished yet (an EPUB needs at least one content document).
-    static func build(_ kind: Kind, plan: UnitPlan, records: [SegmentRecord], book: EPUBBookInfo) throws -> Data? {
+    public static func build(_ kind: Kind, plan: UnitPlan, records: [SegmentRecord], book: EPUBBookInfo) throws -> Data? {
         let chapters = chapters(plan: plan, records: records)
         guard !chapters.isEmpty else { return nil }
         let bilingual = kind == .bilingual
