@@ -81,6 +81,24 @@ final class EPUBReaderTests: XCTestCase {
                                                       "表格里的字。", "另一格。", "一段换行的文字。"])
     }
 
+    /// Calibre's conversion of a text file: no table of contents, every line a <p>, the title
+    /// on the line after 第三回 with rules between; heading detection as for the text.
+    func testDetectedHeadingTakesTheTitleLineBelowIt() throws {
+        var f = EPUBFixture()
+        f.chapter("c1", href: "c1.xhtml", body: """
+        <p>前言一句。</p><p>第三回</p><hr/><hr/><p>賈雨村夤緣复舊職　林黛玉拋父進京都</p><p>卻說雨村忙回頭看時。</p>
+        <p>第四回　薄命女偏逢薄命郎</p><p>卻說黛玉同姊妹們至王夫人處。</p>
+        """)
+        let book = try f.read()
+        XCTAssertEqual(book.epub?.chapterTitlesFrom, "heading detection")
+        XCTAssertEqual(book.preface.map(paragraphs), ["前言一句。"])
+        XCTAssertEqual(book.chapters.map(\.number), [3, 4])
+        XCTAssertEqual(book.chapters.map(\.title), ["賈雨村夤緣复舊職　林黛玉拋父進京都", "薄命女偏逢薄命郎"])
+        XCTAssertEqual(book.chapters.map(\.heading), ["第三回", "第四回　薄命女偏逢薄命郎"])
+        XCTAssertEqual(book.slice(book.chapters[0].headingRange), "第三回\n\n賈雨村夤緣复舊職　林黛玉拋父進京都")
+        XCTAssertEqual(paragraphs(book.chapters[0]), ["卻說雨村忙回頭看時。"])
+    }
+
     func testRubyKeepsTheBaseTextOnly() throws {
         var f = EPUBFixture()
         f.chapter("c1", href: "c1.xhtml", body: """

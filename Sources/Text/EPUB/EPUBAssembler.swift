@@ -67,18 +67,29 @@ struct EPUBAssembler {
             if case let .heading(c)? = HeadingParser.match(Substring(heading)), c.kind != .volume {
                 number = c.number
                 title = c.title
-                if title.isEmpty, label.isEmpty || headingTexts.count > 1, headingTexts.count > 1 {
-                    // 第一章 / 渡口 as two heading lines: the second is the title.
-                    title = headingTexts[1]
-                    heading += (language == .chinese ? "　" : " ") + title
+                if title.isEmpty && c.kind == .chapter {
+                    // 第三回 with its title on the next line, as its own heading element or a
+                    // short line standing alone (the text reader's rule for title lines).
+                    if headingTexts.count > 1 {
+                        title = headingTexts[1]
+                    } else if language == .chinese, k < blocks.upperBound, flow[k].block.kind == .text {
+                        let t = flow[k].block.text
+                        let sentenceLike = t.unicodeScalars.contains { "。．！？!?；：“”「」".unicodeScalars.contains($0) }
+                        if t.unicodeScalars.count <= 40, !sentenceLike, HeadingParser.match(Substring(t)) == nil {
+                            title = t
+                            headingLocations[index, default: []].append(location(k))
+                            k += 1
+                        }
+                    }
                 }
             } else {
+                if label.isEmpty, headingTexts.count > 1 { heading = headingTexts.joined(separator: language == .chinese ? "　" : " ") }
                 title = heading
-                if label.isEmpty, headingTexts.count > 1 { heading = headingTexts.joined(separator: language == .chinese ? "　" : " "); title = heading }
             }
             if !heading.isEmpty { text += heading + "\n\n" }
+            if !title.isEmpty && !heading.contains(title) { text += title + "\n\n" }
         }
-        let headingEnd = heading.isEmpty ? start : start + heading.utf8.count
+        let headingEnd = heading.isEmpty ? start : text.utf8.count - 2
         var paragraphs: [Paragraph] = []
         var locations: [EPUBSource.Location] = []
         while k < blocks.upperBound {
