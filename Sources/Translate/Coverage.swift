@@ -71,7 +71,7 @@ public enum Coverage {
             s += "The EPUB has \(e.blockCount) block(s) of text and pictures; chapter titles from the \(e.chapterTitlesFrom).\n\n"
         }
         guard !items.isEmpty else { return s + "Nothing: every block of the book was translated.\n" }
-        s += "Every block of the book is translated except these \(items.count), kept aside on purpose:\n\n"
+        s += "Blocks not translated, each kept aside on purpose: \(items.count).\n\n"
         s += "| where | why | text |\n|---|---|---|\n"
         for i in items {
             let text = i.text.count > 40 ? String(i.text.prefix(40)) + "…" : i.text

@@ -17,6 +17,14 @@ public enum EPUBReader {
         EPUBArchive.looksLikeZIP(bytes) || file.lowercased().hasSuffix(".epub")
     }
 
+    /// Whether the file at `path` is an EPUB (or claims to be one by its name).
+    public static func isEPUB(file path: String) -> Bool {
+        if path.lowercased().hasSuffix(".epub") { return true }
+        guard let h = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? h.close() }
+        return EPUBArchive.looksLikeZIP([UInt8](h.readData(ofLength: 4)))
+    }
+
     public static func read(file: String, options: BookOptions = BookOptions()) throws -> Book {
         try read(archive: EPUBArchive(file: file), options: options)
     }
