@@ -59,7 +59,30 @@ final class EPUBToolsTests: XCTestCase {
             XCTAssertEqual(r.status, 0, r.output)
             try assertSameBook(out, withPreface: false)
             XCTAssertEqual(try BookReader.read(file: out).epub?.chapterTitlesFrom, format == "epub3" ? "navigation document" : "NCX")
+            // `yanfu chapters --json` says where the titles came from and what is kept aside.
+            let json = try chaptersJSON(out)
+            XCTAssertEqual(json["titles_from"] as? String, format == "epub3" ? "navigation document" : "NCX")
+            let kept = try XCTUnwrap(json["kept_aside"] as? [[String: Any]])
+            XCTAssertEqual(kept.first?["file"] as? String, "EPUB/text/title_page.xhtml")
+            XCTAssertEqual(kept.first?["block"] as? Int, 1)
+            XCTAssertEqual(kept.first?["text"] as? String, "望江楼的灯")
         }
+    }
+
+    /// A bad EPUB on the command line: exit 1, the file, the entry and what was expected.
+    func testChaptersCommandNamesTheBrokenEntry() throws {
+        let binary = Fixtures.packageRoot.appendingPathComponent(".build/release/yanfu").path
+        guard FileManager.default.isExecutableFile(atPath: binary) else { throw XCTSkip("the yanfu executable is not built at \(binary)") }
+        let dir = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var f = EPUBFixture()
+        f.chapter("c1", href: "c1.xhtml", body: "<p>一。</p>")
+        f.chapter("c2", href: "c2.xhtml", entry: "", body: "")
+        let path = dir.appendingPathComponent("书.epub").path
+        try f.data.write(to: URL(fileURLWithPath: path))
+        let r = try ExternalTools.run(binary, ["chapters", path])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.output.contains("\(path): entry OEBPS/c2.xhtml: missing from the archive; expected the XHTML content document listed in the spine (item \"c2\")"), r.output)
     }
 
     func testCalibreEbookConvert() throws {

@@ -81,6 +81,10 @@ public enum EPUBReader {
             }
             docs.append(Doc(item: item, blocks: doc.blocks, keptAside: reason))
         }
+        for d in docs {
+            guard let reason = d.keptAside else { continue }
+            for b in d.blocks { keptAside.append(.init(location: .init(path: d.item.path, position: b.position), reason: reason, text: b.text)) }
+        }
         // Documents a reader reaches only through links (notes files) are listed, not lost.
         let inSpine = Set(package.spine.map(\.item.path))
         for item in package.manifest where isXHTML(item) && !inSpine.contains(item.path) && item.path != package.nav?.path {
@@ -93,10 +97,6 @@ public enum EPUBReader {
             blockCount += doc.blocks.count
             let reason = asideByLandmark[item.path].map { "\($0) (from the package's guide or landmarks), not in the spine" } ?? "not in the spine"
             for b in doc.blocks { keptAside.append(.init(location: .init(path: item.path, position: b.position), reason: reason, text: b.text)) }
-        }
-        for d in docs {
-            guard let reason = d.keptAside else { continue }
-            for b in d.blocks { keptAside.append(.init(location: .init(path: d.item.path, position: b.position), reason: reason, text: b.text)) }
         }
 
         // The reading order of the translatable documents, block by block.
