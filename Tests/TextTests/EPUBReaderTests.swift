@@ -213,6 +213,43 @@ final class EPUBReaderTests: XCTestCase {
         XCTAssertEqual(book.chapters[0].paragraphs.map(\.text), ["正文一注。", "孤立的行内文字", "列表甲", "列表乙", "嵌套丙"])
     }
 
+    /// The sample book as an EPUB made here (one file per chapter, an NCX): the aligner, which
+    /// eval-ppl and align use, gets the same chapters and sentences as from the text file.
+    func testSampleBookEPUBAlignsAsTheText() throws {
+        let root = Fixtures.packageRoot.appendingPathComponent("Corpora/sample")
+        let lines = try String(contentsOf: root.appendingPathComponent("zh.txt"), encoding: .utf8).components(separatedBy: "\n")
+        var f = EPUBFixture()
+        f.version = "2.0"
+        var body = "", n = 0, points = ""
+        func close() {
+            guard n > 0 else { return }
+            f.chapter("c\(n)", href: "c\(n).xhtml", body: body)
+            body = ""
+        }
+        for line in lines.dropFirst() where !line.trimmingCharacters(in: .whitespaces).isEmpty {
+            if line.hasPrefix("第") {
+                close()
+                n += 1
+                body = "<h2>\(line)</h2>"
+                points += "<navPoint id=\"p\(n)\" playOrder=\"\(n)\"><navLabel><text>\(line)</text></navLabel><content src=\"c\(n).xhtml\"/></navPoint>"
+            } else {
+                body += "<p>\(line)</p>\n"
+            }
+        }
+        close()
+        f.ncx(points)
+        let dir = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let epub = dir.appendingPathComponent("sample.epub").path
+        try f.data.write(to: URL(fileURLWithPath: epub))
+        let en = root.appendingPathComponent("en.txt").path
+        let fromText = try AlignmentInput.read(source: root.appendingPathComponent("zh.txt").path, target: en, name: "s")
+        let fromEPUB = try AlignmentInput.read(source: epub, target: en, name: "s")
+        XCTAssertEqual(fromEPUB.chapters.map(\.number), [1, 2, 3, 4])
+        XCTAssertEqual(fromEPUB.chapters.map(\.source), fromText.chapters.map(\.source))
+        XCTAssertEqual(fromEPUB.chapters.map(\.target), fromText.chapters.map(\.target))
+    }
+
     /// With --simplify the nav's titles and the text are converted alike, so headings still match.
     func testSimplifyAppliesToTitlesAndText() throws {
         var f = EPUBFixture()
