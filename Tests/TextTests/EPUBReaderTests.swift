@@ -99,6 +99,19 @@ final class EPUBReaderTests: XCTestCase {
         XCTAssertEqual(paragraphs(book.chapters[0]), ["卻說雨村忙回頭看時。"])
     }
 
+    /// Nothing names the chapters: each content document is one, and no paragraph is taken for
+    /// a heading.
+    func testWithoutTitlesEachDocumentIsAChapter() throws {
+        var f = EPUBFixture()
+        f.chapter("a", href: "a.xhtml", body: "<p>春天来了。</p><p>花开了。</p>")
+        f.chapter("b", href: "b.xhtml", body: "<p>夏天到了。</p>")
+        let book = try f.read()
+        XCTAssertEqual(book.epub?.chapterTitlesFrom, "spine documents")
+        XCTAssertEqual(book.chapters.map(\.heading), ["", ""])
+        XCTAssertEqual(book.chapters.map(paragraphs), [["春天来了。", "花开了。"], ["夏天到了。"]])
+        XCTAssertTrue(book.warnings.contains { $0.contains("each of the 2 content document(s) is a chapter") }, "\(book.warnings)")
+    }
+
     func testRubyKeepsTheBaseTextOnly() throws {
         var f = EPUBFixture()
         f.chapter("c1", href: "c1.xhtml", body: """

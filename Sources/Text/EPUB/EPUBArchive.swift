@@ -56,14 +56,11 @@ public struct EPUBArchive {
         return out
     }
 
+    /// An entry that must be UTF-8 text (XML documents go to the parser as bytes instead, which
+    /// honours their encoding declaration).
     public func text(_ path: String, purpose: String) throws -> String {
-        let bytes = try data(path, purpose: purpose)
-        guard let s = String(data: bytes, encoding: .utf8) else {
-            // XML may declare UTF-16; anything else is outside the EPUB spec.
-            if let s = String(data: bytes, encoding: .utf16), bytes.count >= 2, bytes.prefix(2) == Data([0xFF, 0xFE]) || bytes.prefix(2) == Data([0xFE, 0xFF]) {
-                return s
-            }
-            throw TextError.badEPUB(file: file, entry: path, problem: "is not valid UTF-8; expected \(purpose) in UTF-8")
+        guard let s = String(data: try data(path, purpose: purpose), encoding: .utf8) else {
+            throw TextError.badEPUB(file: file, entry: path, problem: "is not valid UTF-8; expected \(purpose)")
         }
         return s
     }

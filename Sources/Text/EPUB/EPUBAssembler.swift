@@ -5,6 +5,15 @@ import Foundation
 /// its paragraphs, and blocks before the first chapter are the preface, as text before the
 /// first heading is in a text file.
 struct EPUBAssembler {
+    /// Where a chapter begins in the flow, the table of contents' label for it ("" when the
+    /// heading blocks give it), and whether its first block was chosen as its heading (heading
+    /// detection) even though it is not marked up as one.
+    struct Start {
+        var flow: Int
+        var label: String
+        var firstBlockIsHeading: Bool
+    }
+
     let flow: [(path: String, block: XHTMLBlock)]
     let language: Book.Language
     let splitter: SentenceSplitter?
@@ -19,29 +28,27 @@ struct EPUBAssembler {
         self.splitter = splitter
     }
 
-    /// `starts`: flow indices where chapters begin, with the table of contents' label ("" when
-    /// the heading blocks give it).
-    mutating func assemble(starts: [(flow: Int, label: String)]) -> Book {
+    mutating func assemble(starts: [Start]) -> Book {
         var book = Book(text: "", encoding: "UTF-8", language: language, preface: nil, volumes: [], chapters: [],
                         rejectedHeadings: [], warnings: [])
         let first = starts.first?.flow ?? flow.count
-        if first > 0, let preface = chapter(index: 0, blocks: 0..<first, label: nil) {
+        if first > 0, let preface = chapter(index: 0, blocks: 0..<first, label: nil, firstBlockIsHeading: false) {
             book.preface = preface
         }
         for (i, s) in starts.enumerated() {
             let end = i + 1 < starts.count ? starts[i + 1].flow : flow.count
-            if let c = chapter(index: book.chapters.count + 1, blocks: s.flow..<end, label: s.label) { book.chapters.append(c) }
+            if let c = chapter(index: book.chapters.count + 1, blocks: s.flow..<end, label: s.label, firstBlockIsHeading: s.firstBlockIsHeading) {
+                book.chapters.append(c)
+            }
         }
         book.text = text
         return book
     }
 
-    private static func squeeze(_ s: String) -> String { String(s.unicodeScalars.filter { !Script.isSpace($0) }.map(Character.init)) }
-
     private func location(_ k: Int) -> EPUBSource.Location { .init(path: flow[k].path, position: flow[k].block.position) }
 
     /// One chapter (nil `label`: the preface, which has no heading).
-    private mutating func chapter(index: Int, blocks: Range<Int>, label: String?) -> Chapter? {
+    private mutating func chapter(index: Int, blocks: Range<Int>, label: String?, firstBlockIsHeading: Bool) -> Chapter? {
         let start = text.utf8.count
         var k = blocks.lowerBound
         var headingTexts: [String] = []
@@ -51,8 +58,8 @@ struct EPUBAssembler {
             while k < blocks.upperBound, k - blocks.lowerBound < 3 {
                 let b = flow[k].block
                 let isHeading = EPUBReader.isHeading(b)
-                let repeatsLabel = k == blocks.lowerBound && !label.isEmpty && Self.squeeze(b.text) == Self.squeeze(label)
-                let detected = k == blocks.lowerBound && label.isEmpty && b.kind == .text
+                let repeatsLabel = k == blocks.lowerBound && !label.isEmpty && EPUBReader.squeeze(b.text) == EPUBReader.squeeze(label)
+                let detected = k == blocks.lowerBound && firstBlockIsHeading
                 guard isHeading || repeatsLabel || detected else { break }
                 headingTexts.append(b.text)
                 headingLocations[index, default: []].append(location(k))

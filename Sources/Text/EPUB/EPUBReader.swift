@@ -113,14 +113,14 @@ public enum EPUBReader {
         let allText = flow.map(\.block.text).joined(separator: "\n")
         let language = options.language ?? (Script.isMostlyChinese(allText) ? .chinese : .english)
 
-        var starts: [(flow: Int, label: String)] = []
+        var starts: [EPUBAssembler.Start] = []
         var titlesFrom = nav.source.rawValue
         if nav.source != .none {
             for e in nav.entries {
-                guard let k = start(of: e, in: flow, docs: docs) else { continue }
+                guard let k = start(of: e, in: flow) else { continue }
                 let label = try transform(e.title)
-                if let last = starts.last, last.flow == k { starts[starts.count - 1] = (k, label.isEmpty ? last.label : label) }
-                else { starts.append((k, label)) }
+                if let last = starts.last, last.flow == k { starts[starts.count - 1].label = label.isEmpty ? last.label : label }
+                else { starts.append(.init(flow: k, label: label, firstBlockIsHeading: false)) }
             }
             starts.sort { $0.flow < $1.flow }
         }
@@ -129,7 +129,7 @@ public enum EPUBReader {
             if let top = levels.min() {
                 titlesFrom = "XHTML headings"
                 for (k, f) in flow.enumerated() {
-                    if case let .heading(l) = f.block.kind, l == top { starts.append((k, "")) }
+                    if case let .heading(l) = f.block.kind, l == top { starts.append(.init(flow: k, label: "", firstBlockIsHeading: true)) }
                 }
             }
         }
@@ -140,7 +140,9 @@ public enum EPUBReader {
         if starts.isEmpty {
             // Nothing names the chapters: each content document is one, as the spine orders them.
             titlesFrom = "spine documents"
-            for (k, f) in flow.enumerated() where k == 0 || flow[k - 1].path != f.path { starts.append((k, "")) }
+            for (k, f) in flow.enumerated() where k == 0 || flow[k - 1].path != f.path {
+                starts.append(.init(flow: k, label: "", firstBlockIsHeading: false))
+            }
             warnings.append("\(file): no table of contents, headings or chapter headings found; each of the \(starts.count) content document(s) is a chapter")
         }
 
@@ -168,7 +170,7 @@ public enum EPUBReader {
 
     /// Where a table-of-contents entry points in the flow: the block carrying its fragment id,
     /// else the first block of its document.
-    static func start(of e: EPUBNavigation.Entry, in flow: [(path: String, block: XHTMLBlock)], docs: [Doc]) -> Int? {
+    static func start(of e: EPUBNavigation.Entry, in flow: [(path: String, block: XHTMLBlock)]) -> Int? {
         guard let first = flow.firstIndex(where: { $0.path == e.path }) else { return nil }
         if let id = e.fragment {
             var k = first
@@ -181,7 +183,7 @@ public enum EPUBReader {
     }
 
     /// Yanfu's own heading detection over the blocks, with its numbering check.
-    static func detectedHeadings(_ blocks: [XHTMLBlock]) -> [(flow: Int, label: String)] {
+    static func detectedHeadings(_ blocks: [XHTMLBlock]) -> [EPUBAssembler.Start] {
         var text = ""
         for b in blocks { text += (b.kind == .text || isHeading(b) ? b.text : "") + "\n\n" }
         let source = SourceText(text)
@@ -191,7 +193,9 @@ public enum EPUBReader {
                 found.append(.init(line: 2 * k, candidate: c))
             }
         }
-        return HeadingSelection(found: found, bodyLike: [], source: source).accepted.map { ($0.line / 2, "") }
+        return HeadingSelection(found: found, bodyLike: [], source: source).accepted.map {
+            .init(flow: $0.line / 2, label: "", firstBlockIsHeading: true)
+        }
     }
 
     static func squeeze(_ s: String) -> String { String(String.UnicodeScalarView(s.unicodeScalars.filter { !Script.isSpace($0) })) }

@@ -96,7 +96,7 @@ enum XMLTree {
     /// references; the five XML entities are left alone.
     static func replacingHTMLEntities(_ data: Data) -> Data {
         guard data.contains(UInt8(ascii: "&")) else { return data }
-        var s = String(decoding: data, as: UTF8.self)
+        let s = String(decoding: data, as: UTF8.self)
         var out = ""
         out.reserveCapacity(s.utf8.count)
         var rest = s[...]
@@ -115,8 +115,7 @@ enum XMLTree {
             rest = after
         }
         out += rest
-        s = out
-        return Data(s.utf8)
+        return Data(out.utf8)
     }
 
     static let htmlEntities: [String: Int] = [
