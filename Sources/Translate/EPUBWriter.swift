@@ -136,7 +136,8 @@ public enum EPUBWriter {
 
         let identifier = "urn:uuid:" + uuid(book.bookSHA256 + (bilingual ? "/bilingual" : "/translation"))
         var toc: [(title: String, file: String)] = chapters.map { c in
-            (bilingual && c.heading != nil ? "\(title(c)) (\(c.heading!.source))" : title(c), c.file)
+            // Bilingual: in the order of the heading itself, Chinese first.
+            (bilingual && c.heading != nil ? "\(c.heading!.source) · \(title(c))" : title(c), c.file)
         }
         if !kept.isEmpty { toc.append(("Not translated", "text/not-translated.xhtml")) }
         add("nav.xhtml", nav(toc))

@@ -112,6 +112,20 @@ final class EPUBReaderTests: XCTestCase {
         XCTAssertTrue(book.warnings.contains { $0.contains("each of the 2 content document(s) is a chapter") }, "\(book.warnings)")
     }
 
+    /// A heading line the table of contents does not name (a section number, an epigraph set as
+    /// <h3>) stays in the text and is translated.
+    func testHeadingLinesOutsideTheLabelStayInTheText() throws {
+        var f = EPUBFixture()
+        f.chapter("c1", href: "c1.xhtml", body: "<h1>第一章</h1><h2>渡口</h2><h3>一</h3><p>正文。</p>")
+        f.chapter("c2", href: "c2.xhtml", body: "<h1>二、望江楼</h1><p>正文二。</p>")
+        f.nav("<li><a href=\"c1.xhtml\">第一章　渡口</a></li><li><a href=\"c2.xhtml\">第二章　望江楼</a></li>")
+        let book = try f.read()
+        XCTAssertEqual(book.chapters.map(\.heading), ["第一章　渡口", "第二章　望江楼"])
+        XCTAssertEqual(book.chapters.map(paragraphs), [["一", "正文。"], ["二、望江楼", "正文二。"]])
+        XCTAssertEqual(book.epub?.headings[1]?.map(\.position), [1, 2])
+        XCTAssertEqual(book.epub?.headings[2], nil)
+    }
+
     func testRubyKeepsTheBaseTextOnly() throws {
         var f = EPUBFixture()
         f.chapter("c1", href: "c1.xhtml", body: """

@@ -54,6 +54,7 @@ final class EPUBOutputTests: XCTestCase {
 
         let bi = try BookReader.read(bytes: [UInt8](both), file: "bilingual.epub")
         XCTAssertEqual(bi.epub?.metadata.languages, ["en", "zh"])
+        XCTAssertEqual(bi.chapters[1].heading, "第二章　学校 · Chapter 2: T2 & <co>")
         XCTAssertEqual(bi.chapters[1].paragraphs.map(\.text),
                        ["老师在教室里等他。今天天气很好。", "EN(老师在教室里等他。今天天气很好。)", "小明笑了。", "EN(小明笑了。)"])
         // The kept-aside text (cover page text, the footnote) is carried, untranslated, at the end.

@@ -53,14 +53,17 @@ struct EPUBAssembler {
         var k = blocks.lowerBound
         var headingTexts: [String] = []
         if let label {
-            // The heading: blocks marked up as headings at the start, or the first block when it
-            // repeats the table of contents' label, or (no label) the block detection chose.
+            // The heading: the first block when it is marked up as a heading, repeats the table
+            // of contents' label or was chosen by heading detection; then heading elements right
+            // after it (第一章 / 渡口), but with a label only those that are part of it.
             while k < blocks.upperBound, k - blocks.lowerBound < 3 {
                 let b = flow[k].block
+                let first = k == blocks.lowerBound
                 let isHeading = EPUBReader.isHeading(b)
-                let repeatsLabel = k == blocks.lowerBound && !label.isEmpty && EPUBReader.squeeze(b.text) == EPUBReader.squeeze(label)
-                let detected = k == blocks.lowerBound && firstBlockIsHeading
-                guard isHeading || repeatsLabel || detected else { break }
+                let ok = first
+                    ? isHeading || firstBlockIsHeading || (!label.isEmpty && EPUBReader.squeeze(b.text) == EPUBReader.squeeze(label))
+                    : isHeading && (label.isEmpty || EPUBReader.squeeze(label).hasPrefix(EPUBReader.squeeze(headingTexts.joined() + b.text)))
+                guard ok else { break }
                 headingTexts.append(b.text)
                 headingLocations[index, default: []].append(location(k))
                 k += 1
@@ -74,24 +77,31 @@ struct EPUBAssembler {
             if case let .heading(c)? = HeadingParser.match(Substring(heading)), c.kind != .volume {
                 number = c.number
                 title = c.title
-                if title.isEmpty && c.kind == .chapter {
-                    // 第三回 with its title on the next line, as its own heading element or a
-                    // short line standing alone (the text reader's rule for title lines).
-                    if headingTexts.count > 1 {
-                        title = headingTexts[1]
-                    } else if language == .chinese, k < blocks.upperBound, flow[k].block.kind == .text {
-                        let t = flow[k].block.text
-                        let sentenceLike = t.unicodeScalars.contains { "。．！？!?；：“”「」".unicodeScalars.contains($0) }
-                        if t.unicodeScalars.count <= 40, !sentenceLike, HeadingParser.match(Substring(t)) == nil {
-                            title = t
-                            headingLocations[index, default: []].append(location(k))
-                            k += 1
-                        }
-                    }
-                }
+                if title.isEmpty && c.kind == .chapter && headingTexts.count > 1 { title = headingTexts[1] }
             } else {
                 if label.isEmpty, headingTexts.count > 1 { heading = headingTexts.joined(separator: language == .chinese ? "　" : " ") }
                 title = heading
+            }
+            // A heading block the heading does not say (a label that differs from the document's
+            // heading, a third heading line) goes back to the text: it is translated, not dropped.
+            let said = EPUBReader.squeeze(heading + title)
+            if let i = headingTexts.indices.first(where: { !said.hasPrefix(EPUBReader.squeeze(headingTexts[...$0].joined())) }) {
+                k = blocks.lowerBound + i
+                headingTexts.removeSubrange(i...)
+                headingLocations[index]?.removeSubrange(i...)
+                if headingLocations[index]?.isEmpty == true { headingLocations[index] = nil }
+            } else if number != nil && title.isEmpty {
+                // 第三回 with its title on the next line standing alone: short, no sentence
+                // punctuation (the text reader's rule for title lines).
+                if language == .chinese, k < blocks.upperBound, flow[k].block.kind == .text || EPUBReader.isHeading(flow[k].block) {
+                    let t = flow[k].block.text
+                    let sentenceLike = t.unicodeScalars.contains { "。．！？!?；：“”「」".unicodeScalars.contains($0) }
+                    if t.unicodeScalars.count <= 40, !sentenceLike, HeadingParser.match(Substring(t)) == nil {
+                        title = t
+                        headingLocations[index, default: []].append(location(k))
+                        k += 1
+                    }
+                }
             }
             if !heading.isEmpty { text += heading + "\n\n" }
             if !title.isEmpty && !heading.contains(title) { text += title + "\n\n" }

@@ -198,7 +198,11 @@ public enum EPUBReader {
         }
     }
 
-    static func squeeze(_ s: String) -> String { String(String.UnicodeScalarView(s.unicodeScalars.filter { !Script.isSpace($0) })) }
+    /// Letters, digits and Han only: headings, labels and title pages are compared without the
+    /// spaces and punctuation that tools add or drop ("第一章 渡口" = "第一章：渡口").
+    static func squeeze(_ s: String) -> String {
+        String(String.UnicodeScalarView(s.unicodeScalars.filter { $0.properties.isAlphabetic || $0.properties.numericType != nil }))
+    }
 
     static func isImage(_ b: XHTMLBlock) -> Bool {
         if case .image = b.kind { return true }
