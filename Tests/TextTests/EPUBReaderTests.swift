@@ -126,6 +126,22 @@ final class EPUBReaderTests: XCTestCase {
         XCTAssertEqual(book.epub?.headings[2], nil)
     }
 
+    /// A nested table of contents: a part and its first chapter at one place give one chapter,
+    /// named by the chapter; entries listed out of reading order are put back in it.
+    func testNestedNavigationSharesPlaces() throws {
+        var f = EPUBFixture()
+        f.chapter("c1", href: "c1.xhtml", body: "<h1>第一章　甲</h1><p>一。</p>")
+        f.chapter("c2", href: "c2.xhtml", body: "<h1>第二章　乙</h1><p>二。</p>")
+        f.chapter("c3", href: "c3.xhtml", body: "<h1>第三章　丙</h1><p>三。</p>")
+        f.nav("""
+        <li><a href="c1.xhtml">第一卷</a><ol><li><a href="c1.xhtml">第一章　甲</a></li><li><a href="c3.xhtml">第三章　丙</a></li>
+        <li><a href="c2.xhtml">第二章　乙</a></li></ol></li>
+        """)
+        let book = try f.read()
+        XCTAssertEqual(book.chapters.map(\.heading), ["第一章　甲", "第二章　乙", "第三章　丙"])
+        XCTAssertEqual(book.chapters.map(paragraphs), [["一。"], ["二。"], ["三。"]])
+    }
+
     func testRubyKeepsTheBaseTextOnly() throws {
         var f = EPUBFixture()
         f.chapter("c1", href: "c1.xhtml", body: """

@@ -116,13 +116,19 @@ public enum EPUBReader {
         var starts: [EPUBAssembler.Start] = []
         var titlesFrom = nav.source.rawValue
         if nav.source != .none {
-            for e in nav.entries {
-                guard let k = start(of: e, in: flow) else { continue }
-                let label = try transform(e.title)
-                if let last = starts.last, last.flow == k { starts[starts.count - 1].label = label.isEmpty ? last.label : label }
-                else { starts.append(.init(flow: k, label: label, firstBlockIsHeading: false)) }
+            // Entries in reading order; of several at one place (a part and its first chapter),
+            // the last, deepest one names the chapter.
+            var placed: [(flow: Int, order: Int, label: String)] = []
+            for (order, e) in nav.entries.enumerated() {
+                if let k = start(of: e, in: flow) { placed.append((k, order, try transform(e.title))) }
             }
-            starts.sort { $0.flow < $1.flow }
+            for p in placed.sorted(by: { ($0.flow, $0.order) < ($1.flow, $1.order) }) {
+                if let last = starts.last, last.flow == p.flow {
+                    if !p.label.isEmpty { starts[starts.count - 1].label = p.label }
+                } else {
+                    starts.append(.init(flow: p.flow, label: p.label, firstBlockIsHeading: false))
+                }
+            }
         }
         if starts.isEmpty {
             let levels = flow.compactMap { if case let .heading(l) = $0.block.kind { return l } else { return nil } }
