@@ -14,7 +14,10 @@ public struct EPUBBookInfo: Sendable {
     public var source: EPUBSource?
 
     public init(book: Book, file: String, sha256: String) {
-        let stem = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
+        let url = URL(fileURLWithPath: file)
+        var stem = url.deletingPathExtension().lastPathComponent
+        // zh.txt in a folder named for the book: the folder names it.
+        if stem.count <= 3 { stem = url.deletingLastPathComponent().lastPathComponent }
         if let m = book.epub?.metadata, !m.title.isEmpty {
             title = m.title
         } else if let first = book.preface?.paragraphs.first?.text, first.count <= 30,
