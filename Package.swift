@@ -14,6 +14,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // EPUB books are ZIP archives; a maintained reader/writer rather than a hand-written inflate.
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         // Thin C/C++ shims over the Debian libraries.
@@ -31,7 +33,7 @@ let package = Package(
         // Swift libraries, each depending only on those above it.
         .target(name: "Kernels", dependencies: ["CBLAS", "CKernels"]),
         .target(name: "LLM", dependencies: ["Kernels", "CSentencePiece"]),
-        .target(name: "Text", dependencies: ["CICU"]),
+        .target(name: "Text", dependencies: ["CICU", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .target(name: "Evaluate", dependencies: ["Text"]),
         .target(name: "Translate", dependencies: ["LLM", "Text", "Evaluate"]),
         .executableTarget(
@@ -45,7 +47,7 @@ let package = Package(
         .testTarget(name: "ShimTests", dependencies: ["CBLAS", "CSentencePiece", "CICU"]),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "CKernels"]),
         .testTarget(name: "LLMTests", dependencies: ["LLM", "Kernels"]),
-        .testTarget(name: "TextTests", dependencies: ["Text"]),
+        .testTarget(name: "TextTests", dependencies: ["Text", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .testTarget(name: "EvaluateTests", dependencies: ["Evaluate", "Text"]),
         .testTarget(name: "TranslateTests", dependencies: ["Translate", "Text"]),
     ],

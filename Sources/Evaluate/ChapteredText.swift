@@ -94,6 +94,7 @@ extension ChapteredText {
         let counts = Set(runs.map(\.unitCount)).sorted().map(String.init).joined(separator: " or ")
         let otherwise = "expected a run folder, a GuoFeng file, a book with numbered chapter headings "
             + "(\"Chapter 1\", \"CHAPTER I.\") or a line-aligned file with \(counts) lines (one per unit of a run)"
+        if EPUBReader.isEPUB(file: path) { return try book(path, otherwise: otherwise, decoding: decoding) }
         // Line files are UTF-8 (as sacreBLEU reads them); a book may be in any encoding the book reader knows.
         guard let lines = try? SegmentFile.readLines(path) else { return try book(path, otherwise: otherwise, decoding: decoding) }
         if SegmentSet.isGuoFeng(lines) { return try guoFeng(path, decoding: decoding) }

@@ -15,6 +15,8 @@ public struct Book: Sendable {
     /// Heading-like lines that were not used as chapter boundaries, with the reason.
     public var rejectedHeadings: [RejectedHeading]
     public var warnings: [String]
+    /// Set when the book was read from an EPUB: where its text came from and what was kept aside.
+    public var epub: EPUBSource? = nil
 
     /// The warnings, each naming `file` (the decoder's already do; the structure's do not).
     public func warnings(naming file: String) -> [String] {

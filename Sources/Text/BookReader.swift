@@ -1,3 +1,5 @@
+import Foundation
+
 /// Options for reading a book.
 public struct BookOptions: Sendable, Equatable {
     public var decoding: DecodeOptions
@@ -25,11 +27,16 @@ public struct BookOptions: Sendable, Equatable {
 
 /// File → `Book`: decode, normalize, find chapters, undo wrapping, split sentences.
 public enum BookReader {
+    /// A text file, or an EPUB (by its ZIP signature or its .epub name).
     public static func read(file: String, options: BookOptions = BookOptions()) throws -> Book {
         try read(bytes: FileIO.readBytes(file), file: file, options: options)
     }
 
     public static func read(bytes: [UInt8], file: String = "<input>", options: BookOptions = BookOptions()) throws -> Book {
+        if EPUBReader.isEPUB(file: file, bytes: bytes) {
+            if bytes.isEmpty { throw TextError.empty(file: file) }
+            return try EPUBReader.read(data: Data(bytes), file: file, options: options)
+        }
         let decoded = try TextDecoder.decode(bytes, file: file, options: options.decoding)
         var book = try parse(text: decoded.text, encoding: decoded.encoding, options: options)
         book.warnings.insert(contentsOf: decoded.warnings, at: 0)

@@ -21,6 +21,8 @@ public enum TextError: Error, Equatable, LocalizedError, CustomStringConvertible
     case unwritable(file: String, reason: String)
     /// An ICU call failed (the shim's message is kept verbatim).
     case icu(operation: String, message: String)
+    /// An EPUB that cannot be read: the archive itself (`entry` nil) or one entry inside it.
+    case badEPUB(file: String, entry: String?, problem: String)
 
     public var description: String {
         switch self {
@@ -42,6 +44,8 @@ public enum TextError: Error, Equatable, LocalizedError, CustomStringConvertible
             return "\(file): cannot write (\(reason))"
         case let .icu(operation, message):
             return "ICU \(operation) failed: \(message)"
+        case let .badEPUB(file, entry, problem):
+            return "\(file): " + (entry.map { "entry \($0): " } ?? "") + problem
         }
     }
 

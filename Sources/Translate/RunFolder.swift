@@ -20,6 +20,8 @@ public struct RunFolder: Sendable {
     public var segments: String { path + "/segments.jsonl" }
     public var translation: String { path + "/translation.txt" }
     public var bilingual: String { path + "/bilingual.md" }
+    public var translationEPUB: String { path + "/translation.epub" }
+    public var bilingualEPUB: String { path + "/bilingual.epub" }
     public var report: String { path + "/report.md" }
     public var timings: String { path + "/timings.json" }
     public var adapter: String { path + "/adapter" }

@@ -16,6 +16,9 @@ public final class Translator {
     public let plan: UnitPlan
     public let template: PromptTemplate
     public let glossary: Glossary
+    /// The book as read: its EPUB side (pictures, kept-aside blocks) and what report.md lists.
+    public let book: Book
+    let epubInfo: EPUBBookInfo
     /// Test hook: called before each unit with its run position and after each training step
     /// (position of the chunk's last unit, step number); throwing simulates a crash there.
     public var interruptHook: (@Sendable (_ event: String, _ position: Int) throws -> Void)?
@@ -32,6 +35,8 @@ public final class Translator {
         template = bundle.promptTemplate(kind: settings.template, system: settings.system)
         glossary = try settings.glossary.map { try Glossary.read(file: $0) } ?? Glossary(entries: [])
         let book = try book ?? Translator.readBook(settings.book, encoding: settings.encoding, lossy: settings.lossy ?? false)
+        self.book = book
+        epubInfo = EPUBBookInfo(book: book, file: settings.book, sha256: try SHA256.hexDigest(ofFileAt: settings.book).hex)
         generator = LineGenerator(model: bundle.model, tokenizer: bundle.tokenizer)
         let g = generator
         plan = try UnitPlan.make(book: book, file: settings.book, chapters: settings.chapters,
@@ -230,9 +235,10 @@ public final class Translator {
         runInfo.updates = state.updateLog
         try RunFolder.writeAtomically(try runInfo.json(), to: folder.runJSON)
         let tally = tallyGlossary(records)
-        try RunFolder.writeAtomically(Report.markdown(settings: settings, info: runInfo, records: records, plan: plan, glossary: tally),
+        try RunFolder.writeAtomically(Report.markdown(settings: settings, info: runInfo, records: records, plan: plan, glossary: tally)
+                                      + Coverage.markdown(book: book, plan: plan, records: records),
                                       to: folder.report)
-        onEvent(.note("wrote \(folder.path)/translation.txt, bilingual.md, segments.jsonl, report.md\(settings.strategy != .off ? ", adapter/" : "")"))
+        onEvent(.note("wrote \(folder.path)/translation.txt, bilingual.md, translation.epub, bilingual.epub, segments.jsonl, report.md\(settings.strategy != .off ? ", adapter/" : "")"))
         return Summary(units: records.count, replayed: replayed, seconds: total, updates: state.updateLog)
     }
 
@@ -401,6 +407,13 @@ public final class Translator {
     private func writeOutputs(records: [SegmentRecord]) throws {
         try RunFolder.writeAtomically(Outputs.translation(plan: plan, records: records), to: folder.translation)
         try RunFolder.writeAtomically(Outputs.bilingual(plan: plan, records: records), to: folder.bilingual)
+        for (kind, path) in [(EPUBWriter.Kind.translation, folder.translationEPUB), (.bilingual, folder.bilingualEPUB)] {
+            let data: Data?
+            do { data = try EPUBWriter.build(kind, plan: plan, records: records, book: epubInfo) } catch {
+                throw TranslateError.write(path: path, reason: "\(error)")
+            }
+            if let data { try RunFolder.writeAtomically(data, to: path) }
+        }
     }
 
     private func tallyGlossary(_ records: [SegmentRecord]) -> GlossaryTally {

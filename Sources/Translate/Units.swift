@@ -26,6 +26,8 @@ public struct UnitPlan: Sendable {
         public var heading: String
         /// Paragraph count (separators included, so indices match `TranslationUnit.paragraph`).
         public var paragraphs: Int
+        /// The chapter's `Chapter.index` in the book (0 = preface).
+        public var index: Int
     }
     public var chapters: [ChapterInfo]
     public var units: [TranslationUnit]
@@ -58,7 +60,7 @@ public struct UnitPlan: Sendable {
         for c in selected where !c.sentences.isEmpty || !c.heading.isEmpty {
             let pos = plan.chapters.count
             let num = number(of: c)
-            plan.chapters.append(ChapterInfo(number: num, heading: headingLine(c), paragraphs: c.paragraphs.count))
+            plan.chapters.append(ChapterInfo(number: num, heading: headingLine(c), paragraphs: c.paragraphs.count, index: c.index))
             var k = 0
             if !c.heading.isEmpty {
                 plan.units.append(TranslationUnit(chapter: num, chapterPosition: pos, unit: 0, paragraph: nil,

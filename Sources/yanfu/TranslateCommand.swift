@@ -15,8 +15,11 @@ struct TranslateCommand: ParsableCommand {
         trained on every --chunk-tokens tokens of finished bilingual text (Temp-LoRA: r 64, \
         alpha 64, AdamW lr 5e-5, 2 steps per chunk), so names and style learnt early carry on.
 
-        The run folder (--out) gets translation.txt, bilingual.md, segments.jsonl (one record \
-        per unit), run.json, report.md and adapter/ (PEFT). Stop it at any time (even kill -9) \
+        The book is a text file or an EPUB (2 or 3). The run folder (--out) gets translation.txt, \
+        bilingual.md, translation.epub and bilingual.epub (rewritten after every chapter; with an \
+        EPUB book they keep its pictures, styles and cover), segments.jsonl (one record per unit), \
+        run.json, report.md (ending with every block not translated, with its place and reason) \
+        and adapter/ (PEFT). Stop it at any time (even kill -9) \
         and run the same command with --resume: the finished folder is the same as an \
         uninterrupted run's, apart from timings (the `seconds`, `prefill_seconds` and \
         `tokens_per_second` fields of segments.jsonl, run.json, report.md). To go on to more \
@@ -26,12 +29,13 @@ struct TranslateCommand: ParsableCommand {
         Examples:
           yanfu translate Corpora/sample/zh.txt --out runs/sample
           yanfu translate novel.txt --out runs/novel --chapters 3-7 --glossary names.tsv
+          yanfu translate novel.epub --out runs/novel-epub
           yanfu translate novel.txt --out runs/novel --resume
           yanfu translate novel.txt --out runs/novel --chapters 3-12 --resume
         """
     )
 
-    @Argument(help: "The book (a Chinese text file; encodings are detected).")
+    @Argument(help: "The book (a Chinese text file, encodings detected, or an EPUB).")
     var book: String
 
     @Option(help: "The book's encoding (e.g. GB18030, Big5, UTF-16LE); detected when omitted.")

@@ -1,4 +1,5 @@
 import Foundation
+import Text
 import XCTest
 
 /// Kills `yanfu translate` with SIGKILL at a random unit and at a random moment of a Temp-LoRA
@@ -139,6 +140,48 @@ final class ResumeKillTests: XCTestCase {
                           saying: "does not begin with them", leaves: extended)
         try assertRefused(arguments(extended, model: model, chapters: "1-2", strategy: "parallel") + ["--resume", "--unit-tokens", "50"],
                           saying: "the settings differ from the run's (see run.json): unitTokens: 96 in the run, 50 now", leaves: extended)
+    }
+
+    /// A run from an EPUB (two chapters, a picture, a footnote, a cover page), killed with SIGKILL
+    /// after a random unit and resumed, leaves the same folder as an uninterrupted run, its two
+    /// EPUBs byte for byte; epubcheck accepts both, and report.md lists what was kept aside.
+    func testKillAndResumeFromAnEPUB() throws {
+        let model = try TranslateTestSupport.modelPath()
+        _ = try TranslateTestSupport.binary()
+        let dir = TranslateTestSupport.temporaryDirectory("resume-epub")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let book = dir + "/tiny.epub"
+        try TinyEPUB.write(to: book)
+        // Temp-LoRA off keeps it cheap: the adapter's resume is covered above; here it is the book.
+        func args(_ out: String) -> [String] {
+            ["translate", book, "--out", out, "--model", model, "--temp-lora", "off", "--chapters", "1-2", "--threads", "2"]
+        }
+        let reference = dir + "/reference"
+        _ = try runToEnd(args(reference))
+        let units = lines(reference + "/segments.jsonl")
+        XCTAssertGreaterThanOrEqual(units, 7, "two headings and five paragraphs")
+        let k = Int.random(in: 1..<units)
+        let killed = dir + "/killed"
+        let (p, _) = try start(args(killed))
+        XCTAssertTrue(kill(p) { lines(killed + "/segments.jsonl") >= k }, "the run ended before the kill")
+        // Whatever the moment, no half-written EPUB is left under its final name.
+        for name in ["translation.epub", "bilingual.epub"] where FileManager.default.fileExists(atPath: killed + "/" + name) {
+            XCTAssertNoThrow(try BookReader.read(file: killed + "/" + name), name)
+        }
+        _ = try runToEnd(args(killed) + ["--resume"])
+        for f in ["translation.txt", "bilingual.md", "translation.epub", "bilingual.epub"] {
+            let a = FileManager.default.contents(atPath: reference + "/" + f), b = FileManager.default.contents(atPath: killed + "/" + f)
+            XCTAssertNotNil(a, f)
+            XCTAssertEqual(a, b, "killed after \(k) unit(s): \(f)")
+        }
+        XCTAssertEqual(try TranslateTestSupport.segmentsWithoutTimings(reference), try TranslateTestSupport.segmentsWithoutTimings(killed))
+        let report = try String(contentsOfFile: killed + "/report.md", encoding: .utf8)
+        XCTAssertTrue(report.contains("| OPS/chapter 1.xhtml block 5 | note | 苹果是红色的。 |"), report)
+        XCTAssertTrue(report.contains("| OPS/cover.xhtml block 2 | cover (from the package's guide or landmarks) | 小明的一天 |"), report)
+        for name in ["translation.epub", "bilingual.epub"] {
+            let check = try EPUBCheck.run(killed + "/" + name)
+            XCTAssertEqual(check.errors, 0, "\(name):\n\(check.output)")
+        }
     }
 
     /// A resume refuses a model file that changed under the same path (here: one byte appended,
