@@ -17,7 +17,7 @@ struct BenchTokenizeCommand: ParsableCommand {
 
             Example:
               yanfu bench tokenize ../shared/corpora/sanguo/zh.txt \\
-                --model ~/.cache/yanfu/models/qwen2.5-coder-1.5b-instruct-q4_k_m.gguf \\
+                --model qwen2.5-coder-1.5b-instruct \\
                 --llama-tokenize ~/.cache/peers/llama/build/bin/llama-tokenize
             """
     )
@@ -25,7 +25,7 @@ struct BenchTokenizeCommand: ParsableCommand {
     @Argument(help: "The text file (UTF-8).")
     var file: String
 
-    @Option(help: "GGUF file or Hugging Face folder (default: the default model).")
+    @Option(help: "GGUF file, Hugging Face folder or catalog name (`yanfu model list`; default: the default model).")
     var model: String = DefaultModel.path
 
     @Option(help: "llama-tokenize executable to compare with.")
@@ -37,7 +37,8 @@ struct BenchTokenizeCommand: ParsableCommand {
     @Flag(help: "Print one JSON object instead of a table.")
     var json = false
 
-    func validate() throws {
+    mutating func validate() throws {
+        model = try resolveModelArgument(model)
         guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1") }
     }
 

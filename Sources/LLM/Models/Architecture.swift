@@ -25,6 +25,27 @@ extension Architecture {
     static func config(_ hf: HFConfig, path: String) throws -> ModelConfig {
         throw ModelFileError(file: path, field: "model_type", expected: "a folder architecture Yanfu reads, found \(hf.modelType)")
     }
+
+    /// A GGUF configuration that needs nothing beyond the common fields, validated.
+    static func commonConfig(_ file: GGUFFile, ropeStyle: RopeStyle, defaultContext: Int, defaultNormEps: Float,
+                             defaultRopeBase: Float) throws -> ModelConfig {
+        let c = try GGUFHyperparameters(file: file).commonConfig(
+            architecture: ggufName, ropeStyle: ropeStyle, defaultContext: defaultContext, defaultNormEps: defaultNormEps,
+            defaultRopeBase: defaultRopeBase)
+        try c.validate(source: file.path)
+        return c
+    }
+
+    /// A folder configuration from the common fields, validated; `attention_bias` (biases on all
+    /// four attention projections) is refused where the architecture does not have it.
+    static func commonConfig(_ hf: HFConfig, path: String, attentionBias: Bool = false) throws -> ModelConfig {
+        if hf.attentionBias && !attentionBias {
+            throw ModelFileError(file: path, field: "attention_bias", expected: "false (\(ggufName) attention biases are not supported)")
+        }
+        let c = try hf.commonConfig(architecture: ggufName, path: path)
+        try c.validate(source: path)
+        return c
+    }
 }
 
 /// The registry of architectures.

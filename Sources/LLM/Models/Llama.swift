@@ -28,14 +28,7 @@ enum Llama: Architecture {
         return c
     }
 
-    static func config(_ hf: HFConfig, path: String) throws -> ModelConfig {
-        if hf.attentionBias {
-            throw ModelFileError(file: path, field: "attention_bias", expected: "false (Llama attention biases are not supported)")
-        }
-        let c = try hf.commonConfig(architecture: ggufName, path: path)
-        try c.validate(source: path)
-        return c
-    }
+    static func config(_ hf: HFConfig, path: String) throws -> ModelConfig { try commonConfig(hf, path: path) }
 
     static func layers(_ s: TensorSource, _ c: ModelConfig) throws -> [LayerWeights] {
         try (0..<c.layers).map { try LayerWeights.read(s, c, layer: $0) }

@@ -10,17 +10,11 @@ enum Qwen2: Architecture {
     static let activation = GatedActivation.silu
 
     static func config(_ file: GGUFFile) throws -> ModelConfig {
-        let c = try GGUFHyperparameters(file: file).commonConfig(
-            architecture: ggufName, ropeStyle: .neox, defaultContext: 32_768, defaultNormEps: 1e-6, defaultRopeBase: 1_000_000)
-        try c.validate(source: file.path)
-        return c
+        try commonConfig(file, ropeStyle: .neox, defaultContext: 32_768, defaultNormEps: 1e-6, defaultRopeBase: 1_000_000)
     }
 
-    static func config(_ hf: HFConfig, path: String) throws -> ModelConfig {
-        let c = try hf.commonConfig(architecture: ggufName, path: path)
-        try c.validate(source: path)
-        return c
-    }
+    /// transformers' Qwen2 has no `attention_bias` key: its q/k/v biases are always there.
+    static func config(_ hf: HFConfig, path: String) throws -> ModelConfig { try commonConfig(hf, path: path) }
 
     static func layers(_ s: TensorSource, _ c: ModelConfig) throws -> [LayerWeights] {
         try (0..<c.layers).map { try LayerWeights.read(s, c, layer: $0, qkvBias: true) }

@@ -9,20 +9,10 @@ enum Qwen3: Architecture {
     static let activation = GatedActivation.silu
 
     static func config(_ file: GGUFFile) throws -> ModelConfig {
-        let c = try GGUFHyperparameters(file: file).commonConfig(
-            architecture: ggufName, ropeStyle: .neox, defaultContext: 40_960, defaultNormEps: 1e-6, defaultRopeBase: 1_000_000)
-        try c.validate(source: file.path)
-        return c
+        try commonConfig(file, ropeStyle: .neox, defaultContext: 40_960, defaultNormEps: 1e-6, defaultRopeBase: 1_000_000)
     }
 
-    static func config(_ hf: HFConfig, path: String) throws -> ModelConfig {
-        if hf.attentionBias {
-            throw ModelFileError(file: path, field: "attention_bias", expected: "false (Qwen3 attention biases are not supported)")
-        }
-        let c = try hf.commonConfig(architecture: ggufName, path: path)
-        try c.validate(source: path)
-        return c
-    }
+    static func config(_ hf: HFConfig, path: String) throws -> ModelConfig { try commonConfig(hf, path: path) }
 
     static func layers(_ s: TensorSource, _ c: ModelConfig) throws -> [LayerWeights] {
         try (0..<c.layers).map { try LayerWeights.read(s, c, layer: $0, qkNorm: true) }
