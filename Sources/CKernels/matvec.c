@@ -63,13 +63,14 @@ typedef struct {
     float *y;
     const int16_t *xq;   // x rounded to int16 for the integer kernel, or null
     const float *dx;
+    const int32_t *xs;
 } mv_job;
 
 static void mv_range(void *ctx, int64_t r0, int64_t r1) {
     const mv_job *j = (const mv_job *)ctx;
 #ifdef CK_X86
     if (j->xq) {
-        ck_matvec_rows_x16(j->type, j->w, j->row_bytes, j->cols, j->xq, j->dx, j->y, r0, r1);
+        ck_matvec_rows_x16(j->type, j->w, j->row_bytes, j->cols, j->xq, j->dx, j->xs, j->y, r0, r1);
         return;
     }
 #endif
@@ -97,6 +98,7 @@ void ck_matvec(uint32_t type, const void *w, size_t row_bytes, int64_t rows, int
 // call in).
 static _Thread_local int16_t *x16;
 static _Thread_local float *x16_scales;
+static _Thread_local int32_t *x16_sums;
 static _Thread_local int64_t x16_cap;
 
 // Rounds x for the int16 kernels into the thread's buffers; 0 when they cannot be allocated.
@@ -104,22 +106,25 @@ static int quantize_x(const float *x, int64_t cols) {
     if (x16_cap < cols) {
         int16_t *q = (int16_t *)realloc(x16, (size_t)cols * sizeof(int16_t));
         float *d = (float *)realloc(x16_scales, (size_t)(cols / 32 + 1) * sizeof(float));
+        int32_t *s = (int32_t *)realloc(x16_sums, (size_t)(cols / 32 + 1) * sizeof(int32_t));
         if (q) x16 = q;
         if (d) x16_scales = d;
-        if (q && d) x16_cap = cols;
+        if (s) x16_sums = s;
+        if (q && d && s) x16_cap = cols;
     }
     if (x16_cap < cols) return 0;
-    ck_quantize_x16(x, cols, x16, x16_scales);
+    ck_quantize_x16(x, cols, x16, x16_scales, x16_sums);
     return 1;
 }
 
 void ck_matvec_multi(uint32_t type, const void *w, size_t row_bytes, int64_t rows, int64_t cols,
                      const float *x, int64_t nx, float *y) {
-    mv_job j = {type, (const uint8_t *)w, row_bytes, cols, nx, rows, x, y, 0, 0};
+    mv_job j = {type, (const uint8_t *)w, row_bytes, cols, nx, rows, x, y, 0, 0, 0};
 #ifdef CK_X86
     if (nx == 1 && ck_avx512_enabled() && ck_has_x16_kernel(type) && quantize_x(x, cols)) {
         j.xq = x16;
         j.dx = x16_scales;
+        j.xs = x16_sums;
     }
 #endif
     ck_parallel_for(rows, chunk_count(rows), mv_range, &j);
@@ -171,7 +176,7 @@ void ck_matvec_grouped_q8_0(const void *grouped, const void *w, size_t row_bytes
         int64_t groups = rows / 16;
         ck_parallel_for(groups, chunk_count(groups), grouped_range, &j);
         if (rows > 16 * groups)
-            ck_matvec_rows_x16(CK_Q8_0, w, row_bytes, cols, x16, x16_scales, y, 16 * groups, rows);
+            ck_matvec_rows_x16(CK_Q8_0, w, row_bytes, cols, x16, x16_scales, x16_sums, y, 16 * groups, rows);
         return;
     }
 #endif

@@ -156,7 +156,7 @@ float ck_dot_row_avx512(uint32_t type, const void *row, const float *x, int64_t 
 // block sums are reduced into one vector and scaled together, and every row gets the same value
 // whichever kernel (16-row or single) computes it: Σ_b fma(float(int dot_b), d_b·dx_b, acc).
 
-void ck_quantize_x16(const float *x, int64_t n, int16_t *xq, float *dx) {
+void ck_quantize_x16(const float *x, int64_t n, int16_t *xq, float *dx, int32_t *xs) {
     for (int64_t b = 0; b < n / 32; b++) {
         const float *xb = x + 32 * b;
         float m = 0;
@@ -165,6 +165,7 @@ void ck_quantize_x16(const float *x, int64_t n, int16_t *xq, float *dx) {
             m = fabsf(xb[i]) > m ? fabsf(xb[i]) : m;
             finite &= isfinite(xb[i]) != 0;
         }
+        xs[b] = 0;
         if (!finite) {   // a NaN or infinity still makes the products NaN, as in f32
             dx[b] = NAN;
             for (int i = 0; i < 32; i++) xq[32 * b + i] = 0;
@@ -175,6 +176,7 @@ void ck_quantize_x16(const float *x, int64_t n, int16_t *xq, float *dx) {
         for (int i = 0; i < 32; i++) {
             float v = rintf(xb[i] * inv);
             xq[32 * b + i] = (int16_t)(v > 32767 ? 32767 : v < -32767 ? -32767 : v);
+            xs[b] += xq[32 * b + i];
         }
     }
 }
@@ -269,7 +271,87 @@ CK_AVX512 static inline __m512i add_quarters(__m512i q0, __m512i q1, __m512i q2,
 CK_ROWS16(rows_q8_0, w16_q8_0, 34)
 CK_ROWS16(rows_q5_0, w16_q5_0, 22)
 
-int ck_has_x16_kernel(uint32_t type) { return type == CK_Q8_0 || type == CK_Q5_0; }
+// Q4_K's eight 6-bit scales and mins (ck_kscales, inlined: called per row and super-block).
+CK_AVX512 static inline void kscales(const uint8_t *s, uint8_t sc[8], uint8_t m[8]) {
+    for (int j = 0; j < 4; j++) {
+        sc[j] = s[j] & 63;
+        m[j] = s[j + 4] & 63;
+        sc[j + 4] = (uint8_t)((s[j + 8] & 15) | ((s[j] >> 6) << 4));
+        m[j + 4] = (uint8_t)((s[j + 8] >> 4) | ((s[j + 4] >> 6) << 4));
+    }
+}
+
+int ck_has_x16_kernel(uint32_t type) { return type == CK_Q8_0 || type == CK_Q5_0 || type == CK_Q4_K || type == CK_Q6_K; }
+
+// K-quants in the 16-bit domain, a row at a time: every 32-value sub-block is one vpmaddwd of its
+// widened weights with the block of xq (16 exact int32 pair sums), converted and scaled by
+// d·scale·dx in one FMA; nothing is widened to f32 lane by lane, which bound the f32 kernels.
+// Q4_K's offsets need Σx per block: dmin·m·dx·Σxq, from the sums ck_quantize_x16's caller made.
+CK_AVX512 static float dot_q4_k_x16(const uint8_t *p, int64_t nb, const int16_t *xq, const float *dx, const int32_t *xs) {
+    const __m256i m4 = _mm256_set1_epi8(15);
+    // Two accumulators (low and high nibbles): one FMA chain of 8 per super-block was the bound.
+    __m512 acc0 = _mm512_setzero_ps(), acc1 = _mm512_setzero_ps();
+    float mins = 0;
+    for (int64_t i = 0; i < nb; i++) {
+        const uint8_t *b = p + i * 144;
+        float d = h2f(b), dmin = h2f(b + 2);
+        uint8_t sc[8], m[8];
+        kscales(b + 4, sc, m);
+        const float *dxi = dx + 8 * i;
+        const int32_t *xsi = xs + 8 * i;
+        float mi = 0;
+        for (int c = 0; c < 4; c++) {
+            const int16_t *x0 = xq + 256 * i + 64 * c;   // the two 32-blocks of x: 2c and 2c+1
+            __m256i raw = _mm256_loadu_si256((const __m256i *)(b + 16 + 32 * c));
+            __m512i lo = _mm512_cvtepu8_epi16(_mm256_and_si256(raw, m4));
+            __m512i hi = _mm512_cvtepu8_epi16(_mm256_and_si256(_mm256_srli_epi16(raw, 4), m4));
+            __m512i s0 = _mm512_madd_epi16(lo, _mm512_loadu_si512(x0));
+            __m512i s1 = _mm512_madd_epi16(hi, _mm512_loadu_si512(x0 + 32));
+            acc0 = _mm512_fmadd_ps(_mm512_cvtepi32_ps(s0), _mm512_set1_ps(d * (float)sc[2 * c] * dxi[2 * c]), acc0);
+            acc1 = _mm512_fmadd_ps(_mm512_cvtepi32_ps(s1), _mm512_set1_ps(d * (float)sc[2 * c + 1] * dxi[2 * c + 1]), acc1);
+            mi += (float)m[2 * c] * dxi[2 * c] * (float)xsi[2 * c] + (float)m[2 * c + 1] * dxi[2 * c + 1] * (float)xsi[2 * c + 1];
+        }
+        mins = fmaf(dmin, mi, mins);
+    }
+    return _mm512_reduce_add_ps(_mm512_add_ps(acc0, acc1)) - mins;
+}
+
+// Q6_K: the 6-bit values are rebuilt as in dot_q6_k, less 32, widened to int16; the two 16-value
+// halves of a 32-block have their own scales, so the 16 pair sums take two.
+CK_AVX512 static float dot_q6_k_x16(const uint8_t *p, int64_t nb, const int16_t *xq, const float *dx) {
+    const __m256i m4 = _mm256_set1_epi8(15), m2 = _mm256_set1_epi8(3), k32 = _mm256_set1_epi8(32);
+    __m512 accs[2] = {_mm512_setzero_ps(), _mm512_setzero_ps()};   // one FMA chain per half
+    for (int64_t i = 0; i < nb; i++) {
+        const uint8_t *b = p + i * 210;
+        float d = h2f(b + 208);
+        for (int h = 0; h < 2; h++) {
+            const uint8_t *ql = b + 64 * h, *qhp = b + 128 + 32 * h;
+            const int8_t *sc = (const int8_t *)(b + 192 + 8 * h);
+            __m512 acc = accs[h];
+            __m256i l0 = _mm256_loadu_si256((const __m256i *)ql);
+            __m256i l1 = _mm256_loadu_si256((const __m256i *)(ql + 32));
+            __m256i qh = _mm256_loadu_si256((const __m256i *)qhp);
+            __m256i q[4];
+            q[0] = _mm256_or_si256(_mm256_and_si256(l0, m4), _mm256_slli_epi16(_mm256_and_si256(qh, m2), 4));
+            q[1] = _mm256_or_si256(_mm256_and_si256(l1, m4),
+                                   _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 2), m2), 4));
+            q[2] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(l0, 4), m4),
+                                   _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 4), m2), 4));
+            q[3] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(l1, 4), m4),
+                                   _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 6), m2), 4));
+            for (int g = 0; g < 4; g++) {
+                const int64_t k = 8 * i + 4 * h + g;
+                __m512i w = _mm512_cvtepi8_epi16(_mm256_sub_epi8(q[g], k32));
+                __m512i s = _mm512_madd_epi16(w, _mm512_loadu_si512(xq + 32 * k));
+                float f = d * dx[k];
+                __m512 scale = _mm512_mask_blend_ps(0xFF00, _mm512_set1_ps(f * (float)sc[2 * g]), _mm512_set1_ps(f * (float)sc[2 * g + 1]));
+                acc = _mm512_fmadd_ps(_mm512_cvtepi32_ps(s), scale, acc);
+            }
+            accs[h] = acc;
+        }
+    }
+    return _mm512_reduce_add_ps(_mm512_add_ps(accs[0], accs[1]));
+}
 
 // The same products on a Q8_0 matrix regrouped 16 rows at a time (ck_group_q8_0): in each group
 // block b of the 16 rows (their int8 side by side, 512 bytes), then the group's f16 scales by
@@ -303,8 +385,17 @@ CK_AVX512 void ck_matvec_groups_q8_0(const uint8_t *grouped, int64_t cols, const
 }
 
 void ck_matvec_rows_x16(uint32_t type, const void *w, size_t row_bytes, int64_t cols, const int16_t *xq,
-                        const float *dx, float *y, int64_t r0, int64_t r1) {
-    if (type == CK_Q8_0) rows_q8_0((const uint8_t *)w, row_bytes, cols, xq, dx, y, r0, r1);
-    else rows_q5_0((const uint8_t *)w, row_bytes, cols, xq, dx, y, r0, r1);
+                        const float *dx, const int32_t *xs, float *y, int64_t r0, int64_t r1) {
+    const uint8_t *base = (const uint8_t *)w;
+    switch (type) {
+    case CK_Q8_0: rows_q8_0(base, row_bytes, cols, xq, dx, y, r0, r1); break;
+    case CK_Q5_0: rows_q5_0(base, row_bytes, cols, xq, dx, y, r0, r1); break;
+    case CK_Q4_K:
+        for (int64_t r = r0; r < r1; r++) y[r] = dot_q4_k_x16(base + (size_t)r * row_bytes, cols / 256, xq, dx, xs);
+        break;
+    default:
+        for (int64_t r = r0; r < r1; r++) y[r] = dot_q6_k_x16(base + (size_t)r * row_bytes, cols / 256, xq, dx);
+        break;
+    }
 }
 #endif

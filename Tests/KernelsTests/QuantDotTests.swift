@@ -86,9 +86,10 @@ final class QuantDotTests: XCTestCase {
         }
     }
 
-    /// Does the matrix-vector product round x to int16 per 32-block for `type` (AVX-512 Q8_0/Q5_0)?
+    /// Does the matrix-vector product round x to int16 per 32-block for `type` (AVX-512 Q8_0, Q5_0,
+    /// Q4_K, Q6_K)?
     static func roundsXToInt16(_ type: TensorType) -> Bool {
-        KernelThreads.avx512Enabled && (type == .q8_0 || type == .q5_0)
+        KernelThreads.avx512Enabled && [.q8_0, .q5_0, .q4_K, .q6_K].contains(type)
     }
 
     /// The largest |x| in the 32-element block holding x[c]: x[c] is off by at most that / 65534.
@@ -102,8 +103,8 @@ final class QuantDotTests: XCTestCase {
         // value does not depend on the thread count (which moves the group boundaries).
         try XCTSkipUnless(KernelThreads.avx512Enabled, "no AVX-512 on this machine")
         var rng = SplitMix(seed: 11)
-        let cols = 640, rows = 1003
-        for type in [TensorType.q8_0, .q5_0] {
+        let cols = 768, rows = 1003
+        for type in [TensorType.q8_0, .q5_0, .q4_K, .q6_K] {
             let bytes = (0..<rows).flatMap { _ in Self.randomRow(type, cols: cols, rng: &rng) }
             var x = (0..<cols).map { _ in Float(rng.unit() * 2 - 1) }
             x[70] = 40   // an outlier, as real hidden states have

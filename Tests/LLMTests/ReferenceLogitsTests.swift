@@ -54,9 +54,10 @@ final class ReferenceLogitsTests: XCTestCase {
         try check(model, fixture: "qwen2.5-coder-0.5b-instruct", tolerance: 1e-3, minimumGreedy: 30)
     }
 
-    /// Measured 2.9e-5 (Q4_K/Q6_K products keep f32 activations); 24 greedy tokens before near-ties.
+    /// Measured 2.3e-4 (int16-rounded activations in the Q4_K/Q6_K products; 2.9e-5 with f32 ones);
+    /// 24 greedy tokens before near-ties.
     func testQwen25Coder15BMatchesTransformers() throws {
         let model = try ModelTestSupport.cachedModel(ModelTestSupport.qwen15BFile)
-        try check(model, fixture: "qwen2.5-coder-1.5b-instruct", tolerance: 1e-4, minimumGreedy: 20)
+        try check(model, fixture: "qwen2.5-coder-1.5b-instruct", tolerance: 5e-4, minimumGreedy: 20)
     }
 }
