@@ -114,11 +114,24 @@ def tokenize(model: str, text: bytes, parse_special: bool) -> list:
     return json.loads(out.strip().splitlines()[-1])
 
 
+def compact(obj) -> str:
+    if isinstance(obj, dict) and any(isinstance(v, list) for v in obj.values()):
+        items = []
+        for k, v in obj.items():
+            if isinstance(v, list) and v and isinstance(v[0], dict):
+                inner = ",\n".join("  " + json.dumps(e, ensure_ascii=False) for e in v)
+                items.append(json.dumps(k) + ": [\n" + inner + "\n]")
+            else:
+                items.append(json.dumps(k) + ": " + json.dumps(v, ensure_ascii=False))
+        return "{\n" + ",\n".join(items) + "\n}"
+    return json.dumps(obj, ensure_ascii=False)
+
+
 def write_json(path: str, obj) -> None:
+    """One case a line: small diffs when a fixture is regenerated, no thousand-line id lists."""
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path + ".tmp", "w", encoding="utf-8") as f:
-        json.dump(obj, f, ensure_ascii=False, indent=1)
-        f.write("\n")
+        f.write(compact(obj) + "\n")
     os.replace(path + ".tmp", path)
 
 

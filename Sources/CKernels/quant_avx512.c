@@ -97,8 +97,23 @@ CK_AVX512 static float dot_q4_k(const uint8_t *p, const float *x, int64_t nb) {
     return _mm512_reduce_add_ps(_mm512_sub_ps(acc, accm));
 }
 
+// The 128 six-bit values (0–63) of one half of a Q6_K super-block, as four groups of 32 bytes:
+// low four bits from ql, high two from qh.
+CK_AVX512 static inline void q6_values(const uint8_t *ql, const uint8_t *qhp, __m256i q[4]) {
+    const __m256i m4 = _mm256_set1_epi8(15), m2 = _mm256_set1_epi8(3);
+    __m256i l0 = _mm256_loadu_si256((const __m256i *)ql);
+    __m256i l1 = _mm256_loadu_si256((const __m256i *)(ql + 32));
+    __m256i qh = _mm256_loadu_si256((const __m256i *)qhp);
+    q[0] = _mm256_or_si256(_mm256_and_si256(l0, m4), _mm256_slli_epi16(_mm256_and_si256(qh, m2), 4));
+    q[1] = _mm256_or_si256(_mm256_and_si256(l1, m4), _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 2), m2), 4));
+    q[2] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(l0, 4), m4),
+                           _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 4), m2), 4));
+    q[3] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(l1, 4), m4),
+                           _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 6), m2), 4));
+}
+
 CK_AVX512 static float dot_q6_k(const uint8_t *p, const float *x, int64_t nb) {
-    const __m256i m4 = _mm256_set1_epi8(15), m2 = _mm256_set1_epi8(3), k32 = _mm256_set1_epi8(32);
+    const __m256i k32 = _mm256_set1_epi8(32);
     __m512 acc = _mm512_setzero_ps();
     for (int64_t i = 0; i < nb; i++) {
         const uint8_t *b = p + i * 210;
@@ -107,17 +122,8 @@ CK_AVX512 static float dot_q6_k(const uint8_t *p, const float *x, int64_t nb) {
             const uint8_t *ql = b + 64 * h, *qhp = b + 128 + 32 * h;
             const int8_t *sc = (const int8_t *)(b + 192 + 8 * h);
             const float *xh = x + 256 * i + 128 * h;
-            __m256i l0 = _mm256_loadu_si256((const __m256i *)ql);
-            __m256i l1 = _mm256_loadu_si256((const __m256i *)(ql + 32));
-            __m256i qh = _mm256_loadu_si256((const __m256i *)qhp);
             __m256i q[4];
-            q[0] = _mm256_or_si256(_mm256_and_si256(l0, m4), _mm256_slli_epi16(_mm256_and_si256(qh, m2), 4));
-            q[1] = _mm256_or_si256(_mm256_and_si256(l1, m4),
-                                   _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 2), m2), 4));
-            q[2] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(l0, 4), m4),
-                                   _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 4), m2), 4));
-            q[3] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(l1, 4), m4),
-                                   _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 6), m2), 4));
+            q6_values(ql, qhp, q);
             for (int g = 0; g < 4; g++) {
                 __m256i v = _mm256_sub_epi8(q[g], k32);
                 const float *xg = xh + 32 * g;
@@ -319,7 +325,7 @@ CK_AVX512 static float dot_q4_k_x16(const uint8_t *p, int64_t nb, const int16_t 
 // Q6_K: the 6-bit values are rebuilt as in dot_q6_k, less 32, widened to int16; the two 16-value
 // halves of a 32-block have their own scales, so the 16 pair sums take two.
 CK_AVX512 static float dot_q6_k_x16(const uint8_t *p, int64_t nb, const int16_t *xq, const float *dx) {
-    const __m256i m4 = _mm256_set1_epi8(15), m2 = _mm256_set1_epi8(3), k32 = _mm256_set1_epi8(32);
+    const __m256i k32 = _mm256_set1_epi8(32);
     __m512 accs[2] = {_mm512_setzero_ps(), _mm512_setzero_ps()};   // one FMA chain per half
     for (int64_t i = 0; i < nb; i++) {
         const uint8_t *b = p + i * 210;
@@ -328,17 +334,8 @@ CK_AVX512 static float dot_q6_k_x16(const uint8_t *p, int64_t nb, const int16_t 
             const uint8_t *ql = b + 64 * h, *qhp = b + 128 + 32 * h;
             const int8_t *sc = (const int8_t *)(b + 192 + 8 * h);
             __m512 acc = accs[h];
-            __m256i l0 = _mm256_loadu_si256((const __m256i *)ql);
-            __m256i l1 = _mm256_loadu_si256((const __m256i *)(ql + 32));
-            __m256i qh = _mm256_loadu_si256((const __m256i *)qhp);
             __m256i q[4];
-            q[0] = _mm256_or_si256(_mm256_and_si256(l0, m4), _mm256_slli_epi16(_mm256_and_si256(qh, m2), 4));
-            q[1] = _mm256_or_si256(_mm256_and_si256(l1, m4),
-                                   _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 2), m2), 4));
-            q[2] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(l0, 4), m4),
-                                   _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 4), m2), 4));
-            q[3] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(l1, 4), m4),
-                                   _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 6), m2), 4));
+            q6_values(ql, qhp, q);
             for (int g = 0; g < 4; g++) {
                 const int64_t k = 8 * i + 4 * h + g;
                 __m512i w = _mm512_cvtepi8_epi16(_mm256_sub_epi8(q[g], k32));
