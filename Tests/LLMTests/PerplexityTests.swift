@@ -8,10 +8,7 @@ import XCTest
 final class PerplexityTests: XCTestCase {
     func check(_ model: LanguageModel, fixture name: String) throws {
         let fixture = try ModelTestSupport.json("ppl/\(name)")
-        let corpus = ModelTestSupport.packageRoot.appendingPathComponent("../shared/corpora/hongloumeng/zh.txt")
-        guard let data = FileManager.default.contents(atPath: corpus.path) else {
-            throw XCTSkip("corpus not found at \(corpus.path)")
-        }
+        let data = try Data(contentsOf: try ModelTestSupport.requireCorpus("hongloumeng/zh.txt"))
         var bytes = data.prefix(fixture["bytes"] as! Int)
         while let last = bytes.last, last & 0xC0 == 0x80 { bytes.removeLast() }   // a character cut at the end: drop it
         if let last = bytes.last, last >= 0xC0 { bytes.removeLast() }

@@ -50,8 +50,7 @@ final class TokenizerTests: XCTestCase {
     func testCorpusExcerptsMatchLlamaCpp() throws {
         let f = try Self.loadFixture()
         let tok = try Self.defaultTokenizer()
-        let corpora = Self.packageRoot.appendingPathComponent("../shared/corpora")
-        guard FileManager.default.fileExists(atPath: corpora.path) else { throw XCTSkip("corpora not found at \(corpora.path)") }
+        let corpora = try ModelTestSupport.requireCorpus(".")
         for c in f.corpora {
             let data = try Data(contentsOf: corpora.appendingPathComponent(c.file)).prefix(c.bytes + 8)
             // The fixture cut the first 60,000 bytes back to whole characters.

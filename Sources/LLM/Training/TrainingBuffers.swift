@@ -94,6 +94,19 @@ final class LayerGradients {
 extension LayerWeights {
     /// The layer's seven linear weights in LoRATarget order (the order of every per-target table).
     var linears: [LinearWeight] { [q, k, v, o, gate, up, down] }
+
+    /// One linear weight by target, without building the array.
+    subscript(target: LoRATarget) -> LinearWeight {
+        switch target {
+        case .q: q
+        case .k: k
+        case .v: v
+        case .o: o
+        case .gate: gate
+        case .up: up
+        case .down: down
+        }
+    }
 }
 
 /// One layer's seven weights as f32 (dequantized once per layer per pass, so the forward, its

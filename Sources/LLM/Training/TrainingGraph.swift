@@ -194,7 +194,7 @@ final class TrainingGraph {
         } else {
             matmul(x, rows: T, dense[target], y, scratch: UnsafeMutableBufferPointer(start: nil, count: 0))
         }
-        t.layers[l].linears[target.index].addBias(to: y, rows: T)   // frozen: no gradient of its own
+        t.layers[l][target].addBias(to: y, rows: T)   // frozen: no gradient of its own
         if let p = pass(l, target, step) {
             p.forward(x, rows: T, y: y, xa: A.xa[target.index]!, scratch: G.dropout)
         }
