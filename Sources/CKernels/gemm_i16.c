@@ -361,3 +361,95 @@ void ck_i16_gemm(const int16_t *xq, int64_t ldq, const float *xs, int64_t lds, i
     int64_t panels = (n + PANEL - 1) / PANEL;
     ck_parallel_for(panels, ck_get_threads(), gemm_panels, &g);
 }
+
+// Prompt products through block-quantized weights: Y = X·Wᵀ with a tile of W's rows dequantized
+// into `scratch`, rounded to int16 panels and multiplied with vpdpwssd, tile after tile, X rounded
+// once. The same rounding as training's products; faster than dequantize-then-SGEMM and
+// independent of the BLAS build.
+static _Thread_local int16_t *pre_xq;
+static _Thread_local float *pre_xs;
+static _Thread_local int64_t pre_xcap;
+static _Thread_local void *pre_panels;
+static _Thread_local size_t pre_panel_cap;
+
+// Inside a pool task (the tiles of a perplexity head run in parallel) each thread takes its own
+// part of the caller's scratch, as the SGEMM path does.
+static void own_part(float **scratch, int64_t *floats) {
+    if (!ck_in_task()) return;
+    int64_t part = *floats / ck_get_threads();
+    *scratch += ck_thread_index() * part;
+    *floats = part;
+}
+
+int ck_matmul_i16(uint32_t type, const void *w, size_t row_bytes, int64_t rows, int64_t cols, const float *x,
+                  int64_t n, float *y, float *scratch, int64_t scratch_floats) {
+    if (!use_vnni() || cols % BLOCK) return 0;
+    own_part(&scratch, &scratch_floats);
+    int64_t tile = scratch_floats / cols / PANEL * PANEL;
+    if (tile < PANEL) return 0;
+    if (tile > rows) tile = (rows + PANEL - 1) / PANEL * PANEL;
+    const int64_t blocks = cols / BLOCK;
+    if (pre_xcap < n * cols) {
+        int16_t *q = (int16_t *)realloc(pre_xq, (size_t)(n * cols) * sizeof(int16_t));
+        float *s = (float *)realloc(pre_xs, (size_t)(n * blocks) * sizeof(float));
+        if (q) pre_xq = q;
+        if (s) pre_xs = s;
+        if (!q || !s) return 0;
+        pre_xcap = n * cols;
+    }
+    size_t need = ck_i16_packed_bytes(tile, cols);
+    if (pre_panel_cap < need) {
+        free(pre_panels);
+        pre_panels = aligned_alloc(64, (need + 63) / 64 * 64);
+        pre_panel_cap = pre_panels ? need : 0;
+        if (!pre_panels) return 0;
+    }
+    ck_i16_quantize(x, cols, n, cols, pre_xq, cols, pre_xs, blocks);
+    for (int64_t r0 = 0; r0 < rows; r0 += tile) {
+        int64_t m = rows - r0 < tile ? rows - r0 : tile;
+        ck_dequant_matrix(type, (const uint8_t *)w + (size_t)r0 * row_bytes, row_bytes, m, cols, scratch);
+        ck_i16_pack(scratch, cols, 1, m, cols, cols, 0, pre_panels);
+        ck_i16_gemm(pre_xq, cols, pre_xs, blocks, n, pre_panels, blocks, 0, blocks, m, y + r0, rows, 0);
+    }
+    return 1;
+}
+
+// The backward of ck_matmul_i16 for its input: dX (+)= dY·W, W's rows being the reduction. Tiles
+// of W's rows are dequantized, packed transposed and multiplied with dY's matching blocks; a
+// tile of whole 1024-row chunks keeps the accumulation order of one product over a matrix
+// packed once (training's IntegerWeights), so both give the same bits.
+int ck_matmul_i16_backward(uint32_t type, const void *w, size_t row_bytes, int64_t rows, int64_t cols, const float *dy,
+                           int64_t n, float *dx, int accumulate, float *scratch, int64_t scratch_floats) {
+    if (!use_vnni() || cols % BLOCK || rows % BLOCK) return 0;
+    own_part(&scratch, &scratch_floats);
+    int64_t tile = scratch_floats / cols;
+    if (tile >= rows) tile = rows;
+    else if (tile >= KC * BLOCK) tile = tile / (KC * BLOCK) * (KC * BLOCK);
+    else tile = tile / BLOCK * BLOCK;
+    if (tile < BLOCK) return 0;
+    const int64_t blocks = rows / BLOCK;
+    if (pre_xcap < n * rows) {
+        int16_t *q = (int16_t *)realloc(pre_xq, (size_t)(n * rows) * sizeof(int16_t));
+        float *s = (float *)realloc(pre_xs, (size_t)(n * blocks) * sizeof(float));
+        if (q) pre_xq = q;
+        if (s) pre_xs = s;
+        if (!q || !s) return 0;
+        pre_xcap = n * rows;
+    }
+    size_t need = ck_i16_packed_bytes(cols, tile);
+    if (pre_panel_cap < need) {
+        free(pre_panels);
+        pre_panels = aligned_alloc(64, (need + 63) / 64 * 64);
+        pre_panel_cap = pre_panels ? need : 0;
+        if (!pre_panels) return 0;
+    }
+    ck_i16_quantize(dy, rows, n, rows, pre_xq, rows, pre_xs, blocks);
+    for (int64_t r0 = 0; r0 < rows; r0 += tile) {
+        int64_t m = rows - r0 < tile ? rows - r0 : tile;
+        ck_dequant_matrix(type, (const uint8_t *)w + (size_t)r0 * row_bytes, row_bytes, m, cols, scratch);
+        ck_i16_pack(scratch, 1, cols, cols, m, m, 0, pre_panels);
+        ck_i16_gemm(pre_xq + r0, rows, pre_xs + r0 / BLOCK, blocks, n, pre_panels, m / BLOCK, 0, m / BLOCK, cols, dx, cols,
+                    accumulate || r0 > 0);
+    }
+    return 1;
+}

@@ -18,9 +18,10 @@ float ck_dot_row_avx512(uint32_t type, const void *row, const float *x, int64_t 
 void ck_quantize_x16(const float *x, int64_t n, int16_t *xq, float *dx, int32_t *xs);
 /// 1 when `type` has the int16-activation matrix-vector kernel below (AVX-512BW).
 int ck_has_x16_kernel(uint32_t type);
-/// y[r] for r in [r0, r1) from x quantized by ck_quantize_x16.
+/// y[v·y_stride + r] for r in [r0, r1) and each of the nx rows v of x quantized by ck_quantize_x16
+/// (row v's values at v·cols, its scales and sums at v·cols/32).
 void ck_matvec_rows_x16(uint32_t type, const void *w, size_t row_bytes, int64_t cols, const int16_t *xq,
-                        const float *dx, const int32_t *xs, float *y, int64_t r0, int64_t r1);
+                        const float *dx, const int32_t *xs, int64_t nx, float *y, int64_t y_stride, int64_t r0, int64_t r1);
 /// y[16g … 16g+15] for groups g in [g0, g1) of a Q8_0 matrix in ck_group_q8_0's layout.
 void ck_matvec_groups_q8_0(const uint8_t *grouped, int64_t cols, const int16_t *xq, const float *dx,
                            float *y, int64_t g0, int64_t g1);

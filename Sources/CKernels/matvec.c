@@ -70,7 +70,7 @@ static void mv_range(void *ctx, int64_t r0, int64_t r1) {
     const mv_job *j = (const mv_job *)ctx;
 #ifdef CK_X86
     if (j->xq) {
-        ck_matvec_rows_x16(j->type, j->w, j->row_bytes, j->cols, j->xq, j->dx, j->xs, j->y, r0, r1);
+        ck_matvec_rows_x16(j->type, j->w, j->row_bytes, j->cols, j->xq, j->dx, j->xs, j->nx, j->y, j->rows, r0, r1);
         return;
     }
 #endif
@@ -94,40 +94,58 @@ void ck_matvec(uint32_t type, const void *w, size_t row_bytes, int64_t rows, int
     ck_matvec_multi(type, w, row_bytes, rows, cols, x, 1, y);
 }
 
-// The caller's quantized copy of x (one per calling thread: translation and training may both
-// call in).
+// The caller's quantized copy of x, row after row (one per calling thread: translation and
+// training may both call in).
 static _Thread_local int16_t *x16;
 static _Thread_local float *x16_scales;
 static _Thread_local int32_t *x16_sums;
 static _Thread_local int64_t x16_cap;
 
-// Rounds x for the int16 kernels into the thread's buffers; 0 when they cannot be allocated.
-static int quantize_x(const float *x, int64_t cols) {
-    if (x16_cap < cols) {
-        int16_t *q = (int16_t *)realloc(x16, (size_t)cols * sizeof(int16_t));
-        float *d = (float *)realloc(x16_scales, (size_t)(cols / 32 + 1) * sizeof(float));
-        int32_t *s = (int32_t *)realloc(x16_sums, (size_t)(cols / 32 + 1) * sizeof(int32_t));
+// Rounds the nx rows of x for the int16 kernels into the thread's buffers (row v's values at
+// v·cols, its scales and sums at v·cols/32); 0 when they cannot be allocated.
+static int quantize_x(const float *x, int64_t cols, int64_t nx) {
+    const int64_t need = cols * nx;
+    if (x16_cap < need) {
+        int16_t *q = (int16_t *)realloc(x16, (size_t)need * sizeof(int16_t));
+        float *d = (float *)realloc(x16_scales, (size_t)(need / 32 + 1) * sizeof(float));
+        int32_t *s = (int32_t *)realloc(x16_sums, (size_t)(need / 32 + 1) * sizeof(int32_t));
         if (q) x16 = q;
         if (d) x16_scales = d;
         if (s) x16_sums = s;
-        if (q && d && s) x16_cap = cols;
+        if (q && d && s) x16_cap = need;
     }
-    if (x16_cap < cols) return 0;
-    ck_quantize_x16(x, cols, x16, x16_scales, x16_sums);
+    if (x16_cap < need) return 0;
+    for (int64_t v = 0; v < nx; v++)
+        ck_quantize_x16(x + v * cols, cols, x16 + v * cols, x16_scales + v * (cols / 32), x16_sums + v * (cols / 32));
     return 1;
+}
+
+int ck_matvec_x16_rows(uint32_t type) {
+#ifdef CK_X86
+    if (ck_avx512_enabled() && ck_has_x16_kernel(type)) return 64;
+#endif
+    (void)type;
+    return 0;
 }
 
 void ck_matvec_multi(uint32_t type, const void *w, size_t row_bytes, int64_t rows, int64_t cols,
                      const float *x, int64_t nx, float *y) {
     mv_job j = {type, (const uint8_t *)w, row_bytes, cols, nx, rows, x, y, 0, 0, 0};
+    int64_t chunks = chunk_count(rows);
 #ifdef CK_X86
-    if (nx == 1 && ck_avx512_enabled() && ck_has_x16_kernel(type) && quantize_x(x, cols)) {
+    if (nx <= ck_matvec_x16_rows(type) && quantize_x(x, cols, nx)) {
         j.xq = x16;
         j.dx = x16_scales;
         j.xs = x16_sums;
+        // Several x rows go over a chunk's weight rows one after the other: chunks of at most
+        // 512 KB stay in L2 for all but the first.
+        if (nx > 1) {
+            int64_t by_size = (int64_t)((size_t)rows * row_bytes / (512 * 1024)) + 1;
+            if (by_size > chunks) chunks = by_size > rows ? rows : by_size;
+        }
     }
 #endif
-    ck_parallel_for(rows, chunk_count(rows), mv_range, &j);
+    ck_parallel_for(rows, chunks, mv_range, &j);
 }
 
 int ck_has_grouped_q8_0(void) {
@@ -171,12 +189,12 @@ static void grouped_range(void *ctx, int64_t g0, int64_t g1) {
 void ck_matvec_grouped_q8_0(const void *grouped, const void *w, size_t row_bytes, int64_t rows, int64_t cols,
                             const float *x, float *y) {
 #ifdef CK_X86
-    if (ck_avx512_enabled() && quantize_x(x, cols)) {
+    if (ck_avx512_enabled() && quantize_x(x, cols, 1)) {
         grouped_job j = {(const uint8_t *)grouped, cols, x16, x16_scales, y};
         int64_t groups = rows / 16;
         ck_parallel_for(groups, chunk_count(groups), grouped_range, &j);
         if (rows > 16 * groups)
-            ck_matvec_rows_x16(CK_Q8_0, w, row_bytes, cols, x16, x16_scales, x16_sums, y, 16 * groups, rows);
+            ck_matvec_rows_x16(CK_Q8_0, w, row_bytes, cols, x16, x16_scales, x16_sums, 1, y, rows, 16 * groups, rows);
         return;
     }
 #endif

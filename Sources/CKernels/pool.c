@@ -36,6 +36,7 @@ static _Thread_local int in_task = 0;
 static _Thread_local int thread_index = 0;
 
 int ck_thread_index(void) { return thread_index; }
+int ck_in_task(void) { return in_task; }
 
 static void run_chunks(void) {
     for (;;) {

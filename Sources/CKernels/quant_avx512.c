@@ -287,6 +287,20 @@ CK_AVX512 static inline void kscales(const uint8_t *s, uint8_t sc[8], uint8_t m[
     }
 }
 
+// A Q4_K super-block's d·scale and dmin·min for its eight sub-blocks.
+CK_AVX512 static inline void k_scales(const uint8_t *b, __m256 *dsc, __m256 *dm) {
+    uint8_t sc[8], m[8];
+    kscales(b + 4, sc, m);
+    *dsc = _mm256_mul_ps(_mm256_set1_ps(h2f(b)), _mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)sc))));
+    *dm = _mm256_mul_ps(_mm256_set1_ps(h2f(b + 2)), _mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)m))));
+}
+
+CK_AVX512 static inline float hsum8(__m256 v) {
+    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+    return _mm_cvtss_f32(_mm_add_ss(s, _mm_movehdup_ps(s)));
+}
+
 int ck_has_x16_kernel(uint32_t type) { return type == CK_Q8_0 || type == CK_Q5_0 || type == CK_Q4_K || type == CK_Q6_K; }
 
 // K-quants in the 16-bit domain, a row at a time: every 32-value sub-block is one vpmaddwd of its
@@ -297,29 +311,26 @@ CK_AVX512 static float dot_q4_k_x16(const uint8_t *p, int64_t nb, const int16_t 
     const __m256i m4 = _mm256_set1_epi8(15);
     // Two accumulators (low and high nibbles): one FMA chain of 8 per super-block was the bound.
     __m512 acc0 = _mm512_setzero_ps(), acc1 = _mm512_setzero_ps();
-    float mins = 0;
+    __m256 mins = _mm256_setzero_ps();
     for (int64_t i = 0; i < nb; i++) {
         const uint8_t *b = p + i * 144;
-        float d = h2f(b), dmin = h2f(b + 2);
-        uint8_t sc[8], m[8];
-        kscales(b + 4, sc, m);
-        const float *dxi = dx + 8 * i;
-        const int32_t *xsi = xs + 8 * i;
-        float mi = 0;
+        __m256 dsc, dm;
+        k_scales(b, &dsc, &dm);
+        // The eight sub-blocks' scales d·sc·dx, and the offsets dmin·m·dx·Σxq added up by lane.
+        float f[8];
+        _mm256_storeu_ps(f, _mm256_mul_ps(dsc, _mm256_loadu_ps(dx + 8 * i)));
+        mins = _mm256_fmadd_ps(_mm256_mul_ps(dm, _mm256_loadu_ps(dx + 8 * i)),
+                               _mm256_cvtepi32_ps(_mm256_loadu_si256((const __m256i *)(xs + 8 * i))), mins);
         for (int c = 0; c < 4; c++) {
             const int16_t *x0 = xq + 256 * i + 64 * c;   // the two 32-blocks of x: 2c and 2c+1
             __m256i raw = _mm256_loadu_si256((const __m256i *)(b + 16 + 32 * c));
             __m512i lo = _mm512_cvtepu8_epi16(_mm256_and_si256(raw, m4));
             __m512i hi = _mm512_cvtepu8_epi16(_mm256_and_si256(_mm256_srli_epi16(raw, 4), m4));
-            __m512i s0 = _mm512_madd_epi16(lo, _mm512_loadu_si512(x0));
-            __m512i s1 = _mm512_madd_epi16(hi, _mm512_loadu_si512(x0 + 32));
-            acc0 = _mm512_fmadd_ps(_mm512_cvtepi32_ps(s0), _mm512_set1_ps(d * (float)sc[2 * c] * dxi[2 * c]), acc0);
-            acc1 = _mm512_fmadd_ps(_mm512_cvtepi32_ps(s1), _mm512_set1_ps(d * (float)sc[2 * c + 1] * dxi[2 * c + 1]), acc1);
-            mi += (float)m[2 * c] * dxi[2 * c] * (float)xsi[2 * c] + (float)m[2 * c + 1] * dxi[2 * c + 1] * (float)xsi[2 * c + 1];
+            acc0 = _mm512_fmadd_ps(_mm512_cvtepi32_ps(_mm512_madd_epi16(lo, _mm512_loadu_si512(x0))), _mm512_set1_ps(f[2 * c]), acc0);
+            acc1 = _mm512_fmadd_ps(_mm512_cvtepi32_ps(_mm512_madd_epi16(hi, _mm512_loadu_si512(x0 + 32))), _mm512_set1_ps(f[2 * c + 1]), acc1);
         }
-        mins = fmaf(dmin, mi, mins);
     }
-    return _mm512_reduce_add_ps(_mm512_add_ps(acc0, acc1)) - mins;
+    return _mm512_reduce_add_ps(_mm512_add_ps(acc0, acc1)) - hsum8(mins);
 }
 
 // Q6_K: the 6-bit values are rebuilt as in dot_q6_k, less 32, widened to int16; the two 16-value
@@ -340,14 +351,79 @@ CK_AVX512 static float dot_q6_k_x16(const uint8_t *p, int64_t nb, const int16_t 
                 const int64_t k = 8 * i + 4 * h + g;
                 __m512i w = _mm512_cvtepi8_epi16(_mm256_sub_epi8(q[g], k32));
                 __m512i s = _mm512_madd_epi16(w, _mm512_loadu_si512(xq + 32 * k));
-                float f = d * dx[k];
-                __m512 scale = _mm512_mask_blend_ps(0xFF00, _mm512_set1_ps(f * (float)sc[2 * g]), _mm512_set1_ps(f * (float)sc[2 * g + 1]));
+                __m512 pair = _mm512_mask_blend_ps(0xFF00, _mm512_set1_ps((float)sc[2 * g]), _mm512_set1_ps((float)sc[2 * g + 1]));
+                __m512 scale = _mm512_mul_ps(_mm512_set1_ps(d * dx[k]), pair);
                 acc = _mm512_fmadd_ps(_mm512_cvtepi32_ps(s), scale, acc);
             }
             accs[h] = acc;
         }
     }
     return _mm512_reduce_add_ps(_mm512_add_ps(accs[0], accs[1]));
+}
+
+#define XG 8
+// XG x rows at once (a prompt's rows): each sub-block's weights are widened once and multiplied
+// with every row. Per row the operations and their order are dot_q4_k_x16's, so each row gets
+// the bits decoding it alone gives. Row v of xq starts at v·cols; its dx and xs at v·cols/32.
+CK_AVX512 static void dotg_q4_k_x16(const uint8_t *p, int64_t nb, int64_t cols, const int16_t *xq, const float *dx,
+                                    const int32_t *xs, float out[XG]) {
+    const __m256i m4 = _mm256_set1_epi8(15);
+    const int64_t ns = cols / 32;
+    __m512 acc0[XG], acc1[XG];
+    __m256 mins[XG];
+    for (int v = 0; v < XG; v++) { acc0[v] = _mm512_setzero_ps(); acc1[v] = _mm512_setzero_ps(); mins[v] = _mm256_setzero_ps(); }
+    for (int64_t i = 0; i < nb; i++) {
+        const uint8_t *b = p + i * 144;
+        __m256 dsc, dm;
+        k_scales(b, &dsc, &dm);
+        float f[XG][8];
+        for (int v = 0; v < XG; v++) {
+            const float *dxi = dx + v * ns + 8 * i;
+            _mm256_storeu_ps(f[v], _mm256_mul_ps(dsc, _mm256_loadu_ps(dxi)));
+            mins[v] = _mm256_fmadd_ps(_mm256_mul_ps(dm, _mm256_loadu_ps(dxi)),
+                                      _mm256_cvtepi32_ps(_mm256_loadu_si256((const __m256i *)(xs + v * ns + 8 * i))), mins[v]);
+        }
+        for (int c = 0; c < 4; c++) {
+            __m256i raw = _mm256_loadu_si256((const __m256i *)(b + 16 + 32 * c));
+            __m512i lo = _mm512_cvtepu8_epi16(_mm256_and_si256(raw, m4));
+            __m512i hi = _mm512_cvtepu8_epi16(_mm256_and_si256(_mm256_srli_epi16(raw, 4), m4));
+            for (int v = 0; v < XG; v++) {
+                const int16_t *x0 = xq + v * cols + 256 * i + 64 * c;
+                acc0[v] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(_mm512_madd_epi16(lo, _mm512_loadu_si512(x0))), _mm512_set1_ps(f[v][2 * c]), acc0[v]);
+                acc1[v] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(_mm512_madd_epi16(hi, _mm512_loadu_si512(x0 + 32))), _mm512_set1_ps(f[v][2 * c + 1]), acc1[v]);
+            }
+        }
+    }
+    for (int v = 0; v < XG; v++) out[v] = _mm512_reduce_add_ps(_mm512_add_ps(acc0[v], acc1[v])) - hsum8(mins[v]);
+}
+
+// dot_q6_k_x16 for XG x rows, as dotg_q4_k_x16 is for Q4_K.
+CK_AVX512 static void dotg_q6_k_x16(const uint8_t *p, int64_t nb, int64_t cols, const int16_t *xq, const float *dx, float out[XG]) {
+    const __m256i k32 = _mm256_set1_epi8(32);
+    const int64_t ns = cols / 32;
+    __m512 accs[XG][2];
+    for (int v = 0; v < XG; v++) { accs[v][0] = _mm512_setzero_ps(); accs[v][1] = _mm512_setzero_ps(); }
+    for (int64_t i = 0; i < nb; i++) {
+        const uint8_t *b = p + i * 210;
+        float d = h2f(b + 208);
+        for (int h = 0; h < 2; h++) {
+            const uint8_t *ql = b + 64 * h, *qhp = b + 128 + 32 * h;
+            const int8_t *sc = (const int8_t *)(b + 192 + 8 * h);
+            __m256i q[4];
+            q6_values(ql, qhp, q);
+            for (int g = 0; g < 4; g++) {
+                const int64_t k = 8 * i + 4 * h + g;
+                __m512i w = _mm512_cvtepi8_epi16(_mm256_sub_epi8(q[g], k32));
+                __m512 pair = _mm512_mask_blend_ps(0xFF00, _mm512_set1_ps((float)sc[2 * g]), _mm512_set1_ps((float)sc[2 * g + 1]));
+                for (int v = 0; v < XG; v++) {
+                    __m512i s = _mm512_madd_epi16(w, _mm512_loadu_si512(xq + v * cols + 32 * k));
+                    __m512 scale = _mm512_mul_ps(_mm512_set1_ps(d * dx[v * ns + k]), pair);
+                    accs[v][h] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(s), scale, accs[v][h]);
+                }
+            }
+        }
+    }
+    for (int v = 0; v < XG; v++) out[v] = _mm512_reduce_add_ps(_mm512_add_ps(accs[v][0], accs[v][1]));
 }
 
 // The same products on a Q8_0 matrix regrouped 16 rows at a time (ck_group_q8_0): in each group
@@ -382,17 +458,30 @@ CK_AVX512 void ck_matvec_groups_q8_0(const uint8_t *grouped, int64_t cols, const
 }
 
 void ck_matvec_rows_x16(uint32_t type, const void *w, size_t row_bytes, int64_t cols, const int16_t *xq,
-                        const float *dx, const int32_t *xs, float *y, int64_t r0, int64_t r1) {
+                        const float *dx, const int32_t *xs, int64_t nx, float *y, int64_t y_stride, int64_t r0, int64_t r1) {
     const uint8_t *base = (const uint8_t *)w;
-    switch (type) {
-    case CK_Q8_0: rows_q8_0(base, row_bytes, cols, xq, dx, y, r0, r1); break;
-    case CK_Q5_0: rows_q5_0(base, row_bytes, cols, xq, dx, y, r0, r1); break;
-    case CK_Q4_K:
-        for (int64_t r = r0; r < r1; r++) y[r] = dot_q4_k_x16(base + (size_t)r * row_bytes, cols / 256, xq, dx, xs);
-        break;
-    default:
-        for (int64_t r = r0; r < r1; r++) y[r] = dot_q6_k_x16(base + (size_t)r * row_bytes, cols / 256, xq, dx);
-        break;
+    const int64_t ns = cols / 32;
+    if (type == CK_Q4_K || type == CK_Q6_K) {
+        for (int64_t r = r0; r < r1; r++) {
+            const uint8_t *row = base + (size_t)r * row_bytes;
+            int64_t v = 0;
+            for (; v + XG <= nx; v += XG) {
+                float out[XG];
+                if (type == CK_Q4_K) dotg_q4_k_x16(row, cols / 256, cols, xq + v * cols, dx + v * ns, xs + v * ns, out);
+                else dotg_q6_k_x16(row, cols / 256, cols, xq + v * cols, dx + v * ns, out);
+                for (int k = 0; k < XG; k++) y[(v + k) * y_stride + r] = out[k];
+            }
+            for (; v < nx; v++)
+                y[v * y_stride + r] = type == CK_Q4_K
+                    ? dot_q4_k_x16(row, cols / 256, xq + v * cols, dx + v * ns, xs + v * ns)
+                    : dot_q6_k_x16(row, cols / 256, xq + v * cols, dx + v * ns);
+        }
+        return;
+    }
+    // The 16-row kernels read a chunk's rows once per x row; the chunk stays in L2 after the first.
+    for (int64_t v = 0; v < nx; v++) {
+        if (type == CK_Q8_0) rows_q8_0(base, row_bytes, cols, xq + v * cols, dx + v * ns, y + v * y_stride, r0, r1);
+        else rows_q5_0(base, row_bytes, cols, xq + v * cols, dx + v * ns, y + v * y_stride, r0, r1);
     }
 }
 #endif

@@ -57,14 +57,19 @@ public final class GroupedRows: @unchecked Sendable {
 }
 
 /// Below this many input rows the quantized matrix-vector kernel (weights read once, never
-/// dequantized to memory) beats dequantize-then-SGEMM.
+/// dequantized to memory) beats dequantize-then-SGEMM; with activations rounded to int16
+/// (`ck_matvec_x16_rows`) it does up to 64 rows, the size of a translation unit's prefill.
 public let matvecMaxRows = 4
+
+/// The most rows `matmul` gives the matrix-vector kernel for this weight type.
+@inline(__always)
+public func matvecRows(_ type: TensorType) -> Int { max(matvecMaxRows, Int(ck_matvec_x16_rows(type.rawValue))) }
 
 /// Y = X·Wᵀ: `x` holds `n` rows of `w.cols` values, `y` receives `n` rows of `w.rows` values.
 ///
-/// n ≤ `matvecMaxRows` (decoding): threaded quantized dot products on the stored blocks.
-/// Larger n (prefill): each tile of weight rows is dequantized into `scratch` and multiplied with
-/// SGEMM; `scratch` needs at least `w.cols` floats and should hold a whole matrix for speed.
+/// n ≤ `matvecRows(type)` (decoding, short prefills): threaded quantized dot products on the stored blocks.
+/// Larger n (prefill): each tile of weight rows is dequantized into `scratch` and multiplied as
+/// int16 panels (AVX512-VNNI, block-quantized types) or with SGEMM; `scratch` needs at least `w.cols` floats and should hold a whole matrix for speed.
 public func matmul(_ x: UnsafePointer<Float>, rows n: Int, _ w: WeightMatrix, _ y: UnsafeMutablePointer<Float>,
                    scratch: UnsafeMutableBufferPointer<Float>) {
     if n <= 0 { return }
@@ -72,7 +77,7 @@ public func matmul(_ x: UnsafePointer<Float>, rows n: Int, _ w: WeightMatrix, _ 
         ck_matvec_grouped_q8_0(g.bytes, w.data, w.rowBytes, Int64(w.rows), Int64(w.cols), x, y)
         return
     }
-    if n <= matvecMaxRows {
+    if n <= matvecRows(w.type) {
         ck_matvec_multi(w.type.rawValue, w.data, w.rowBytes, Int64(w.rows), Int64(w.cols), x, Int64(n), y)
         return
     }
@@ -87,6 +92,8 @@ public func matmul(_ x: UnsafePointer<Float>, rows n: Int, _ w: WeightMatrix, _ 
         }
         return
     }
+    // Block-quantized weights: int16 panels (as training multiplies them), where the kernel runs.
+    if ![.f16, .bf16].contains(w.type), matmulInt16(x, rows: n, w, y, scratch: scratch) { return }
     // Each pool thread takes whole tiles of weight rows, dequantizes them into its own part of
     // the scratch and runs a single-threaded SGEMM into its columns of y.
     let threads = KernelThreads.count
@@ -103,6 +110,23 @@ public func matmul(_ x: UnsafePointer<Float>, rows n: Int, _ w: WeightMatrix, _ 
                         x, Int32(w.cols), buf, Int32(w.cols), 0, y + r0, Int32(w.rows))
         }
     }
+}
+
+/// Y = X·Wᵀ through int16 panels of W made a tile of rows at a time in `scratch` (see
+/// ck_matmul_i16); false (nothing done) where the AVX512-VNNI kernel does not run or the scratch
+/// is too small for 32 rows.
+public func matmulInt16(_ x: UnsafePointer<Float>, rows n: Int, _ w: WeightMatrix, _ y: UnsafeMutablePointer<Float>,
+                        scratch: UnsafeMutableBufferPointer<Float>) -> Bool {
+    guard let s = scratch.baseAddress else { return false }
+    return ck_matmul_i16(w.type.rawValue, w.data, w.rowBytes, Int64(w.rows), Int64(w.cols), x, Int64(n), y, s, Int64(scratch.count)) != 0
+}
+
+/// dX (+)= dY·W, the backward of `matmulInt16` for its input; false as there.
+public func matmulBackwardInputInt16(_ dy: UnsafePointer<Float>, rows n: Int, _ w: WeightMatrix, _ dx: UnsafeMutablePointer<Float>,
+                                     accumulate: Bool, scratch: UnsafeMutableBufferPointer<Float>) -> Bool {
+    guard let s = scratch.baseAddress else { return false }
+    return ck_matmul_i16_backward(w.type.rawValue, w.data, w.rowBytes, Int64(w.rows), Int64(w.cols), dy, Int64(n), dx,
+                                  accumulate ? 1 : 0, s, Int64(scratch.count)) != 0
 }
 
 /// Dot product of stored row `r` of `w` with `x` (single-threaded; for tests and odd shapes).

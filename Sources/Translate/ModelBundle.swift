@@ -38,7 +38,7 @@ public final class ModelBundle: @unchecked Sendable {
     public var defaultSystem: String? { PromptTemplate.defaultSystem(chatTemplate: chatTemplate) }
 
     /// The prompt template for a run: the user's choices, else what the model calls for.
-    public func promptTemplate(kind: TemplateKind?, system: String?) -> PromptTemplate {
-        PromptTemplate(kind ?? detectedTemplate, system: system ?? defaultSystem)
+    public func promptTemplate(kind: TemplateKind?, system: String?, layout: PromptLayout?) -> PromptTemplate {
+        PromptTemplate(kind ?? detectedTemplate, system: system ?? defaultSystem, layout: layout ?? .paper)
     }
 }

@@ -47,22 +47,35 @@ public enum TemplateKind: String, Sendable, Codable, CaseIterable {
     }
 }
 
+/// How a chat template lays the bilingual context out.
+public enum PromptLayout: String, Sendable, Codable, CaseIterable {
+    /// The Temp-LoRA paper's GuoFeng layout: one user turn with the instruction and every Chinese
+    /// line, one assistant turn with every English line. A new unit adds a Chinese line before
+    /// the English context, so every unit runs the whole English context through the model again.
+    case paper
+    /// One exchange per pair (user: Chinese, assistant: English), as instruct models are tuned:
+    /// the next unit's prompt extends this one's, so only the newest pair and the unit are run.
+    case turns
+}
+
 /// Renders prompts (context pairs + the unit to translate) and training sequences (context
 /// pairs, loss-masked, + a chunk of new pairs whose English is the target).
 ///
-/// `plain` interleaves the pairs line by line. The chat templates follow the Temp-LoRA paper's
-/// GuoFeng layout: the user turn holds the instruction and every Chinese line, the assistant
-/// turn every English line; the model continues with the English of the last Chinese line.
+/// `plain` interleaves the pairs line by line. The chat templates lay the pairs out as the
+/// `layout` says; the model continues with the English of the last Chinese line.
 /// Every unit is one line; generation stops at the end of that line.
 public struct PromptTemplate: Sendable, Equatable {
     public let kind: TemplateKind
     /// The system turn of chat templates (an instruct model's default or the user's `--system`);
     /// nil: none. Base-model (`plain`) prompts have no system turn.
     public let system: String?
+    /// The chat templates' layout (plain prompts have one of their own).
+    public let layout: PromptLayout
 
-    public init(_ kind: TemplateKind, system: String? = nil) {
+    public init(_ kind: TemplateKind, system: String? = nil, layout: PromptLayout = .paper) {
         self.kind = kind
         self.system = system.flatMap { $0.isEmpty ? nil : $0 }
+        self.layout = layout
     }
 
     /// The default system text of a chat template: the literal system turn a ChatML template
@@ -162,8 +175,12 @@ public struct PromptTemplate: Sendable, Equatable {
             if let a = answerStart { p.append(PromptPiece(" " + a)) }
             return p
         }
-        p = split(context: context, chunkSources: [source], glossary: glossary)
-        for c in context { p.append(PromptPiece(Self.line(c.target) + "\n")) }
+        if layout == .turns {
+            p = exchanges(context, lastSource: source, glossary: glossary)
+        } else {
+            p = split(context: context, chunkSources: [source], glossary: glossary)
+            for c in context { p.append(PromptPiece(Self.line(c.target) + "\n")) }
+        }
         if let a = answerStart { p.append(PromptPiece(a)) }
         return p
     }
@@ -174,6 +191,18 @@ public struct PromptTemplate: Sendable, Equatable {
             var p = [PromptPiece("Chinese to English translation, line by line.\n")]
             for e in Self.examples + context { p += plainPair(e, target: false) }
             for c in chunk { p += plainPair(c, target: true) }
+            return p
+        }
+        if layout == .turns {
+            // The chunk's exchanges as prompted (each unit after the ones before it); only the
+            // answers and their end of turn are trained.
+            var p = exchanges(context, lastSource: nil, glossary: [])
+            let close = turn(user: false).close
+            for (i, c) in chunk.enumerated() {
+                p += userTurn(c.source, first: context.isEmpty && i == 0, glossary: [])
+                p.append(PromptPiece(Self.line(c.target), target: true))
+                p.append(PromptPiece(close, markup: true, target: true))
+            }
             return p
         }
         var p = split(context: context, chunkSources: chunk.map(\.source), glossary: [])
@@ -188,6 +217,31 @@ public struct PromptTemplate: Sendable, Equatable {
 
     private func plainPair(_ e: BilingualPair, target: Bool) -> [PromptPiece] {
         [PromptPiece("zh: " + Self.line(e.source) + "\nen:"), PromptPiece(" " + Self.line(e.target) + "\n", target: target)]
+    }
+
+    /// The system turn, then one exchange per context pair, then (if given) the user turn of
+    /// `lastSource` and the opening of the assistant turn. The instruction leads the first user
+    /// turn; the glossary note leads the last, so the exchanges before it stay a shared prefix.
+    private func exchanges(_ context: [BilingualPair], lastSource: String?, glossary: [GlossaryEntry]) -> [PromptPiece] {
+        let close = turn(user: false).close
+        var p = kind == .chatml ? systemTurn : []
+        for (i, c) in context.enumerated() {
+            p += userTurn(c.source, first: i == 0, glossary: [])
+            p.append(PromptPiece(Self.line(c.target)))
+            p.append(PromptPiece(close, markup: true))
+        }
+        if let s = lastSource { p += userTurn(s, first: context.isEmpty, glossary: glossary) }
+        return p
+    }
+
+    /// One user turn (the instruction first in the first one), then the opening of the assistant turn.
+    private func userTurn(_ source: String, first: Bool, glossary: [GlossaryEntry]) -> [PromptPiece] {
+        let user = turn(user: true), model = turn(user: false)
+        var p = [PromptPiece(user.open, markup: true)]
+        if first { p += (kind == .chatml ? [] : systemTurn) + [PromptPiece(Self.instruction + "\n")] }
+        p.append(PromptPiece(glossaryNote(glossary) + Self.line(source)))
+        p.append(PromptPiece(user.close + model.open, markup: true))
+        return p
     }
 
     /// User turn with every Chinese line, then the opening of the assistant turn.

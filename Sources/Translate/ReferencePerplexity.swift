@@ -17,6 +17,8 @@ public struct EvalPPLSettings: Sendable, Codable, Equatable {
     public var template: TemplateKind?
     /// The chat templates' system turn (nil: the model's default; "" for none).
     public var system: String?
+    /// The chat templates' layout (nil: `paper`, the layout of runs made before there was a choice).
+    public var layout: PromptLayout?
     public var chapters: ClosedRange<Int>?
     /// Δ: tokens of bilingual text per chunk (scored, then trained on).
     public var chunkTokens = 1024
@@ -130,7 +132,7 @@ public final class ReferencePerplexity {
         self.corpus = corpus
         self.bundle = bundle
         self.folder = folder
-        template = bundle.promptTemplate(kind: settings.template, system: settings.system)
+        template = bundle.promptTemplate(kind: settings.template, system: settings.system, layout: settings.layout)
         let g = LineGenerator(model: bundle.model, tokenizer: bundle.tokenizer)
         generator = g
         let counts = corpus.pairs.map { g.tokenCount($0.source) + g.tokenCount($0.target) + 4 }

@@ -24,6 +24,8 @@ public struct TranslateSettings: Sendable, Codable, Equatable {
     public var template: TemplateKind?
     /// The chat templates' system turn (nil: the model's default; "" for none).
     public var system: String?
+    /// The chat templates' layout (nil: `paper`, the layout of runs made before there was a choice).
+    public var layout: PromptLayout?
     public var strategy: TempLoRAStrategy = .off
     /// Δ: tokens of new bilingual text between adapter updates.
     public var chunkTokens = 1024

@@ -32,7 +32,7 @@ public final class Translator {
         self.settings = settings
         self.bundle = bundle
         self.folder = folder
-        template = bundle.promptTemplate(kind: settings.template, system: settings.system)
+        template = bundle.promptTemplate(kind: settings.template, system: settings.system, layout: settings.layout)
         glossary = try settings.glossary.map { try Glossary.read(file: $0) } ?? Glossary(entries: [])
         let book = try book ?? Translator.readBook(settings.book, encoding: settings.encoding, lossy: settings.lossy ?? false)
         self.book = book

@@ -34,7 +34,13 @@ struct DoctorCommand: ParsableCommand {
             ? "int16 products through quantized weights (AVX512-VNNI); --f32-products for exact f32"
             : "f32 products (no AVX512-VNNI for the int16 kernel)", true))
         checks.append(("threads", "\(cpu.logicalCores) logical cores; commands use \(KernelThreads.cores) threads unless --threads says otherwise (OpenBLAS runs single-threaded inside the kernel pool)", true))
-        checks.append(("openblas", "\(KernelThreads.blasConfig); kernel \(KernelThreads.blasCoreName)\(library("libopenblas"))", true))
+        // OpenBLAS 0.3.21 falls back to its SSE3 kernel on processors it does not know by model
+        // number (seen on a virtual AVX-512 Xeon): attention, LoRA and SGEMM prefill then run 3–5× slower.
+        let generic = ["Prescott", "Core2", "Penryn", "Dunnington", "Nehalem", "Atom", "Katmai", "Northwood", "Banias"]
+        let slow = generic.contains(KernelThreads.blasCoreName) && cpu.simdFeatures.contains("avx2")
+            ? "; a pre-AVX kernel on an AVX2 processor (OpenBLAS did not recognise it): its f32 products run several times slower; OPENBLAS_CORETYPE=Haswell in the environment picks a fitting one"
+            : ""
+        checks.append(("openblas", "\(KernelThreads.blasConfig); kernel \(KernelThreads.blasCoreName)\(library("libopenblas"))\(slow)", true))
         for (name, prefix, reported) in [("sentencepiece", "libsentencepiece.so", ""), ("icu", "libicuuc", "ICU \(ICU.version); ")] {
             let found = LoadedLibraries.find(prefix)
             let loaded = library(prefix).trimmingCharacters(in: CharacterSet(charactersIn: "; "))

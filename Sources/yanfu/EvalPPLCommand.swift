@@ -62,6 +62,9 @@ struct EvalPPLCommand: ParsableCommand {
     @Option(help: "System turn of chat templates (default: the model's own, e.g. Qwen2.5's; \"\" for none).")
     var system: String?
 
+    @Option(help: "Chat layout: turns (one exchange per pair: only new text runs through the model) or paper (the Temp-LoRA paper's: all Chinese, then all English).")
+    var layout: PromptLayout = .turns
+
     @OptionGroup(title: "Temp-LoRA") var tempLoRAOptions: TempLoRAOptions
 
     @Option(help: "Threads (default: all cores).")
@@ -106,6 +109,7 @@ struct EvalPPLCommand: ParsableCommand {
         s.lossy = lossy ? true : nil
         s.template = template
         s.system = system
+        s.layout = layout
         s.chapters = try chapters.map(parseChapterRange)
         s.chunkTokens = tempLoRAOptions.chunkTokens
         s.contextTokens = tempLoRAOptions.contextTokens

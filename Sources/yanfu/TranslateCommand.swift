@@ -59,6 +59,9 @@ struct TranslateCommand: ParsableCommand {
     @Option(help: "System turn of chat templates (default: the model's own, e.g. Qwen2.5's; \"\" for none).")
     var system: String?
 
+    @Option(help: "Chat layout: turns (one exchange per pair: only new text runs through the model) or paper (the Temp-LoRA paper's: all Chinese, then all English).")
+    var layout: PromptLayout = .turns
+
     @Option(help: "A TSV glossary (source<TAB>target): matching terms are shown in the prompt and counted in the report.")
     var glossary: String?
 
@@ -118,6 +121,7 @@ struct TranslateCommand: ParsableCommand {
         var s = TranslateSettings(book: book, model: modelPath, threads: threadCount)
         s.template = template
         s.system = system
+        s.layout = layout
         s.encoding = encoding
         s.lossy = lossy ? true : nil   // absent from run.json unless given, so older runs still resume
         s.strategy = tempLoRA
@@ -161,3 +165,4 @@ struct TranslateCommand: ParsableCommand {
 
 extension TempLoRAStrategy: ExpressibleByArgument {}
 extension TemplateKind: ExpressibleByArgument {}
+extension PromptLayout: ExpressibleByArgument {}

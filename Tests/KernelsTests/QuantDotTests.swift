@@ -155,12 +155,13 @@ final class QuantDotTests: XCTestCase {
     }
 
     func testMatmulPathsAgree() {
-        // The same product through matvec (n ≤ 4), multi-row matvec and dequantize+SGEMM.
+        // The same product through matvec (n = 1), multi-row matvec (int16-rounded rows up to
+        // matvecRows(type)) and dequantize+SGEMM (beyond).
         var rng = SplitMix(seed: 7)
         let cols = 256, rows = 300
-        for type in [TensorType.q4_K, .q8_0, .q6_K, .f32] {
+        for type in [TensorType.q4_K, .q8_0, .q6_K, .q5_0, .f32] {
             let bytes = (0..<rows).flatMap { _ in Self.randomRow(type, cols: cols, rng: &rng) }
-            for n in [1, 3, 9] {
+            for n in [1, 3, 9, 64, 70] {
                 let x = (0..<n * cols).map { _ in Float(rng.unit() * 2 - 1) }
                 bytes.withUnsafeBytes { raw in
                     let w = WeightMatrix(type: type, data: raw.baseAddress!, rows: rows, cols: cols)
@@ -172,12 +173,30 @@ final class QuantDotTests: XCTestCase {
                     defer { scratch.deallocate() }
                     KernelThreads.set(2)
                     matmul(x, rows: n, w, &y, scratch: scratch)
+                    let rounded = n <= matvecRows(type) && Self.roundsXToInt16(type)
+                    // Past matvecRows, block-quantized weights go through int16 panels: x and the
+                    // weights both rounded to ±8191 steps of their block's largest value.
+                    let panels = n > matvecRows(type) && type != .f32 && Int16Weights.fast
                     for i in 0..<n {
+                        let xi = Array(x[i * cols..<(i + 1) * cols])
+                        if rounded && n > 1 && i % 7 == 0 {
+                            // Each row exactly as decoding it alone gives it.
+                            var alone = [Float](repeating: 0, count: rows)
+                            matmul(xi, rows: 1, w, &alone, scratch: scratch)
+                            XCTAssertEqual(Array(y[i * rows..<(i + 1) * rows]), alone, "\(type) n=\(n) row \(i)")
+                        }
                         for r in 0..<rows {
                             var exact = 0.0, xRounding = 0.0
-                            for c in 0..<cols { exact += Double(ref[r * cols + c]) * Double(x[i * cols + c]) }
-                            if n == 1 && Self.roundsXToInt16(type) {
-                                for c in 0..<cols { xRounding += abs(Double(ref[r * cols + c])) * Self.blockMax(x, c) / 65534 }
+                            for c in 0..<cols { exact += Double(ref[r * cols + c]) * Double(xi[c]) }
+                            if rounded {
+                                for c in 0..<cols { xRounding += abs(Double(ref[r * cols + c])) * Self.blockMax(xi, c) / 65534 }
+                            }
+                            if panels {
+                                let row = Array(ref[r * cols..<(r + 1) * cols])
+                                for c in 0..<cols {
+                                    xRounding += (abs(Double(ref[r * cols + c])) + Self.blockMax(row, c) / 16382) * Self.blockMax(xi, c) / 16382
+                                        + abs(Double(xi[c])) * Self.blockMax(row, c) / 16382
+                                }
                             }
                             XCTAssertEqual(Double(y[i * rows + r]), exact, accuracy: 1e-4 + xRounding, "\(type) n=\(n)")
                         }

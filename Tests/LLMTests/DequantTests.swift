@@ -58,7 +58,7 @@ final class DequantTests: XCTestCase {
 
     /// Q4_K and Q6_K have no synthetic vectors: they are checked on the default model's tensors.
     func testRealTensorsOfDefaultModel() throws {
-        let file = try GGUFFile(path: try defaultModelPath())
+        let file = try GGUFFile(path: try ModelTestSupport.requireModel(ModelTestSupport.gemmaFile))
         let expected: [(String, TensorType, [Double])] = [
             ("token_embd.weight", .q8_0, [-0.00724411011, 0.0428609848, -0.034409523, -0.0211286545, -0.0120735168, 0.0289764404, 0.00482940674, -0.0319948196]),
             ("blk.0.attn_q.weight", .q5_0, [-0.00378417969, 0.00756835938, -0.0151367188, -0.00567626953, 0.0113525391, 0.00946044922, 0, -0.00946044922]),
@@ -102,12 +102,3 @@ func hexBytes(_ s: String) -> [UInt8] {
     return out
 }
 
-/// The default model (Gemma 3 270M Q4_K_M); skips the test when it is absent.
-func defaultModelPath() throws -> String {
-    let home = ProcessInfo.processInfo.environment["YANFU_HOME"] ?? (NSHomeDirectory() + "/.cache/yanfu")
-    let path = home + "/models/gemma-3-270m-q4_k_m.gguf"
-    guard FileManager.default.fileExists(atPath: path) else {
-        throw XCTSkip("default model not found at \(path)")
-    }
-    return path
-}

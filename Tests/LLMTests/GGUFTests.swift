@@ -87,7 +87,7 @@ final class GGUFTests: XCTestCase {
     }
 
     func testDefaultModelMetadata() throws {
-        let f = try GGUFFile(path: try defaultModelPath())
+        let f = try GGUFFile(path: try ModelTestSupport.requireModel(ModelTestSupport.gemmaFile))
         XCTAssertEqual(f.version, 3)
         XCTAssertEqual(f.tensors.count, 236)
         XCTAssertEqual(f.metadata.count, 33)
@@ -262,7 +262,7 @@ struct SplitMix64 {
 /// `yanfu model info`'s summary.
 final class GGUFModelSummaryTests: XCTestCase {
     func testDefaultModelSummary() throws {
-        let s = try ModelSummary.describe(path: try defaultModelPath())
+        let s = try ModelSummary.describe(path: try ModelTestSupport.requireModel(ModelTestSupport.gemmaFile))
         XCTAssertEqual(s.format, "gguf")
         XCTAssertEqual(s.architecture, "gemma3")
         XCTAssertEqual(s.tensorCount, 236)

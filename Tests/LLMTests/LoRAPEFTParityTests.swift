@@ -8,12 +8,12 @@ import XCTest
 /// the products through the frozen weights in f32 and, where the kernel runs, in int16.
 final class LoRAPEFTParityTests: XCTestCase {
     func testThreeStepsMatchPEFT() throws {
-        try threeSteps(try ModelTestSupport.defaultModel(), fixture: "peft-parity.json", integer: false)
+        try threeSteps(try ModelTestSupport.gemma(), fixture: "peft-parity.json", integer: false)
     }
 
     func testThreeStepsWithIntegerProductsMatchPEFT() throws {
         try XCTSkipUnless(Int16Weights.fast, "no AVX512-VNNI here: training keeps f32 products")
-        try threeSteps(try ModelTestSupport.defaultModel(), fixture: "peft-parity.json", integer: true)
+        try threeSteps(try ModelTestSupport.gemma(), fixture: "peft-parity.json", integer: true)
     }
 
     func testQwen05BThreeStepsMatchPEFT() throws {

@@ -12,7 +12,7 @@ enum ModelTestSupport {
         (ProcessInfo.processInfo.environment["YANFU_HOME"] ?? (NSHomeDirectory() + "/.cache/yanfu")) + "/models"
     }
 
-    static var defaultModelPath: String { modelsDirectory + "/gemma-3-270m-q4_k_m.gguf" }
+    static let gemmaFile = "gemma-3-270m-q4_k_m.gguf"
     static let qwen05BFile = "qwen2.5-coder-0.5b-instruct.gguf"
     static let qwen15BFile = "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
 
@@ -36,7 +36,6 @@ enum ModelTestSupport {
         throw XCTSkip("corpus not found at \(url.path)")
     }
 
-    nonisolated(unsafe) private static var cached: LanguageModel?
     nonisolated(unsafe) private static var loaded: [String: LanguageModel] = [:]
 
     /// A cached model file, loaded once per test process (2 threads); see `requireModel`.
@@ -47,16 +46,8 @@ enum ModelTestSupport {
         return m
     }
 
-    /// The default model, loaded once per test process; skips when it is absent.
-    static func defaultModel() throws -> LanguageModel {
-        if let m = cached { return m }
-        guard FileManager.default.fileExists(atPath: defaultModelPath) else {
-            throw XCTSkip("default model not found at \(defaultModelPath)")
-        }
-        let m = try LanguageModel.load(path: defaultModelPath, threads: 2)
-        cached = m
-        return m
-    }
+    /// Gemma 3 270M (the first default model, where most numeric references were taken).
+    static func gemma() throws -> LanguageModel { try cachedModel(gemmaFile) }
 
     static func json(_ relative: String) throws -> [String: Any] {
         let data = try Data(contentsOf: fixtures.appendingPathComponent(relative))

@@ -25,7 +25,7 @@ final class PerplexityTests: XCTestCase {
     }
 
     func testHongloumengMatchesTransformersAndLlamaCpp() throws {
-        try check(ModelTestSupport.defaultModel(), fixture: "hongloumeng-zh-60000.json")
+        try check(ModelTestSupport.gemma(), fixture: "hongloumeng-zh-60000.json")
     }
 
     func testQwen15BHongloumengMatchesTransformersAndLlamaCpp() throws {
@@ -33,7 +33,7 @@ final class PerplexityTests: XCTestCase {
     }
 
     func testProtocolNeedsTwoWindows() throws {
-        let model = try ModelTestSupport.defaultModel()
+        let model = try ModelTestSupport.gemma()
         XCTAssertThrowsError(try model.perplexity(tokens: [2, 5, 6, 7, 8, 9, 10], context: 4, bos: 2)) { e in
             XCTAssertTrue("\(e)".contains("at least"), "\(e)")
         }
@@ -43,7 +43,7 @@ final class PerplexityTests: XCTestCase {
 /// The masked scoring `eval-ppl` uses against a log-softmax of the full logits.
 final class MaskedNLLTests: XCTestCase {
     func testMaskedNLLEqualsLogSoftmaxOfFullLogits() throws {
-        let model = try ModelTestSupport.defaultModel()
+        let model = try ModelTestSupport.gemma()
         let tok = try model.tokenizer()
         let ids = try tok.encode("zh: 周伯正要收船。\nen: Uncle Zhou was about to tie up the boat.\n", addBOS: true, parseSpecial: false)
         let scored = ids.indices.map { $0 >= ids.count / 2 && $0 % 3 != 0 }

@@ -26,7 +26,14 @@ final class ReferenceLogitsTests: XCTestCase {
             let session = model.makeSession(capacity: ids.count + expected.count)
             var logits = session.prefill(ids)
             XCTAssertEqual(logits.count, model.config.vocabSize)
-            XCTAssertEqual(ModelTestSupport.topK(logits, 20), topIds, "\(name) case \(n): top-20 ids")
+            // The same top 20 in the same order, except that logits closer than twice the
+            // tolerance in transformers may come in either order.
+            let ours = ModelTestSupport.topK(logits, 20)
+            XCTAssertEqual(Set(ours.prefix(19)).subtracting(topIds), [], "\(name) case \(n): top-20 ids")
+            for (k, id) in ours.enumerated() where id != topIds[k] {
+                let j = topIds.firstIndex(of: id) ?? topIds.count - 1
+                XCTAssertLessThan(abs(topLogits[j] - topLogits[k]), 2 * tolerance, "\(name) case \(n): rank \(k) holds \(id)")
+            }
             for (id, ref) in zip(topIds, topLogits) {
                 worst = max(worst, abs(Double(logits[id]) - ref))
                 XCTAssertEqual(Double(logits[id]), ref, accuracy: tolerance, "\(name) case \(n): logit of \(id)")
@@ -43,21 +50,24 @@ final class ReferenceLogitsTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(compared, minimumGreedy, "\(name): greedy tokens compared before a near-tie")
     }
 
-    /// Measured 7.1e-4 (int16-rounded activations in the Q8_0/Q5_0 products); 108 greedy tokens.
+    // The largest gaps come from the prompts over 64 tokens, whose products run as int16 panels
+    // (weights and activations both rounded to ±8191 per block of 32, as training's); shorter
+    // prompts and decoding round only the activations (to ±32767): 7.1e-4, 3.3e-4 and 2.3e-4.
+
+    /// Measured 4.4e-3; 108 greedy tokens.
     func testGemma3MatchesTransformers() throws {
-        try check(ModelTestSupport.defaultModel(), fixture: "gemma3-270m", tolerance: 1.5e-3, minimumGreedy: 100)
+        try check(ModelTestSupport.gemma(), fixture: "gemma3-270m", tolerance: 6e-3, minimumGreedy: 100)
     }
 
-    /// Measured 3.3e-4; 34 greedy tokens (the answers end at <|im_end|>).
+    /// Measured 2.3e-3; 34 greedy tokens (the answers end at <|im_end|>).
     func testQwen25Coder05BMatchesTransformers() throws {
         let model = try ModelTestSupport.cachedModel(ModelTestSupport.qwen05BFile)
-        try check(model, fixture: "qwen2.5-coder-0.5b-instruct", tolerance: 1e-3, minimumGreedy: 30)
+        try check(model, fixture: "qwen2.5-coder-0.5b-instruct", tolerance: 3e-3, minimumGreedy: 30)
     }
 
-    /// Measured 2.3e-4 (int16-rounded activations in the Q4_K/Q6_K products; 2.9e-5 with f32 ones);
-    /// 24 greedy tokens before near-ties.
+    /// Measured 1.3e-3; 24 greedy tokens before near-ties.
     func testQwen25Coder15BMatchesTransformers() throws {
         let model = try ModelTestSupport.cachedModel(ModelTestSupport.qwen15BFile)
-        try check(model, fixture: "qwen2.5-coder-1.5b-instruct", tolerance: 5e-4, minimumGreedy: 20)
+        try check(model, fixture: "qwen2.5-coder-1.5b-instruct", tolerance: 2e-3, minimumGreedy: 20)
     }
 }

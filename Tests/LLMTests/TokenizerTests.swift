@@ -24,7 +24,7 @@ final class TokenizerTests: XCTestCase {
     nonisolated(unsafe) static var cached: Tokenizer?
     static func defaultTokenizer() throws -> Tokenizer {
         if let t = cached { return t }
-        let t = try Tokenizer.fromGGUF(GGUFFile(path: try defaultModelPath()))
+        let t = try Tokenizer.fromGGUF(GGUFFile(path: try ModelTestSupport.requireModel(ModelTestSupport.gemmaFile)))
         cached = t
         return t
     }

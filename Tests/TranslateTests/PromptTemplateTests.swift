@@ -54,6 +54,38 @@ final class PromptTemplateTests: XCTestCase {
         XCTAssertTrue(p.first!.isMarkup)
     }
 
+    /// The turns layout: one exchange per pair; the next unit's prompt is this one's, its answer,
+    /// the end of turn and the next user turn, so only those run through the model.
+    func testTurnsLayoutExtendsThePreviousPromptWithTheAnswer() {
+        let t = PromptTemplate(.chatml, system: "S", layout: .turns)
+        let p = t.prompt(context: context, source: "天黑了。")
+        XCTAssertEqual(p.map(\.text).joined(), "<|im_start|>system\nS<|im_end|>\n<|im_start|>user\n请将下面的文本翻译成英文。\n我们明天去北京。<|im_end|>\n<|im_start|>assistant\nWe will go to Beijing tomorrow.<|im_end|>\n<|im_start|>user\n他笑了。<|im_end|>\n<|im_start|>assistant\nHe laughed.<|im_end|>\n<|im_start|>user\n天黑了。<|im_end|>\n<|im_start|>assistant\n")
+        for kind in [TemplateKind.chatml, .gemma, .llama2] {
+            let t = PromptTemplate(kind, system: "S", layout: .turns)
+            let first = t.prompt(context: context, source: "天黑了。")
+            let next = t.prompt(context: context + [BilingualPair(source: "天黑了。", target: "It got dark.")], source: "他回家了。")
+            XCTAssertEqual(Array(next.prefix(first.count)), first, "\(kind)")
+            XCTAssertEqual(next[first.count].text, "It got dark.", "\(kind): the answer follows at once")
+            let alone = t.prompt(context: [], source: "天黑了。").map(\.text).joined()
+            XCTAssertTrue(alone.contains("S") && alone.contains(PromptTemplate.instruction), "\(kind): \(alone)")
+        }
+        let glossed = t.prompt(context: context, source: "小明笑了。", glossary: [GlossaryEntry(source: "小明", target: "Xiao Ming")])
+        XCTAssertEqual(Array(glossed.prefix(p.count - 2)), Array(p.prefix(p.count - 2)), "the note sits in the last user turn only")
+        XCTAssertTrue(glossed.map(\.text).joined().hasSuffix("user\n术语：小明 = Xiao Ming\n小明笑了。<|im_end|>\n<|im_start|>assistant\n"))
+    }
+
+    /// Trained as prompted: the chunk's exchanges follow the context's; answers and their end of turn are the target.
+    func testTurnsTrainingSequenceIsTheConversationAsPrompted() {
+        let t = PromptTemplate(.chatml, layout: .turns)
+        let chunk = [BilingualPair(source: "天黑了。", target: "It got dark."), BilingualPair(source: "他回家了。", target: "He went home.")]
+        let seq = t.trainingSequence(context: context, chunk: chunk)
+        let prompted = t.prompt(context: context + [chunk[0]], source: "他回家了。")
+        XCTAssertEqual(seq.map(\.text).joined(), prompted.map(\.text).joined() + "He went home.<|im_end|>\n")
+        XCTAssertEqual(seq.filter(\.isTarget).map(\.text).joined(), "It got dark.<|im_end|>\nHe went home.<|im_end|>\n")
+        let fresh = t.trainingSequence(context: [], chunk: chunk).map(\.text).joined()
+        XCTAssertTrue(fresh.hasPrefix("<|im_start|>user\n请将下面的文本翻译成英文。\n天黑了。"), fresh)
+    }
+
     func testTrainingSequenceTargetsOnlyTheChunksEnglish() {
         let chunk = [BilingualPair(source: "天黑了。", target: "It got dark."), BilingualPair(source: "他回家了。", target: "He went home.")]
         for kind in TemplateKind.allCases {

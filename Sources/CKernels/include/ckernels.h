@@ -46,14 +46,20 @@ void ck_parallel_for(int64_t n, int64_t chunks, ck_range_fn fn, void *ctx);
 /// Index of the calling pool thread (0: the thread that called ck_parallel_for, 1…: workers),
 /// for per-thread scratch inside tasks.
 int ck_thread_index(void);
+/// 1 inside a ck_parallel_for task (where a nested ck_parallel_for runs inline on this thread).
+int ck_in_task(void);
 
 /// y[r] = dot(row r of W, x) for r in [0, rows): W has `rows` rows of `cols` elements, each row
 /// `row_bytes` bytes apart. Threaded over rows.
 void ck_matvec(uint32_t type, const void *w, size_t row_bytes, int64_t rows, int64_t cols,
                const float *x, float *y);
-/// Same for `nx` input vectors (x is nx×cols, y is nx×rows): each weight row is read once.
+/// Same for `nx` input vectors (x is nx×cols, y is nx×rows): each weight row is read once from
+/// memory. Up to ck_matvec_x16_rows(type) vectors are rounded to int16 and take the integer
+/// kernel, each row exactly as ck_matvec would give it; more take the f32 kernel.
 void ck_matvec_multi(uint32_t type, const void *w, size_t row_bytes, int64_t rows, int64_t cols,
                      const float *x, int64_t nx, float *y);
+/// The most input vectors ck_matvec_multi runs through the int16 kernel for `type` (0: none here).
+int ck_matvec_x16_rows(uint32_t type);
 /// 1 when ck_matvec_grouped_q8_0 has its kernel here (AVX-512BW); otherwise do not group.
 int ck_has_grouped_q8_0(void);
 /// Copies the first 16·groups rows of a Q8_0 matrix (cols a multiple of 32) into the decoding
@@ -122,6 +128,15 @@ void ck_i16_quantize(const float *x, int64_t ldx, int64_t rows, int64_t k, int16
 /// count.
 void ck_i16_gemm(const int16_t *xq, int64_t ldq, const float *xs, int64_t lds, int64_t m, const void *w,
                  int64_t wblocks, int64_t kb0, int64_t nb, int64_t n, float *c, int64_t ldc, int accumulate);
+/// Y = X·Wᵀ for n rows of x through a block-quantized W (rows×cols, `type`), tiles of W's rows
+/// dequantized into `scratch` and multiplied as int16 panels. 0 (nothing done) without the
+/// AVX512-VNNI kernel, when cols is not a multiple of 32, or when scratch holds under 32 rows.
+int ck_matmul_i16(uint32_t type, const void *w, size_t row_bytes, int64_t rows, int64_t cols, const float *x,
+                  int64_t n, float *y, float *scratch, int64_t scratch_floats);
+/// dX (+)= dY·W for n rows of dY (rows values each) through the same W; 0 as ck_matmul_i16 (or
+/// when rows is not a multiple of 32).
+int ck_matmul_i16_backward(uint32_t type, const void *w, size_t row_bytes, int64_t rows, int64_t cols, const float *dy,
+                           int64_t n, float *dx, int accumulate, float *scratch, int64_t scratch_floats);
 
 #ifdef __cplusplus
 }

@@ -76,7 +76,7 @@ public struct ModelDescriptor: Sendable {
 public enum ModelCatalog {
     public static let all: [ModelDescriptor] = [.qwen25Coder15B, .qwen25Coder05B, .gemma3_270m_q4km]
     /// The model used when `--model` is not given.
-    public static let defaultModel = ModelDescriptor.gemma3_270m_q4km
+    public static let defaultModel = ModelDescriptor.qwen25Coder15B
 
     public static func named(_ name: String) -> ModelDescriptor? { all.first { $0.name == name } }
 }

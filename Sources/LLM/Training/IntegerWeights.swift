@@ -1,14 +1,14 @@
 import Kernels
 
-/// The frozen weights of a block-quantized model rounded to int16 blocks (Int16Weights), both
-/// ways: x·Wᵀ for the forward and dY·W for the backward, for every layer that runs them and for
-/// the output head. Built once per training graph; the products through them run on AVX512-VNNI
-/// at up to twice the rate of f32 SGEMM and need no per-step dequantization.
+/// The int16 products of training through the frozen weights of a block-quantized model, on
+/// AVX512-VNNI at up to twice the rate of f32 SGEMM. A layer's matrix is dequantized and rounded
+/// tile by tile as each product uses it (`matmulInt16`), so no copy of the model is kept: the
+/// 1.5B's would take 6 GB both ways. The output head, multiplied tile by tile many times a step,
+/// is rounded once both ways.
 final class IntegerWeights {
-    /// [layer][target index]; `backward` is nil below the lowest adapted layer (never run).
-    let layers: [[(forward: Int16Weights, backward: Int16Weights?)]]
     let head: (forward: Int16Weights, transposed: Int16Weights, scratch: Int16Scratch)
-    /// The rounded inputs of every product (layers and head run one at a time).
+    /// f32 room for a tile of dequantized rows: 1024 rows of the widest layer matrix.
+    private let tile: UnsafeMutableBufferPointer<Float>
     var scratch: Int16Scratch { head.scratch }
     let bytes: Int
 
@@ -20,16 +20,25 @@ final class IntegerWeights {
         return matrices.allSatisfy { ![.f32, .f16, .bf16].contains($0.weight.type) }
     }
 
-    init(_ t: Transformer, lowestBackward: Int) {
-        layers = t.layers.enumerated().map { l, L in
-            L.linears.map { m in
-                let p = Int16Weights.packing(m.weight, forwardOnly: l < lowestBackward)
-                return (p.forward, p.transposed)
-            }
-        }
+    init(_ t: Transformer) {
         let h = Int16Weights.packing(t.output.weight)
         head = (h.forward, h.transposed!, Int16Scratch())
-        bytes = layers.joined().reduce(0) { $0 + $1.forward.byteCount + ($1.backward?.byteCount ?? 0) }
-            + head.forward.byteCount + head.transposed.byteCount
+        let widest = t.layers.flatMap(\.linears).map { max($0.weight.rows, $0.weight.cols) }.max() ?? 1
+        tile = .allocate(capacity: 1024 * widest)
+        bytes = head.forward.byteCount + head.transposed.byteCount + tile.count * 4
+    }
+
+    deinit { tile.deallocate() }
+
+    /// y = x·Wᵀ for `rows` rows.
+    func forward(_ x: UnsafePointer<Float>, rows: Int, _ w: WeightMatrix, _ y: UnsafeMutablePointer<Float>) {
+        let done = matmulInt16(x, rows: rows, w, y, scratch: tile)
+        precondition(done, "int16 product refused for a \(w.type) matrix of \(w.rows)×\(w.cols)")
+    }
+
+    /// dx (+)= dy·W for `rows` rows.
+    func backward(_ dy: UnsafePointer<Float>, rows: Int, _ w: WeightMatrix, _ dx: UnsafeMutablePointer<Float>, accumulate: Bool) {
+        let done = matmulBackwardInputInt16(dy, rows: rows, w, dx, accumulate: accumulate, scratch: tile)
+        precondition(done, "int16 product refused for a \(w.type) matrix of \(w.rows)×\(w.cols)")
     }
 }

@@ -47,9 +47,10 @@ final class TrainingGraph {
     var integerProducts: Bool
     private var integerWeights: IntegerWeights?
 
-    /// A quarter of the memory available (machine or container): 6 GiB here keeps every layer of
-    /// the default model for 4,096 tokens; a small machine still trains, recomputing lower layers.
-    static var defaultActivationBudget: Int { Int(min(MemoryUsage.availableBytes / 4, UInt64(Int.max))) }
+    /// A quarter of the memory available (machine or container), at most 3 GiB: every layer of
+    /// the 0.5B for 1,024 tokens, half the 1.5B's for a Temp-LoRA chunk with its context (2,048),
+    /// which keeps a translation with cascaded Temp-LoRA under 8 GB; the other layers are recomputed.
+    static var defaultActivationBudget: Int { Int(min(MemoryUsage.availableBytes / 4, 3 << 30)) }
 
     init(transformer: Transformer, adapter: LoRAAdapter) {
         t = transformer
@@ -65,7 +66,7 @@ final class TrainingGraph {
     private func integer() -> IntegerWeights? {
         guard integerProducts else { integerWeights = nil; return nil }
         if let w = integerWeights { return w }
-        let w = IntegerWeights(t, lowestBackward: adapter.adaptedLayers.lowerBound)
+        let w = IntegerWeights(t)
         integerWeights = w
         return w
     }
@@ -188,9 +189,7 @@ final class TrainingGraph {
     private func linearForward(_ l: Int, _ target: LoRATarget, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
                                A: LayerActivations, G: LayerGradients, rows T: Int, step: UInt64) {
         if let iw = integerWeights {
-            let (i, o) = target.shape(c)
-            iw.layers[l][target.index].forward.multiply(x, rows: T, ldx: i, into: y, ldy: o, accumulate: false,
-                                                        scratch: iw.scratch)
+            iw.forward(x, rows: T, t.layers[l][target].weight, y)
         } else {
             matmul(x, rows: T, dense[target], y, scratch: UnsafeMutableBufferPointer(start: nil, count: 0))
         }
@@ -205,9 +204,7 @@ final class TrainingGraph {
                                 dx: UnsafeMutablePointer<Float>, accumulate: Bool, A: LayerActivations, G: LayerGradients, rows T: Int,
                                 step: UInt64, grads: LoRAGradients) {
         if let iw = integerWeights {
-            guard let back = iw.layers[l][target.index].backward else { preconditionFailure("no backward copy below the lowest adapted layer") }
-            let (i, o) = target.shape(c)
-            back.multiply(dy, rows: T, ldx: o, into: dx, ldy: i, accumulate: accumulate, scratch: iw.scratch)
+            iw.backward(dy, rows: T, t.layers[l][target].weight, dx, accumulate: accumulate)
         } else {
             matmulBackwardInput(dy, rows: T, dense[target], dx, accumulate: accumulate,
                                 scratch: UnsafeMutableBufferPointer(start: nil, count: 0))
