@@ -372,6 +372,26 @@ static _Thread_local int64_t pre_xcap;
 static _Thread_local void *pre_panels;
 static _Thread_local size_t pre_panel_cap;
 
+// Room for `values` rounded inputs (and their block scales) and `panel_bytes` of packed tile; 0
+// when it cannot be had.
+static int reserve(int64_t values, size_t panel_bytes) {
+    if (pre_xcap < values) {
+        int16_t *q = (int16_t *)realloc(pre_xq, (size_t)values * sizeof(int16_t));
+        float *s = (float *)realloc(pre_xs, (size_t)(values / BLOCK + 1) * sizeof(float));
+        if (q) pre_xq = q;
+        if (s) pre_xs = s;
+        if (!q || !s) return 0;
+        pre_xcap = values;
+    }
+    if (pre_panel_cap < panel_bytes) {
+        free(pre_panels);
+        pre_panels = aligned_alloc(64, (panel_bytes + 63) / 64 * 64);
+        pre_panel_cap = pre_panels ? panel_bytes : 0;
+        if (!pre_panels) return 0;
+    }
+    return 1;
+}
+
 // Inside a pool task (the tiles of a perplexity head run in parallel) each thread takes its own
 // part of the caller's scratch, as the SGEMM path does.
 static void own_part(float **scratch, int64_t *floats) {
@@ -389,21 +409,7 @@ int ck_matmul_i16(uint32_t type, const void *w, size_t row_bytes, int64_t rows, 
     if (tile < PANEL) return 0;
     if (tile > rows) tile = (rows + PANEL - 1) / PANEL * PANEL;
     const int64_t blocks = cols / BLOCK;
-    if (pre_xcap < n * cols) {
-        int16_t *q = (int16_t *)realloc(pre_xq, (size_t)(n * cols) * sizeof(int16_t));
-        float *s = (float *)realloc(pre_xs, (size_t)(n * blocks) * sizeof(float));
-        if (q) pre_xq = q;
-        if (s) pre_xs = s;
-        if (!q || !s) return 0;
-        pre_xcap = n * cols;
-    }
-    size_t need = ck_i16_packed_bytes(tile, cols);
-    if (pre_panel_cap < need) {
-        free(pre_panels);
-        pre_panels = aligned_alloc(64, (need + 63) / 64 * 64);
-        pre_panel_cap = pre_panels ? need : 0;
-        if (!pre_panels) return 0;
-    }
+    if (!reserve(n * cols, ck_i16_packed_bytes(tile, cols))) return 0;
     ck_i16_quantize(x, cols, n, cols, pre_xq, cols, pre_xs, blocks);
     for (int64_t r0 = 0; r0 < rows; r0 += tile) {
         int64_t m = rows - r0 < tile ? rows - r0 : tile;
@@ -428,21 +434,7 @@ int ck_matmul_i16_backward(uint32_t type, const void *w, size_t row_bytes, int64
     else tile = tile / BLOCK * BLOCK;
     if (tile < BLOCK) return 0;
     const int64_t blocks = rows / BLOCK;
-    if (pre_xcap < n * rows) {
-        int16_t *q = (int16_t *)realloc(pre_xq, (size_t)(n * rows) * sizeof(int16_t));
-        float *s = (float *)realloc(pre_xs, (size_t)(n * blocks) * sizeof(float));
-        if (q) pre_xq = q;
-        if (s) pre_xs = s;
-        if (!q || !s) return 0;
-        pre_xcap = n * rows;
-    }
-    size_t need = ck_i16_packed_bytes(cols, tile);
-    if (pre_panel_cap < need) {
-        free(pre_panels);
-        pre_panels = aligned_alloc(64, (need + 63) / 64 * 64);
-        pre_panel_cap = pre_panels ? need : 0;
-        if (!pre_panels) return 0;
-    }
+    if (!reserve(n * rows, ck_i16_packed_bytes(cols, tile))) return 0;
     ck_i16_quantize(dy, rows, n, rows, pre_xq, rows, pre_xs, blocks);
     for (int64_t r0 = 0; r0 < rows; r0 += tile) {
         int64_t m = rows - r0 < tile ? rows - r0 : tile;

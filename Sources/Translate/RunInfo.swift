@@ -70,3 +70,15 @@ extension Encodable {
         }
     }
 }
+
+extension RunInfo {
+    /// The run.json of a run folder.
+    public static func read(folder: RunFolder) throws -> RunInfo {
+        guard let data = FileManager.default.contents(atPath: folder.runJSON) else {
+            throw TranslateError.resume(path: folder.path, reason: "no run.json (start without --resume)")
+        }
+        do { return try JSONDecoder().decode(RunInfo.self, from: data) } catch {
+            throw TranslateError.resume(path: folder.runJSON, reason: "unreadable run.json (\(error))")
+        }
+    }
+}

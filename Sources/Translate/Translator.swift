@@ -346,13 +346,7 @@ public final class Translator {
     }
 
     private func loadForResume() throws -> (RunInfo, [SegmentRecord], LoopState) {
-        guard let data = FileManager.default.contents(atPath: folder.runJSON) else {
-            throw TranslateError.resume(path: folder.path, reason: "no run.json (start without --resume)")
-        }
-        let info: RunInfo
-        do { info = try JSONDecoder().decode(RunInfo.self, from: data) } catch {
-            throw TranslateError.resume(path: folder.runJSON, reason: "unreadable run.json (\(error))")
-        }
+        let info = try RunInfo.read(folder: folder)
         // Only --chapters may change, to a range that begins with the run's: the run is then
         // extended, as if it had been started with the longer range.
         // Paths count as the same when they name the same file from here.

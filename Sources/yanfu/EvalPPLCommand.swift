@@ -62,8 +62,8 @@ struct EvalPPLCommand: ParsableCommand {
     @Option(help: "System turn of chat templates (default: the model's own, e.g. Qwen2.5's; \"\" for none).")
     var system: String?
 
-    @Option(help: "Chat layout: turns (one exchange per pair: only new text runs through the model) or paper (the Temp-LoRA paper's: all Chinese, then all English).")
-    var layout: PromptLayout = .turns
+    @Option(help: "Chat layout: paper (the Temp-LoRA paper's: all Chinese, then all English; the default, as this is the paper's evaluation) or turns (one exchange per pair, as `translate` prompts by default).")
+    var layout: PromptLayout?
 
     @OptionGroup(title: "Temp-LoRA") var tempLoRAOptions: TempLoRAOptions
 

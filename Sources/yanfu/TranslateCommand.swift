@@ -13,7 +13,11 @@ struct TranslateCommand: ParsableCommand {
         most recent pairs of Chinese and English (the bilingual context, --context-tokens) and the \
         glossary terms it contains. With --temp-lora cascaded or parallel, a LoRA adapter is \
         trained on every --chunk-tokens tokens of finished bilingual text (Temp-LoRA: r 64, \
-        alpha 64, AdamW lr 5e-5, 2 steps per chunk), so names and style learnt early carry on.
+        alpha 64, AdamW lr 5e-5, 2 steps per chunk), so names and style learnt early carry on. \
+        With a chat model (the default, Qwen2.5-Coder 1.5B Instruct) each pair of the context is \
+        one exchange of the conversation (--layout turns): a unit's prompt extends the previous \
+        one, so only the new text runs through the model; --layout paper lays them out as the \
+        Temp-LoRA paper does (every Chinese line, then every English line).
 
         The book is a text file or an EPUB (2 or 3). The run folder (--out) gets translation.txt, \
         bilingual.md, translation.epub and bilingual.epub (rewritten after every chapter; with an \
@@ -59,8 +63,8 @@ struct TranslateCommand: ParsableCommand {
     @Option(help: "System turn of chat templates (default: the model's own, e.g. Qwen2.5's; \"\" for none).")
     var system: String?
 
-    @Option(help: "Chat layout: turns (one exchange per pair: only new text runs through the model) or paper (the Temp-LoRA paper's: all Chinese, then all English).")
-    var layout: PromptLayout = .turns
+    @Option(help: "Chat layout: turns (one exchange per pair: only new text runs through the model) or paper (the Temp-LoRA paper's: all Chinese, then all English). Default: turns; a resume keeps the run's.")
+    var layout: PromptLayout?
 
     @Option(help: "A TSV glossary (source<TAB>target): matching terms are shown in the prompt and counted in the report.")
     var glossary: String?
@@ -121,7 +125,8 @@ struct TranslateCommand: ParsableCommand {
         var s = TranslateSettings(book: book, model: modelPath, threads: threadCount)
         s.template = template
         s.system = system
-        s.layout = layout
+        // A resume keeps the run's layout unless one is given (runs from before the choice: paper).
+        s.layout = layout ?? (resume ? (try? RunInfo.read(folder: RunFolder(path: out)))?.settings.layout : .turns)
         s.encoding = encoding
         s.lossy = lossy ? true : nil   // absent from run.json unless given, so older runs still resume
         s.strategy = tempLoRA

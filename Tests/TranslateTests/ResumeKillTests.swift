@@ -142,6 +142,38 @@ final class ResumeKillTests: XCTestCase {
                           saying: "the settings differ from the run's (see run.json): unitTokens: 96 in the run, 50 now", leaves: extended)
     }
 
+    /// A chat model's run records its layout; a resume without --layout keeps the run's (a run
+    /// from before the choice, whose run.json has none, keeps the paper's), and another one given
+    /// is refused.
+    func testResumeKeepsTheRunsLayout() throws {
+        let model = try TranslateTestSupport.qwen05BPath()
+        _ = try TranslateTestSupport.binary()
+        let dir = TranslateTestSupport.temporaryDirectory("layout")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        func layout(_ run: String) throws -> String? {
+            let info = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: run + "/run.json"))) as! [String: Any]
+            return (info["settings"] as! [String: Any])["layout"] as? String
+        }
+        let turns = dir + "/turns", paper = dir + "/paper"
+        _ = try runToEnd(arguments(turns, model: model, strategy: "off"))
+        XCTAssertEqual(try layout(turns), "turns", "the default for a chat model")
+        _ = try runToEnd(arguments(turns, model: model, chapters: "1-2", strategy: "off") + ["--resume"])
+        XCTAssertEqual(try layout(turns), "turns")
+        try assertRefused(arguments(turns, model: model, chapters: "1-2", strategy: "off") + ["--resume", "--layout", "paper"],
+                          saying: "layout: \"turns\" in the run, \"paper\" now", leaves: turns)
+
+        _ = try runToEnd(arguments(paper, model: model, strategy: "off") + ["--layout", "paper"])
+        // As written before there was a choice: no layout at all.
+        let runJSON = paper + "/run.json"
+        var info = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: runJSON))) as! [String: Any]
+        var settings = info["settings"] as! [String: Any]
+        settings["layout"] = nil
+        info["settings"] = settings
+        try JSONSerialization.data(withJSONObject: info, options: [.prettyPrinted, .sortedKeys]).write(to: URL(fileURLWithPath: runJSON))
+        _ = try runToEnd(arguments(paper, model: model, chapters: "1-2", strategy: "off") + ["--resume"])
+        XCTAssertNil(try layout(paper), "still the paper's layout, still unrecorded")
+    }
+
     /// A run from an EPUB (two chapters, a picture, a footnote, a cover page), killed with SIGKILL
     /// after a random unit and resumed, leaves the same folder as an uninterrupted run, its two
     /// EPUBs byte for byte; epubcheck accepts both, and report.md lists what was kept aside.

@@ -13,13 +13,19 @@ enum TranslateTestSupport {
     static var fixtures: String { packageRoot + "/Tests/Fixtures/translate" }
 
     /// Gemma 3 270M, the quick model these tests translate with (`yanfu model fetch gemma-3-270m`).
-    /// Absent, the test skips, except under CI (CI=true), where it fails: the setup must fetch it.
-    static func modelPath() throws -> String {
+    static func modelPath() throws -> String { try cachedModel("gemma-3-270m-q4_k_m.gguf", name: "gemma-3-270m") }
+
+    /// Qwen2.5-Coder 0.5B Instruct, the quick chat model.
+    static func qwen05BPath() throws -> String { try cachedModel("qwen2.5-coder-0.5b-instruct.gguf", name: "qwen2.5-coder-0.5b-instruct") }
+
+    /// A model in the cache. Absent, the test skips, except under CI (CI=true), where it fails:
+    /// the setup must fetch it.
+    static func cachedModel(_ file: String, name: String) throws -> String {
         let home = ProcessInfo.processInfo.environment["YANFU_HOME"] ?? (NSHomeDirectory() + "/.cache/yanfu")
-        let path = home + "/models/gemma-3-270m-q4_k_m.gguf"
+        let path = home + "/models/" + file
         if FileManager.default.fileExists(atPath: path) { return path }
         if ProcessInfo.processInfo.environment["CI"] == "true" { XCTFail("\(path) is missing in CI (.ci/run must fetch it)") }
-        throw XCTSkip("model not found at \(path) (run `yanfu model fetch gemma-3-270m`)")
+        throw XCTSkip("model not found at \(path) (run `yanfu model fetch \(name)`)")
     }
 
     static func binary() throws -> String {
