@@ -63,7 +63,7 @@ public func attentionForward(q: UnsafePointer<Float>, k: UnsafePointer<Float>, v
             if m == 1 {
                 cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(nk), Int32(hd), 1, kp, Int32(ldk), qp, 1, 0, scratch, 1)
             } else {
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(m), Int32(nk), Int32(hd), 1,
+                sgemm(CblasNoTrans, CblasTrans, Int32(m), Int32(nk), Int32(hd), 1,
                             qp, Int32(ldq), kp, Int32(ldk), 0, scratch, Int32(nk))
             }
             for i in 0..<m {
@@ -78,7 +78,7 @@ public func attentionForward(q: UnsafePointer<Float>, k: UnsafePointer<Float>, v
             if m == 1 {
                 cblas_sgemv(CblasRowMajor, CblasTrans, Int32(nk), Int32(hd), 1, vp, Int32(ldk), scratch, 1, 0, op, 1)
             } else {
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(hd), Int32(nk), 1,
+                sgemm(CblasNoTrans, CblasNoTrans, Int32(m), Int32(hd), Int32(nk), 1,
                             scratch, Int32(nk), vp, Int32(ldk), 0, op, Int32(ldq))
             }
             t0 = t1
@@ -121,7 +121,7 @@ public func attentionBackward(q: UnsafePointer<Float>, k: UnsafePointer<Float>, 
             let kp = k + kLo * ldk + kvh * hd, dkp = dkh + kLo * hd
             let vp = v + kLo * ldk + kvh * hd, dvp = dvh + kLo * hd
             let dop = dOut + t0 * ldq + h * hd
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(m), Int32(nk), Int32(hd), 1,
+            sgemm(CblasNoTrans, CblasTrans, Int32(m), Int32(nk), Int32(hd), 1,
                         qp, Int32(ldq), kp, Int32(ldk), 0, p, Int32(nk))
             for i in 0..<m {
                 let t = s.firstPosition + t0 + i
@@ -133,9 +133,9 @@ public func attentionBackward(q: UnsafePointer<Float>, k: UnsafePointer<Float>, 
                 if hi + 1 < nk { (row + hi + 1).update(repeating: 0, count: nk - hi - 1) }
             }
             // dV += Pᵀ·dO ; dP = dO·Vᵀ
-            cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(nk), Int32(hd), Int32(m), 1,
+            sgemm(CblasTrans, CblasNoTrans, Int32(nk), Int32(hd), Int32(m), 1,
                         p, Int32(nk), dop, Int32(ldq), 1, dvp, Int32(hd))
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(m), Int32(nk), Int32(hd), 1,
+            sgemm(CblasNoTrans, CblasTrans, Int32(m), Int32(nk), Int32(hd), 1,
                         dop, Int32(ldq), vp, Int32(ldk), 0, dp, Int32(nk))
             for i in 0..<m {
                 let pr = p + i * nk, dr = dp + i * nk
@@ -143,9 +143,9 @@ public func attentionBackward(q: UnsafePointer<Float>, k: UnsafePointer<Float>, 
                 for j in 0..<nk { dr[j] = pr[j] * (dr[j] - d) }
             }
             // dQ += dS·K ; dK += dSᵀ·Q
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(hd), Int32(nk), 1,
+            sgemm(CblasNoTrans, CblasNoTrans, Int32(m), Int32(hd), Int32(nk), 1,
                         dp, Int32(nk), kp, Int32(ldk), 1, dqp, Int32(ldq))
-            cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(nk), Int32(hd), Int32(m), 1,
+            sgemm(CblasTrans, CblasNoTrans, Int32(nk), Int32(hd), Int32(m), 1,
                         dp, Int32(nk), qp, Int32(ldq), 1, dkp, Int32(hd))
             t0 = t1
         }

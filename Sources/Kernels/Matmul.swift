@@ -87,7 +87,7 @@ public func matmul(_ x: UnsafePointer<Float>, rows n: Int, _ w: WeightMatrix, _ 
         let threads = KernelThreads.count
         let wf = w.data.assumingMemoryBound(to: Float.self)
         parallelFor(w.rows, chunks: threads) { r0, r1, _ in
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n), Int32(r1 - r0), Int32(w.cols), 1,
+            sgemm(CblasNoTrans, CblasTrans, Int32(n), Int32(r1 - r0), Int32(w.cols), 1,
                         x, Int32(w.cols), wf + r0 * w.cols, Int32(w.cols), 0, y + r0, Int32(w.rows))
         }
         return
@@ -106,7 +106,7 @@ public func matmul(_ x: UnsafePointer<Float>, rows n: Int, _ w: WeightMatrix, _ 
         for t in t0..<t1 {
             let r0 = t * tile, m = min(tile, w.rows - r0)
             ck_dequant_matrix(w.type.rawValue, w.row(r0), w.rowBytes, Int64(m), Int64(w.cols), buf)
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n), Int32(m), Int32(w.cols), 1,
+            sgemm(CblasNoTrans, CblasTrans, Int32(n), Int32(m), Int32(w.cols), 1,
                         x, Int32(w.cols), buf, Int32(w.cols), 0, y + r0, Int32(w.rows))
         }
     }
