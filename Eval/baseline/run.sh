@@ -33,7 +33,7 @@ cat "$RESULTS/tatoeba-200.txt"
 runs=()
 mkdir -p "$RUNS/hongloumeng-$CHAPTERS"
 : > "$RESULTS/hongloumeng-$CHAPTERS-times.txt"
-for m in "${MODELS[@]}"; do
+for m in qwen2.5-coder-1.5b-instruct qwen2.5-coder-0.5b-instruct gemma-3-270m; do   # the default first
     for mode in off cascaded; do
         out="$RUNS/hongloumeng-$CHAPTERS/$m-$mode"
         log="$RUNS/hongloumeng-$CHAPTERS/$m-$mode.time"
