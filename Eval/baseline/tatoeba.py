@@ -8,8 +8,8 @@ translations read back one line per pair (the corpus stays in ../shared; nothing
   tatoeba.py hyp RUN_DIR OUT         writes the run's translation of each paragraph of chapter 1,
                                      one per line, in order (units of one paragraph joined by a space)
 
-The pairs: every 140th line of cmn.txt (file order is by English length, so they span short to
-long sentences) among those whose Chinese has at least 6 characters, the first 200.
+The pairs: the first 200 lines of cmn.txt whose index is a multiple of 140 and whose Chinese has at
+least 6 characters (the file is ordered by English length, so they span short to long sentences).
 """
 import json
 import sys
