@@ -47,10 +47,11 @@ final class TrainingGraph {
     var integerProducts: Bool
     private var integerWeights: IntegerWeights?
 
-    /// A quarter of the memory available (machine or container), at most 3 GiB: every layer of
-    /// the 0.5B for 1,024 tokens, half the 1.5B's for a Temp-LoRA chunk with its context (2,048),
-    /// which keeps a translation with cascaded Temp-LoRA under 8 GB; the other layers are recomputed.
-    static var defaultActivationBudget: Int { Int(min(MemoryUsage.availableBytes / 4, 3 << 30)) }
+    /// A quarter of the memory available (machine or container), at most 2 GiB: a Temp-LoRA chunk
+    /// with its context (~2,400 tokens) keeps 3 of the 1.5B's 28 layers (~550 MiB each) and
+    /// recomputes the others either way, so more buys little; with 3 GiB a cascaded translation
+    /// with the 1.5B peaked at 8.8 GB. 16 of the 0.5B's 24 layers for 1,024 tokens.
+    static var defaultActivationBudget: Int { Int(min(MemoryUsage.availableBytes / 4, 2 << 30)) }
 
     init(transformer: Transformer, adapter: LoRAAdapter) {
         t = transformer
