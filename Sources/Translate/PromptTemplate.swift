@@ -239,7 +239,12 @@ public struct PromptTemplate: Sendable, Equatable {
         let user = turn(user: true), model = turn(user: false)
         var p = [PromptPiece(user.open, markup: true)]
         if first { p += (kind == .chatml ? [] : systemTurn) + [PromptPiece(Self.instruction + "\n")] }
-        p.append(PromptPiece(glossaryNote(glossary) + Self.line(source)))
+        // Terms as part of an instruction: a bare "术语：…" line in the turn was translated as
+        // text ("Term: Uncle Zhou = Uncle Zhou; …") and then learnt by Temp-LoRA.
+        if !glossary.isEmpty {
+            p.append(PromptPiece("请将下面的文本翻译成英文，译名：" + glossary.map { "\($0.source) = \($0.target)" }.joined(separator: "；") + "。\n"))
+        }
+        p.append(PromptPiece(Self.line(source)))
         p.append(PromptPiece(user.close + model.open, markup: true))
         return p
     }

@@ -71,7 +71,7 @@ final class PromptTemplateTests: XCTestCase {
         }
         let glossed = t.prompt(context: context, source: "小明笑了。", glossary: [GlossaryEntry(source: "小明", target: "Xiao Ming")])
         XCTAssertEqual(Array(glossed.prefix(p.count - 2)), Array(p.prefix(p.count - 2)), "the note sits in the last user turn only")
-        XCTAssertTrue(glossed.map(\.text).joined().hasSuffix("user\n术语：小明 = Xiao Ming\n小明笑了。<|im_end|>\n<|im_start|>assistant\n"))
+        XCTAssertTrue(glossed.map(\.text).joined().hasSuffix("user\n请将下面的文本翻译成英文，译名：小明 = Xiao Ming。\n小明笑了。<|im_end|>\n<|im_start|>assistant\n"))
     }
 
     /// Trained as prompted: the chunk's exchanges follow the context's; answers and their end of turn are the target.
