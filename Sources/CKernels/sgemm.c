@@ -53,25 +53,19 @@ CK_AVX512 static void tile(int64_t kc, const float *a, const float *b, float *c,
 }
 #endif
 
-int ck_sgemm_available(void) {
+int ck_sgemm(int trans_a, int trans_b, int64_t M, int64_t N, int64_t K, float alpha, const float *A, int64_t lda,
+             const float *B, int64_t ldb, float beta, float *C, int64_t ldc) {
 #ifdef CK_X86
-    return ck_avx512_enabled();
-#else
-    return 0;
-#endif
-}
-
-void ck_sgemm(int trans_a, int trans_b, int64_t M, int64_t N, int64_t K, float alpha, const float *A, int64_t lda,
-              const float *B, int64_t ldb, float beta, float *C, int64_t ldc) {
-#ifdef CK_X86
-    if (M <= 0 || N <= 0) return;
+    if (!ck_avx512_enabled()) return 0;
+    if (!apack) apack = (float *)aligned_alloc(64, sizeof(float) * MC * KC);
+    if (!bpack) bpack = (float *)aligned_alloc(64, sizeof(float) * KC * NC);
+    if (!apack || !bpack) return 0;
+    if (M <= 0 || N <= 0) return 1;
     if (K <= 0 || alpha == 0) {
         for (int64_t i = 0; i < M; i++)
             for (int64_t j = 0; j < N; j++) C[i * ldc + j] = beta == 0 ? 0 : beta * C[i * ldc + j];
-        return;
+        return 1;
     }
-    if (!apack) apack = (float *)aligned_alloc(64, sizeof(float) * MC * KC);
-    if (!bpack) bpack = (float *)aligned_alloc(64, sizeof(float) * KC * NC);
     for (int64_t jc = 0; jc < N; jc += NC) {
         const int64_t nc = N - jc < NC ? N - jc : NC;
         const int64_t panels = (nc + NR - 1) / NR;
@@ -118,8 +112,10 @@ void ck_sgemm(int trans_a, int trans_b, int64_t M, int64_t N, int64_t K, float a
             }
         }
     }
+    return 1;
 #else
     (void)trans_a; (void)trans_b; (void)M; (void)N; (void)K; (void)alpha; (void)A; (void)lda;
     (void)B; (void)ldb; (void)beta; (void)C; (void)ldc;
+    return 0;
 #endif
 }

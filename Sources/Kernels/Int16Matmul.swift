@@ -32,11 +32,11 @@ public final class Int16Weights: @unchecked Sendable {
         rows(0..<outputs).pack(src, strideOut: strideOut, strideIn: strideIn, count: count, at: start)
     }
 
-    /// `w` rounded for y = x·Wᵀ (outputs = W's rows) and, unless `forwardOnly`, for dx = dy·W
-    /// (outputs = W's columns); dequantized a tile of rows at a time, once for both.
-    public static func packing(_ w: WeightMatrix, forwardOnly: Bool = false) -> (forward: Int16Weights, transposed: Int16Weights?) {
+    /// `w` rounded for y = x·Wᵀ (outputs = W's rows) and for dx = dy·W (outputs = W's columns);
+    /// dequantized a tile of rows at a time, once for both.
+    public static func packing(_ w: WeightMatrix) -> (forward: Int16Weights, transposed: Int16Weights) {
         let forward = Int16Weights(outputs: w.rows, reduction: w.cols)
-        let transposed = forwardOnly ? nil : Int16Weights(outputs: w.cols, reduction: w.rows)
+        let transposed = Int16Weights(outputs: w.cols, reduction: w.rows)
         let tile = max(32, min(w.rows, (1 << 22) / w.cols) / 32 * 32)
         let buf = UnsafeMutablePointer<Float>.allocate(capacity: tile * w.cols)
         defer { buf.deallocate() }
@@ -45,7 +45,7 @@ public final class Int16Weights: @unchecked Sendable {
             let m = min(tile, w.rows - r0)
             ck_dequant_matrix(w.type.rawValue, w.row(r0), w.rowBytes, Int64(m), Int64(w.cols), buf)
             forward.rows(r0..<r0 + m).pack(buf, strideOut: w.cols, strideIn: 1, count: w.cols, at: 0)
-            transposed?.pack(buf, strideOut: 1, strideIn: w.cols, count: m, at: r0)
+            transposed.pack(buf, strideOut: 1, strideIn: w.cols, count: m, at: r0)
             r0 += m
         }
         return (forward, transposed)

@@ -67,9 +67,10 @@ public func matvecRows(_ type: TensorType) -> Int { max(matvecMaxRows, Int(ck_ma
 
 /// Y = X·Wᵀ: `x` holds `n` rows of `w.cols` values, `y` receives `n` rows of `w.rows` values.
 ///
-/// n ≤ `matvecRows(type)` (decoding, short prefills): threaded quantized dot products on the stored blocks.
-/// Larger n (prefill): each tile of weight rows is dequantized into `scratch` and multiplied as
-/// int16 panels (AVX512-VNNI, block-quantized types) or with SGEMM; `scratch` needs at least `w.cols` floats and should hold a whole matrix for speed.
+/// n ≤ `matvecRows(type)` (decoding, short prefills): threaded quantized dot products on the
+/// stored blocks. Larger n (prefill): each tile of weight rows is dequantized into `scratch` and
+/// multiplied as int16 panels (AVX512-VNNI, block-quantized types) or with SGEMM; `scratch` needs
+/// at least `w.cols` floats and should hold a whole matrix for speed.
 public func matmul(_ x: UnsafePointer<Float>, rows n: Int, _ w: WeightMatrix, _ y: UnsafeMutablePointer<Float>,
                    scratch: UnsafeMutableBufferPointer<Float>) {
     if n <= 0 { return }

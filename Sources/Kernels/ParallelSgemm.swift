@@ -17,10 +17,8 @@ public func parallelRanges(_ n: Int, _ body: (Int, Int) -> Void) {
 public func sgemm(_ ta: CBLAS_TRANSPOSE, _ tb: CBLAS_TRANSPOSE, _ M: Int32, _ N: Int32, _ K: Int32,
                   _ alpha: Float, _ a: UnsafePointer<Float>, _ lda: Int32, _ b: UnsafePointer<Float>, _ ldb: Int32,
                   _ beta: Float, _ c: UnsafeMutablePointer<Float>, _ ldc: Int32) {
-    if ck_sgemm_available() != 0 {
-        ck_sgemm(ta == CblasTrans ? 1 : 0, tb == CblasTrans ? 1 : 0, Int64(M), Int64(N), Int64(K), alpha,
-                 a, Int64(lda), b, Int64(ldb), beta, c, Int64(ldc))
-    } else {
+    if ck_sgemm(ta == CblasTrans ? 1 : 0, tb == CblasTrans ? 1 : 0, Int64(M), Int64(N), Int64(K), alpha,
+                a, Int64(lda), b, Int64(ldb), beta, c, Int64(ldc)) == 0 {
         cblas_sgemm(CblasRowMajor, ta, tb, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc)
     }
 }

@@ -88,7 +88,7 @@ final class Int16MatmulTests: XCTestCase {
             var want = [Float](repeating: 0, count: m * cols)
             matmulBackwardInput(dy, rows: m, w, &want, accumulate: false, scratch: scratch)
             let (iw, transposed) = Int16Weights.packing(w)
-            let got = product(dy, transposed!, rows: m)
+            let got = product(dy, transposed, rows: m)
             for i in 0..<m * cols { XCTAssertEqual(got[i], want[i], accuracy: 2e-3 * scale * Float(rows).squareRoot()) }
 
             let x = Self.random(m * cols, &rng)
@@ -108,6 +108,30 @@ final class Int16MatmulTests: XCTestCase {
                 iw.multiply(xp.baseAddress! + 128, rows: m, ldx: cols, span: 128..<256, into: &halves, ldy: rows, accumulate: true, scratch: s)
             }
             for i in 0..<m * rows { XCTAssertEqual(halves[i], all[i], accuracy: 1e-5 * scale * Float(cols)) }
+        }
+    }
+
+    /// The products that dequantize and round a tile of rows at a time (prompts, training's layers)
+    /// give the bits of the same products through the matrix packed once: forward with tiles of
+    /// 64 rows, backward with tiles of 1024 (the reduction chunks' size) and a last short one.
+    func testTiledProductsEqualThePackedOnes() throws {
+        try XCTSkipUnless(Int16Weights.fast, "no AVX512-VNNI here: the tiled products refuse")
+        var rng = SplitMix(seed: 4)
+        let rows = 2080, cols = 256, m = 7
+        let bytes = (0..<rows).flatMap { _ in QuantDotTests.randomRow(.q4_K, cols: cols, rng: &rng) }
+        bytes.withUnsafeBytes { raw in
+            let w = WeightMatrix(type: .q4_K, data: raw.baseAddress!, rows: rows, cols: cols)
+            let (forward, transposed) = Int16Weights.packing(w)
+            let scratch = UnsafeMutableBufferPointer<Float>.allocate(capacity: 1024 * cols)
+            defer { scratch.deallocate() }
+            let x = Self.random(m * cols, &rng)
+            var y = [Float](repeating: 0, count: m * rows)
+            XCTAssertTrue(matmulInt16(x, rows: m, w, &y, scratch: UnsafeMutableBufferPointer(rebasing: scratch[..<(64 * cols)])))
+            XCTAssertEqual(y, product(x, forward, rows: m))
+            let dy = Self.random(m * rows, &rng)
+            var dx = [Float](repeating: 0, count: m * cols)
+            XCTAssertTrue(matmulBackwardInputInt16(dy, rows: m, w, &dx, accumulate: false, scratch: scratch))
+            XCTAssertEqual(dx, product(dy, transposed, rows: m))
         }
     }
 

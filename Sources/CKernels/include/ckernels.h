@@ -109,12 +109,11 @@ void ck_dropout_row(const float *src, float *dst, int64_t cols, uint64_t state, 
 /// dot(x, y) in f32 with SIMD
 float ck_dot_f32(const float *x, const float *y, int64_t n);
 
-/// 1 where ck_sgemm runs (AVX-512); elsewhere use the BLAS.
-int ck_sgemm_available(void);
 /// C = alpha·op(A)·op(B) + beta·C, row-major, as cblas_sgemm (op = transpose when trans_* is 1);
-/// single-threaded; C is not read when beta is 0.
-void ck_sgemm(int trans_a, int trans_b, int64_t M, int64_t N, int64_t K, float alpha, const float *A, int64_t lda,
-              const float *B, int64_t ldb, float beta, float *C, int64_t ldc);
+/// single-threaded; C is not read when beta is 0. 0 (nothing done: use the BLAS) without
+/// AVX-512 or when its packing buffers cannot be allocated.
+int ck_sgemm(int trans_a, int trans_b, int64_t M, int64_t N, int64_t K, float alpha, const float *A, int64_t lda,
+             const float *B, int64_t ldb, float beta, float *C, int64_t ldc);
 
 /// Integer products for training (gemm_i16.c): values rounded to int16 (±8191) per block of 32
 /// along the reduction, each block with its own f32 scale. 1 when the AVX512-VNNI kernel runs

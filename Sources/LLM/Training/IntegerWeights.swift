@@ -22,7 +22,7 @@ final class IntegerWeights {
 
     init(_ t: Transformer) {
         let h = Int16Weights.packing(t.output.weight)
-        head = (h.forward, h.transposed!, Int16Scratch())
+        head = (h.forward, h.transposed, Int16Scratch())
         let widest = t.layers.flatMap(\.linears).map { max($0.weight.rows, $0.weight.cols) }.max() ?? 1
         tile = .allocate(capacity: 1024 * widest)
         bytes = head.forward.byteCount + head.transposed.byteCount + tile.count * 4

@@ -48,9 +48,8 @@ final class TrainingGraph {
     private var integerWeights: IntegerWeights?
 
     /// A quarter of the memory available (machine or container), at most 2 GiB: a Temp-LoRA chunk
-    /// with its context (~2,400 tokens) keeps 3 of the 1.5B's 28 layers (~550 MiB each) and
-    /// recomputes the others either way, so more buys little; with 3 GiB a cascaded translation
-    /// with the 1.5B peaked at 8.8 GB. 16 of the 0.5B's 24 layers for 1,024 tokens.
+    /// on the 1.5B with its context (~2,400 tokens) recomputes most layers either way, and with the
+    /// budget at 3 GiB a cascaded translation with it peaked at 9.05 GB; the other layers are recomputed.
     static var defaultActivationBudget: Int { Int(min(MemoryUsage.availableBytes / 4, 2 << 30)) }
 
     init(transformer: Transformer, adapter: LoRAAdapter) {
