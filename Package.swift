@@ -1,6 +1,6 @@
 // swift-tools-version:6.0
 // Yanfu: whole-novel Chinese→English translation with a local decoder model and Temp-LoRA.
-// Layering (see README): C shims → Kernels → LLM;  CICU → Text → Evaluate;  all → Translate → yanfu.
+// Layering (see README): Base → C shims → Kernels → LLM;  Base → CICU → Text → Evaluate;  all → Translate → yanfu.
 import PackageDescription
 
 let package = Package(
@@ -28,28 +28,30 @@ let package = Package(
             name: "CICU",
             linkerSettings: [.linkedLibrary("icui18n"), .linkedLibrary("icuuc"), .linkedLibrary("icudata")]
         ),
+        // What every Swift layer shares: durable file writes, the seeded generator.
+        .target(name: "Base"),
         // Hot inference loops in C (AVX2/FMA/F16C chosen at run time, scalar fallback).
         .target(name: "CKernels"),
         // Swift libraries, each depending only on those above it.
-        .target(name: "Kernels", dependencies: ["CBLAS", "CKernels"]),
-        .target(name: "LLM", dependencies: ["Kernels", "CSentencePiece"]),
-        .target(name: "Text", dependencies: ["CICU", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
-        .target(name: "Evaluate", dependencies: ["Text"]),
-        .target(name: "Translate", dependencies: ["LLM", "Text", "Evaluate"]),
+        .target(name: "Kernels", dependencies: ["Base", "CBLAS", "CKernels"]),
+        .target(name: "LLM", dependencies: ["Base", "Kernels", "CSentencePiece"]),
+        .target(name: "Text", dependencies: ["Base", "CICU", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+        .target(name: "Evaluate", dependencies: ["Base", "Text"]),
+        .target(name: "Translate", dependencies: ["Base", "LLM", "Text", "Evaluate"]),
         .executableTarget(
             name: "yanfu",
             dependencies: [
-                "Translate", "LLM", "Text", "Evaluate", "Kernels",
+                "Base", "Translate", "LLM", "Text", "Evaluate", "Kernels",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         // One framework (XCTest) for every suite, so the closing line counts them all.
-        .testTarget(name: "ShimTests", dependencies: ["CBLAS", "CSentencePiece", "CICU"]),
-        .testTarget(name: "KernelsTests", dependencies: ["Kernels", "CKernels"]),
-        .testTarget(name: "LLMTests", dependencies: ["LLM", "Kernels"]),
-        .testTarget(name: "TextTests", dependencies: ["Text", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
-        .testTarget(name: "EvaluateTests", dependencies: ["Evaluate", "Text"]),
-        .testTarget(name: "TranslateTests", dependencies: ["Translate", "Text"]),
+        .testTarget(name: "ShimTests", dependencies: ["Base", "CBLAS", "CSentencePiece", "CICU"]),
+        .testTarget(name: "KernelsTests", dependencies: ["Base", "Kernels", "CKernels"]),
+        .testTarget(name: "LLMTests", dependencies: ["Base", "LLM", "Kernels"]),
+        .testTarget(name: "TextTests", dependencies: ["Base", "Text", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+        .testTarget(name: "EvaluateTests", dependencies: ["Base", "Evaluate", "Text"]),
+        .testTarget(name: "TranslateTests", dependencies: ["Base", "Evaluate", "Translate", "Text"]),
     ],
     cxxLanguageStandard: .cxx17
 )

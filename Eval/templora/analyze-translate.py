@@ -57,10 +57,10 @@ def chapters(run):
         row["generated"] += r["generated_tokens"]
         row["generating"] += r["seconds"] - r.get("prefill_seconds", 0)
     for u in log:
-        chapter = chapter_of.get(u["lastUnit"])
+        chapter = chapter_of.get(u.get("last_unit", u.get("lastUnit")))
         if chapter is None:
             continue
-        rows[chapter]["wait"] += u["blockingSeconds"]
+        rows[chapter]["wait"] += u.get("blocking_seconds", u.get("blockingSeconds"))
         rows[chapter]["updates"] += 1
         rows[chapter]["loss"] += u["losses"][0]
     return info, rows

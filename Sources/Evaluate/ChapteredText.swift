@@ -69,7 +69,7 @@ extension ChapteredText {
             throw EvaluateError.invalidArgument("\(path): not a run folder: \(RunFolderReader.segmentsFile) is missing; "
                 + "expected a folder written by `yanfu translate`")
         }
-        let segments: [RunFolderReader.Segment]
+        let segments: [SegmentRecord]
         do {
             segments = try RunFolderReader.read(path)
         } catch EvaluateError.emptyInput {

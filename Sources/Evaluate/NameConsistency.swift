@@ -53,19 +53,8 @@ public enum NameConsistency {
         public var runs: [Int]
     }
 
-    /// A two-column TSV glossary (`source<TAB>target`, Text's `TSVPairs`); blank lines and lines
-    /// starting with `#` are skipped, as `translate --glossary` skips them.
-    public static func readGlossary(_ path: String) throws -> [(source: String, target: String)] {
-        let pairs = try TSVPairs.read(file: path, comments: true).pairs
-        for p in pairs where p.source.trimmingCharacters(in: .whitespaces).isEmpty || p.target.trimmingCharacters(in: .whitespaces).isEmpty {
-            throw EvaluateError.badRecord(path: path, line: p.line, reason: "empty source or target; expected source<TAB>target")
-        }
-        if pairs.isEmpty { throw EvaluateError.invalidArgument("\(path): no glossary entries; expected source<TAB>target lines") }
-        return pairs.map { ($0.source, $0.target) }
-    }
-
     /// Glossary terms in every run (`runs[r]` = that run's units).
-    public static func glossary(_ terms: [(source: String, target: String)], runs: [[Unit]]) -> [Term] {
+    public static func glossary(_ terms: [GlossaryEntry], runs: [[Unit]]) -> [Term] {
         var perRun = [[TermInRun]]()  // [run][term]
         let targetWords = terms.map { Set($0.target.split(separator: " ").map(String.init).filter { !stopWords.contains($0) }) }
         for units in runs {

@@ -9,13 +9,13 @@ public struct RunComparison: Sendable {
     public var metrics: [any CorpusMetric]
     public var bootstrap: PairedBootstrap
     /// Terms to check (source, English); without it the reference's frequent names are counted.
-    public var glossary: [(source: String, target: String)]?
+    public var glossary: [GlossaryEntry]?
     public var perplexity: [PerplexityEval]
     /// The command that produced the comparison, for the report.
     public var commandLine: String?
 
     public init(pairing: ChapterPairing, names: [String], metrics: [any CorpusMetric],
-                bootstrap: PairedBootstrap = PairedBootstrap(), glossary: [(source: String, target: String)]? = nil,
+                bootstrap: PairedBootstrap = PairedBootstrap(), glossary: [GlossaryEntry]? = nil,
                 perplexity: [PerplexityEval] = [], commandLine: String? = nil) {
         precondition(names.count == pairing.runs.count, "one name per run")
         self.pairing = pairing

@@ -1,3 +1,5 @@
+import Base
+
 /// The documented seeded generator behind Yanfu's resampling: xoshiro256** (Blackman & Vigna,
 /// 2018) with its state filled by SplitMix64 from the seed, and bounded integers by Lemire's
 /// multiply-shift with rejection (unbiased). NumPy's PCG64 streams cannot be reproduced bit for
@@ -6,15 +8,8 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
     private var s: (UInt64, UInt64, UInt64, UInt64)
 
     public init(seed: UInt64) {
-        var x = seed
-        func splitMix() -> UInt64 {
-            x &+= 0x9E37_79B9_7F4A_7C15
-            var z = x
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        s = (splitMix(), splitMix(), splitMix(), splitMix())
+        var x = SplitMix64(seed: seed)
+        s = (x.next(), x.next(), x.next(), x.next())
     }
 
     public mutating func next() -> UInt64 {

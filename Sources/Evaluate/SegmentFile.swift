@@ -1,3 +1,4 @@
+import Base
 import Foundation
 
 /// Line-aligned UTF-8 text files, read the way sacreBLEU's CLI reads them: lines split on "\n"
@@ -49,13 +50,8 @@ public enum SegmentFile {
         }
     }
 
-    /// Writes text through a temporary file and a rename, so a failed write never leaves a
-    /// half-written file in place of an old one.
+    /// `DurableFile.write`, failing with Evaluate's error.
     public static func writeAtomically(_ text: String, to path: String) throws {
-        do {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
-        } catch {
-            throw EvaluateError.unwritable(path: path, reason: error.localizedDescription)
-        }
+        do { try DurableFile.write(text, to: path) } catch { throw EvaluateError.unwritable(path: path, reason: error.detail) }
     }
 }

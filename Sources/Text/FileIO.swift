@@ -1,3 +1,4 @@
+import Base
 import Foundation
 
 /// Reading bytes and writing files without ever leaving a half-written file behind.
@@ -20,27 +21,10 @@ enum FileIO {
         }
     }
 
-    /// Writes every file to a temporary name next to it first, then renames them all, so a failure
-    /// leaves the previous files untouched.
+    /// `DurableFile.write` of several files (all or none replaced), failing with Text's error.
     static func writeAtomically(_ files: [(path: String, contents: String)]) throws {
-        var temporaries: [(temp: String, final: String)] = []
-        defer { for t in temporaries { try? FileManager.default.removeItem(atPath: t.temp) } }
-        for file in files {
-            let url = URL(fileURLWithPath: file.path)
-            let temp = url.deletingLastPathComponent()
-                .appendingPathComponent(".\(url.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)").path
-            do { try Data(file.contents.utf8).write(to: URL(fileURLWithPath: temp)) } catch {
-                throw TextError.unwritable(file: file.path, reason: "\(error.localizedDescription); nothing was replaced")
-            }
-            temporaries.append((temp, file.path))
+        do { try DurableFile.write(files.map { ($0.path, Data($0.contents.utf8)) }) } catch {
+            throw TextError.unwritable(file: error.path, reason: error.detail)
         }
-        for (k, t) in temporaries.enumerated() {
-            if rename(t.temp, t.final) != 0 {
-                let done = temporaries[..<k].map(\.final)
-                throw TextError.unwritable(file: t.final, reason: String(cString: strerror(errno)) +
-                                           (done.isEmpty ? "; nothing was replaced" : "; already replaced: \(done.joined(separator: ", "))"))
-            }
-        }
-        temporaries.removeAll()
     }
 }

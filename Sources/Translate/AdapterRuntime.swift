@@ -1,3 +1,4 @@
+import Evaluate
 import LLM
 
 /// What the translate loop needs from Temp-LoRA: a forward pass with the adapter currently used

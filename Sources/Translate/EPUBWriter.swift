@@ -1,3 +1,4 @@
+import Evaluate
 import Foundation
 import LLM
 import Text

@@ -1,3 +1,4 @@
+import Evaluate
 /// translation.txt and bilingual.md, rebuilt from the records (so they are a function of
 /// segments.jsonl alone).
 enum Outputs {

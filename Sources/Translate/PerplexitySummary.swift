@@ -70,32 +70,23 @@ public struct PerplexitySummary: Sendable {
     }
 
     /// `eval.json` and `--json`.
-    public func json(settings: EvalPPLSettings, complete: Bool) -> [String: Any] {
-        func round(_ v: Double) -> Any { v.isFinite ? (v * 10000).rounded() / 10000 : NSNull() }
-        func totals(_ t: Totals) -> [String: Any] {
-            ["base_ppl": round(t.basePPL), "temp_lora_ppl": round(t.tempLoRAPPL), "relative_change": round(t.relativeChange),
-             "target_tokens": t.tokens, "sentences": t.sentences,
-             "sentence_mean_base_ppl": round(t.baseSentenceMeanPPL), "sentence_mean_temp_lora_ppl": round(t.tempLoRASentenceMeanPPL)]
+    public func file(settings: EvalPPLSettings, complete: Bool) -> PerplexityFile {
+        func round(_ v: Double) -> Double? { v.isFinite ? (v * 10000).rounded() / 10000 : nil }
+        func totals(_ t: Totals) -> PerplexityFile.Totals {
+            PerplexityFile.Totals(basePPL: round(t.basePPL), tempLoRAPPL: round(t.tempLoRAPPL), relativeChange: round(t.relativeChange),
+                                  targetTokens: t.tokens, sentences: t.sentences, sentenceMeanBasePPL: round(t.baseSentenceMeanPPL),
+                                  sentenceMeanTempLoRAPPL: round(t.tempLoRASentenceMeanPPL))
         }
-        var out = totals(overall)
-        out["chapters"] = chapters.map { c -> [String: Any] in
-            var d = totals(c.totals)
-            d["number"] = c.number
-            return d
-        }
-        out["first_half"] = totals(firstHalf)
-        out["second_half"] = totals(secondHalf)
-        out["chunks"] = chunks
-        out["complete"] = complete
-        out["seconds"] = (trainingSeconds * 10).rounded() / 10
-        out["settings"] = [
-            "model": settings.model, "source": settings.source, "reference": settings.reference ?? NSNull(),
-            "chunk_tokens": settings.chunkTokens, "context_tokens": settings.contextTokens,
-            "train_context_tokens": settings.trainContextTokens, "epochs": settings.epochs,
-            "rank": settings.lora.rank, "alpha": Double(settings.lora.alpha), "dropout": Double(settings.lora.dropout),
-            "learning_rate": Double(settings.optimizer.learningRate), "threads": settings.threads,
-        ] as [String: Any]
-        return out
+        let s = settings
+        return PerplexityFile(
+            overall: totals(overall), chapters: chapters.map { PerplexityFile.Chapter(number: $0.number, totals: totals($0.totals)) },
+            firstHalf: totals(firstHalf), secondHalf: totals(secondHalf), chunks: chunks, complete: complete,
+            seconds: (trainingSeconds * 10).rounded() / 10,
+            settings: PerplexityFile.Settings(model: s.model, source: s.source, reference: s.reference, chunkTokens: s.chunkTokens,
+                                              contextTokens: s.contextTokens, trainContextTokens: s.trainContextTokens,
+                                              epochs: s.epochs, rank: s.lora.rank, alpha: Double(s.lora.alpha),
+                                              dropout: Double(s.lora.dropout), learningRate: Double(s.optimizer.learningRate),
+                                              threads: s.threads))
     }
 
     public static let definitions = """
@@ -140,9 +131,7 @@ public struct PerplexitySummary: Sendable {
 
     /// Writes eval.json, report.md and ppl-by-chapter.svg into `folder`.
     public func write(to folder: String, settings: EvalPPLSettings, complete: Bool, command: String?) throws {
-        let data = try JSONSerialization.data(withJSONObject: json(settings: settings, complete: complete),
-                                              options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-        try RunFolder.writeAtomically(data + Data([10]), to: folder + "/eval.json")
+        try RunFolder.writeAtomically(try file(settings: settings, complete: complete).json(), to: folder + "/" + PerplexityFile.fileName)
         try RunFolder.writeAtomically(chart(), to: folder + "/ppl-by-chapter.svg")
         try RunFolder.writeAtomically(markdown(settings: settings, complete: complete, chart: "ppl-by-chapter.svg", command: command),
                                       to: folder + "/report.md")

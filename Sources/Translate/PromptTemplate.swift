@@ -1,3 +1,4 @@
+import Evaluate
 /// A piece of a prompt or training sequence. Pieces are tokenized one by one and the ids
 /// concatenated, so a prompt that extends another shares its token prefix exactly (the KV cache
 /// of the shorter one can be reused) and training sees the same ids as generation.
@@ -25,17 +26,7 @@ public struct BilingualPair: Sendable, Equatable, Codable {
     }
 }
 
-/// How a prompt is laid out for a model family.
-public enum TemplateKind: String, Sendable, Codable, CaseIterable {
-    /// `zh: …` / `en: …` lines after a few example pairs: for base models.
-    case plain
-    /// ChatML (Yi, Qwen) with the Temp-LoRA paper's instruction and layout.
-    case chatml
-    /// Gemma instruction-tuned turns.
-    case gemma
-    /// Llama 2 `[INST]` turns.
-    case llama2
-
+extension TemplateKind {
     /// The template a model's chat template (GGUF `tokenizer.chat_template`) calls for; plain
     /// when it has none (a base model).
     public static func detect(chatTemplate: String?) -> TemplateKind {
@@ -45,17 +36,6 @@ public enum TemplateKind: String, Sendable, Codable, CaseIterable {
         if t.contains("[INST]") { return .llama2 }
         return .plain
     }
-}
-
-/// How a chat template lays the bilingual context out.
-public enum PromptLayout: String, Sendable, Codable, CaseIterable {
-    /// The Temp-LoRA paper's GuoFeng layout: one user turn with the instruction and every Chinese
-    /// line, one assistant turn with every English line. A new unit adds a Chinese line before
-    /// the English context, so every unit runs the whole English context through the model again.
-    case paper
-    /// One exchange per pair (user: Chinese, assistant: English), as instruct models are tuned:
-    /// the next unit's prompt extends this one's, so only the newest pair and the unit are run.
-    case turns
 }
 
 /// Renders prompts (context pairs + the unit to translate) and training sequences (context

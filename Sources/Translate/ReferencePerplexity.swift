@@ -1,3 +1,4 @@
+import Evaluate
 import Foundation
 import LLM
 import Text
@@ -49,12 +50,9 @@ public struct EvalPPLSettings: Sendable, Codable, Equatable {
     }
 
     public func validate() throws {
-        try requireSetting(chunkTokens >= 16, "--chunk-tokens", "expected at least 16, got \(chunkTokens)")
-        try requireSetting(contextTokens >= 0, "--context-tokens", "expected 0 or more, got \(contextTokens)")
-        try requireSetting(trainContextTokens >= 0, "--train-context-tokens", "expected 0 or more, got \(trainContextTokens)")
+        try requireTempLoRASettings(chunkTokens: chunkTokens, contextTokens: contextTokens,
+                                    trainContextTokens: trainContextTokens, threads: threads, rank: lora.rank)
         try requireSetting(epochs >= 0, "--epochs", "expected 0 or more, got \(epochs)")
-        try requireSetting(threads >= 1, "--threads", "expected at least 1, got \(threads)")
-        try requireSetting(lora.rank >= 1, "--rank", "expected at least 1, got \(lora.rank)")
     }
 
     public var sourceDecoding: DecodeOptions { DecodeOptions(encoding: sourceEncoding, lossy: lossy ?? false) }
@@ -150,7 +148,7 @@ public final class ReferencePerplexity {
     }
 
     public var chunksFile: String? { folder.map { $0 + "/chunks.jsonl" } }
-    private var stateDir: String? { folder.map { $0 + "/state" } }
+    private var checkpoints: CheckpointFolder? { folder.map { CheckpointFolder(path: $0 + "/state") } }
 
     private struct Checkpoint: Codable {
         var nextChunk: Int
@@ -176,15 +174,9 @@ public final class ReferencePerplexity {
             do { try t.write(file: folder + "/pairs.tsv") } catch { throw TranslateError.write(path: folder + "/pairs.tsv", reason: "\(error)") }
         }
         let threads = settings.threads
-        let trainer: LoRATrainer
-        if let name = checkpoint.trainer, let dir = stateDir {
-            do { trainer = try LoRATrainer.loadState(from: dir + "/" + name, model: bundle.model) } catch {
-                throw TranslateError.resume(path: dir + "/" + name, reason: "cannot load the trainer state (\(error))")
-            }
-        } else {
-            trainer = try TempLoRARuntime.makeTrainer(lora: settings.lora, optimizer: settings.optimizer,
-                                                      model: bundle.model, threads: threads)
-        }
+        let trainer = try checkpoints?.trainer(checkpoint.trainer, model: bundle.model, lora: settings.lora,
+                                               optimizer: settings.optimizer, threads: threads)
+            ?? CheckpointFolder.freshTrainer(lora: settings.lora, optimizer: settings.optimizer, model: bundle.model, threads: threads)
         let appender = try chunksFile.map { try LineAppender(file: $0) }
         let session = bundle.model.makeSession(capacity: settings.contextTokens + 2 * settings.chunkTokens + 256)
         let start = Date()
@@ -234,9 +226,10 @@ public final class ReferencePerplexity {
                 records.append(record)
             }
             try interruptHook?(k)
-            if let dir = stateDir {
-                try saveCheckpoint(Checkpoint(nextChunk: k + 1, trainer: "trainer-\(k + 1)"), trainer: trainer, in: dir)
-            }
+            // With no training (epochs 0) there is no trainer to keep.
+            let name = settings.epochs > 0 ? "trainer-\(k + 1)" : nil
+            try checkpoints?.save(Checkpoint(nextChunk: k + 1, trainer: name), trainerName: name,
+                                  saveTrainer: name == nil ? nil : { try trainer.saveState(to: $0) })
             let done = k + 1 - firstThisSession
             let elapsed = Date().timeIntervalSince(start)
             onProgress(EvalPPLProgress(chunk: records[k], chunksDone: k + 1, chunksTotal: chunks.count,
@@ -306,35 +299,10 @@ public final class ReferencePerplexity {
         for (i, r) in records.enumerated() where r.chunk != i || i >= chunks.count || chunks[i] != r.firstPair...r.lastPair {
             throw TranslateError.resume(path: folder + "/chunks.jsonl", reason: "line \(i + 1) does not match chunk \(i) of the corpus (was the corpus changed?)")
         }
-        var cp = Checkpoint(nextChunk: 0, trainer: nil)
-        if let d = FileManager.default.contents(atPath: folder + "/state/checkpoint.json") {
-            do { cp = try JSONDecoder().decode(Checkpoint.self, from: d) } catch {
-                throw TranslateError.resume(path: folder + "/state/checkpoint.json", reason: "unreadable checkpoint (\(error))")
-            }
-        }
+        let cp = try CheckpointFolder(path: folder + "/state").load(Checkpoint.self) ?? Checkpoint(nextChunk: 0, trainer: nil)
         guard cp.nextChunk <= records.count else {
             throw TranslateError.resume(path: folder, reason: "the checkpoint is at chunk \(cp.nextChunk) but chunks.jsonl has only \(records.count) records")
         }
         return (records, cp)
-    }
-
-    /// Trainer to a temporary folder, synced and renamed; then the checkpoint that names it;
-    /// then the trainer states nothing names any more are removed.
-    private func saveCheckpoint(_ cp: Checkpoint, trainer: LoRATrainer, in dir: String) throws {
-        if settings.epochs > 0, let name = cp.trainer {
-            let tmp = dir + "/" + name + ".tmp", final = dir + "/" + name
-            try? FileManager.default.removeItem(atPath: tmp)
-            do { try trainer.saveState(to: tmp) } catch { throw TranslateError.write(path: tmp, reason: "\(error)") }
-            try? FileManager.default.removeItem(atPath: final)
-            guard rename(tmp, final) == 0 else { throw TranslateError.write(path: final, reason: String(cString: strerror(errno))) }
-            RunFolder.syncDirectory(of: final)
-        }
-        var saved = cp
-        if settings.epochs == 0 { saved.trainer = nil }
-        try RunFolder.writeAtomically(try JSONEncoder().encode(saved), to: dir + "/checkpoint.json")
-        for item in (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
-        where item.hasPrefix("trainer-") && item != saved.trainer {
-            try? FileManager.default.removeItem(atPath: dir + "/" + item)
-        }
     }
 }

@@ -1,3 +1,4 @@
+import Evaluate
 import Foundation
 
 /// report.md: timings, speed, training losses over the book, Temp-LoRA overhead, glossary use.

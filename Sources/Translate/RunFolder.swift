@@ -1,3 +1,5 @@
+import Base
+import Evaluate
 import Foundation
 
 /// The files of a run folder and the careful ways they are written: whole files go to a
@@ -70,42 +72,18 @@ public struct RunFolder: Sendable {
         }
     }
 
-    /// Writes `data` to `file` atomically and durably.
+    /// `DurableFile.write`, failing with the translate loop's error (which says the run resumes).
     public static func writeAtomically(_ data: Data, to file: String) throws {
-        let tmp = file + ".tmp"
-        let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        guard fd >= 0 else { throw TranslateError.write(path: file, reason: String(cString: strerror(errno))) }
-        var failure: String?
-        data.withUnsafeBytes { raw in
-            var off = 0
-            while off < raw.count {
-                let n = write(fd, raw.baseAddress! + off, raw.count - off)
-                if n < 0 { if errno == EINTR { continue }; failure = String(cString: strerror(errno)); return }
-                off += n
-            }
-        }
-        if failure == nil && fsync(fd) != 0 { failure = String(cString: strerror(errno)) }
-        close(fd)
-        if let f = failure {
-            unlink(tmp)
-            throw TranslateError.write(path: file, reason: f)
-        }
-        guard rename(tmp, file) == 0 else {
-            let f = String(cString: strerror(errno))
-            unlink(tmp)
-            throw TranslateError.write(path: file, reason: f)
-        }
-        syncDirectory(of: file)
+        do { try DurableFile.write(data, to: file) } catch { throw TranslateError.write(path: error.path, reason: error.detail) }
     }
 
     public static func writeAtomically(_ text: String, to file: String) throws {
         try writeAtomically(Data(text.utf8), to: file)
     }
 
-    static func syncDirectory(of file: String) {
-        let dir = (file as NSString).deletingLastPathComponent
-        let fd = open(dir.isEmpty ? "." : dir, O_RDONLY)
-        if fd >= 0 { fsync(fd); close(fd) }
+    /// `DurableFile.replace` for the folders a run keeps (trainer states, the adapter).
+    static func replaceFolder(_ path: String, with make: (String) throws -> Void) throws {
+        do { try DurableFile.replace(path, with: make) } catch { throw TranslateError.write(path: error.path, reason: error.detail) }
     }
 }
 

@@ -1,36 +1,9 @@
+import Evaluate
 import Foundation
 import Kernels
 import LLM
 
-/// run.json: every setting, the model's identity, the tool version and the timings of each
-/// session (a resumed run has several).
-public struct RunInfo: Codable, Sendable {
-    public struct Session: Codable, Sendable {
-        public var seconds: Double
-        /// Units translated in this session (replayed ones included).
-        public var units: Int
-        public var replayed: Int
-        public var generatedTokens: Int
-        public var generationSeconds: Double
-    }
-    public var yanfuVersion: String
-    public var settings: TranslateSettings
-    public var template: TemplateKind
-    public var modelSHA256: String
-    public var modelBytes: Int
-    public var architecture: String
-    public var kernelThreads: Int
-    public var blas: String
-    public var started: String
-    public var finished = false
-    /// Seconds spent per chapter (keyed by chapter number): translation plus blocking training.
-    public var chapterSeconds: [String: Double] = [:]
-    public var sessions: [Session] = []
-    public var updates: [UpdateRecord] = []
-
-    /// Set by the command line (the library does not know the executable's version).
-    nonisolated(unsafe) public static var toolVersion = "unknown"
-
+extension RunInfo {
     static func make(settings: TranslateSettings, template: TemplateKind, bundle: ModelBundle) throws -> RunInfo {
         var sha = "", bytes = 0
         var isDir: ObjCBool = false
@@ -43,21 +16,17 @@ public struct RunInfo: Codable, Sendable {
                        modelBytes: bytes, architecture: bundle.model.config.architecture,
                        kernelThreads: KernelThreads.count, blas: KernelThreads.blasCoreName, started: f.string(from: Date()))
     }
-
-    func json() throws -> Data {
-        let e = JSONEncoder()
-        e.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        return try e.encode(self) + Data("\n".utf8)
-    }
 }
 
 extension Encodable {
-    /// The settings that differ, by their JSON names (for a clear refusal to resume with other
-    /// settings).
-    func differences(from other: Self) -> [String] {
+    /// The settings that differ, by their names in the file that holds them (for a clear refusal
+    /// to resume with other settings).
+    func differences(from other: Self, keys: JSONEncoder.KeyEncodingStrategy = .useDefaultKeys) -> [String] {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = keys
         // Each value as sorted-key JSON: a nested object's description has no fixed key order.
         func dict(_ s: Self) -> [String: String] {
-            guard let d = try? JSONEncoder().encode(s),
+            guard let d = try? encoder.encode(s),
                   let o = try? JSONSerialization.jsonObject(with: d) as? [String: Any] else { return [:] }
             return o.mapValues { value in
                 (try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .fragmentsAllowed, .withoutEscapingSlashes]))
@@ -77,8 +46,31 @@ extension RunInfo {
         guard let data = FileManager.default.contents(atPath: folder.runJSON) else {
             throw TranslateError.resume(path: folder.path, reason: "no run.json (start without --resume)")
         }
-        do { return try JSONDecoder().decode(RunInfo.self, from: data) } catch {
+        do { return try RunInfo.decode(data) } catch {
             throw TranslateError.resume(path: folder.runJSON, reason: "unreadable run.json (\(error))")
         }
+    }
+}
+
+extension TranslateSettings {
+    /// The same settings with the book, model and glossary paths canonical (a resume compares these).
+    var canonicalPaths: TranslateSettings {
+        var s = self
+        s.book = RunFolder.canonical(book)
+        s.model = RunFolder.canonical(model)
+        s.glossary = glossary.map(RunFolder.canonical)
+        return s
+    }
+
+    public func validate() throws {
+        try requireTempLoRASettings(chunkTokens: chunkTokens, contextTokens: contextTokens,
+                                    trainContextTokens: trainContextTokens, threads: threads, rank: lora.rank)
+        try requireSetting(epochs >= 1, "--epochs", "expected at least 1, got \(epochs)")
+        try requireSetting(kvReuse >= 0, "--kv-reuse", "expected 0 or more, got \(kvReuse)")
+        try requireSetting(repetitionPenalty > 0, "--repetition-penalty", "expected a positive number, got \(repetitionPenalty)")
+        try requireSetting(unitSentences >= 1, "--unit-sentences", "expected at least 1, got \(unitSentences)")
+        try requireSetting(unitTokens >= 8, "--unit-tokens", "expected at least 8, got \(unitTokens)")
+        try requireSetting(trainThreads >= 1 && (strategy != .parallel || trainThreads < threads || threads == 1),
+                           "--train-threads", "expected 1 ≤ train threads < threads (\(threads)), got \(trainThreads)")
     }
 }

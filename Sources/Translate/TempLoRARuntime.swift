@@ -1,3 +1,4 @@
+import Evaluate
 import Foundation
 import LLM
 
@@ -31,30 +32,13 @@ final class TempLoRARuntime: AdapterRuntime, @unchecked Sendable {
         var result: Result<UpdateRecord, Error>?
     }
 
-    init(settings: TranslateSettings, model: LanguageModel, stateDirectory: String?,
-         interrupt: (@Sendable (String, Int) throws -> Void)?) throws {
+    /// `trainer`: the checkpoint's, or a fresh one.
+    init(settings: TranslateSettings, trainer: LoRATrainer, interrupt: (@Sendable (String, Int) throws -> Void)?) {
         self.settings = settings
         self.interrupt = interrupt
-        let threads = settings.strategy == .parallel ? settings.trainThreads : settings.threads
-        if let dir = stateDirectory {
-            do { trainer = try LoRATrainer.loadState(from: dir, model: model) } catch {
-                throw TranslateError.resume(path: dir, reason: "cannot load the trainer state (\(error))")
-            }
-        } else {
-            trainer = try Self.makeTrainer(lora: settings.lora, optimizer: settings.optimizer, model: model, threads: threads)
-        }
+        self.trainer = trainer
         generationAdapter = settings.strategy == .parallel ? trainer.adapter.copy() : trainer.adapter
         generationAdapterIsZero = Self.isZero(generationAdapter)
-    }
-
-    /// A fresh adapter (a no-op until trained) with its optimizer.
-    static func makeTrainer(lora: LoRASettings, optimizer o: OptimizerSettings, model: LanguageModel,
-                            threads: Int) throws -> LoRATrainer {
-        let config = LoRAConfig(rank: lora.rank, alpha: lora.alpha, dropout: lora.dropout, seed: lora.seed)
-        let opt = AdamWConfig(learningRate: o.learningRate, eps: o.eps, weightDecay: o.weightDecay,
-                              warmupSteps: o.warmupSteps, maxGradNorm: o.maxGradNorm)
-        return try LoRATrainer(model: model, adapter: try LoRAAdapter(model: model, config: config),
-                               optimizer: opt, threads: threads)
     }
 
     static func isZero(_ a: LoRAAdapter) -> Bool {
@@ -137,18 +121,10 @@ final class TempLoRARuntime: AdapterRuntime, @unchecked Sendable {
 
     func saveState(to directory: String) throws {
         precondition(running == nil, "the trainer is saved only while no training runs")
-        do { try trainer.saveState(to: directory) } catch {
-            throw TranslateError.write(path: directory, reason: "\(error)")
-        }
+        try trainer.saveState(to: directory)
     }
 
     func saveAdapter(to directory: String, baseModelName: String) throws {
-        let tmp = directory + ".tmp"
-        try? FileManager.default.removeItem(atPath: tmp)
-        do { try trainer.adapter.savePEFT(to: tmp, baseModelName: baseModelName) } catch {
-            throw TranslateError.write(path: directory, reason: "\(error)")
-        }
-        try? FileManager.default.removeItem(atPath: directory)
-        guard rename(tmp, directory) == 0 else { throw TranslateError.write(path: directory, reason: String(cString: strerror(errno))) }
+        try RunFolder.replaceFolder(directory) { try trainer.adapter.savePEFT(to: $0, baseModelName: baseModelName) }
     }
 }

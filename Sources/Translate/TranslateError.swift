@@ -21,6 +21,15 @@ public enum TranslateError: Error, LocalizedError, CustomStringConvertible, Equa
     public var errorDescription: String? { description }
 }
 
+/// The Temp-LoRA budgets `translate` and `eval-ppl` share.
+func requireTempLoRASettings(chunkTokens: Int, contextTokens: Int, trainContextTokens: Int, threads: Int, rank: Int) throws {
+    try requireSetting(chunkTokens >= 16, "--chunk-tokens", "expected at least 16, got \(chunkTokens)")
+    try requireSetting(contextTokens >= 0, "--context-tokens", "expected 0 or more, got \(contextTokens)")
+    try requireSetting(trainContextTokens >= 0, "--train-context-tokens", "expected 0 or more, got \(trainContextTokens)")
+    try requireSetting(threads >= 1, "--threads", "expected at least 1, got \(threads)")
+    try requireSetting(rank >= 1, "--rank", "expected at least 1, got \(rank)")
+}
+
 /// Throws `badSetting` for the option `name` unless `ok`.
 func requireSetting(_ ok: Bool, _ name: String, _ what: String) throws {
     if !ok { throw TranslateError.badSetting(name: name, reason: what) }

@@ -1,3 +1,4 @@
+import Evaluate
 import Foundation
 import LLM
 import Text
@@ -24,7 +25,6 @@ public final class Translator {
     public var interruptHook: (@Sendable (_ event: String, _ position: Int) throws -> Void)?
 
     let generator: LineGenerator
-    private var pairTokens: [Int] = []
 
     /// `book`: the book already read with `readBook` (nil: read it now).
     public init(settings: TranslateSettings, bundle: ModelBundle, folder: RunFolder, book: Book? = nil) throws {
@@ -70,176 +70,248 @@ public final class Translator {
         public var updates: [UpdateRecord]
     }
 
-    /// Runs (or resumes) the translation. `onEvent` is called on the calling thread.
+    /// Runs (or resumes) the translation: Temp-LoRA as the paper's Algorithm 1, unit by unit.
+    /// `onEvent` is called on the calling thread.
     @discardableResult
     public func run(resume: Bool, force: Bool, onEvent: (TranslateEvent) -> Void = { _ in }) throws -> Summary {
-        let start = Date()
-        var state = LoopState()
-        var records: [SegmentRecord] = []
-        var runInfo: RunInfo
-        if resume {
-            (runInfo, records, state) = try loadForResume()
-            if runInfo.settings.chapters != settings.chapters {
-                onEvent(.note("extending the run from chapters \(chapterRangeText(runInfo.settings.chapters)) to \(chapterRangeText(settings.chapters))"))
-                runInfo.settings = settings.canonicalPaths
-                runInfo.finished = false
-                try RunFolder.writeAtomically(try runInfo.json(), to: folder.runJSON)
-            }
-            onEvent(.note("resuming after unit \(records.count) of \(plan.units.count); state rebuilt from unit \(state.nextUnit)"))
-        } else {
-            runInfo = try RunInfo.make(settings: settings, template: template.kind, bundle: bundle)
-            try folder.prepareFresh(force: force)
-            try RunFolder.writeAtomically(try runInfo.json(), to: folder.runJSON)
-        }
+        var loop = try resume ? resumedLoop(onEvent) : freshLoop(force: force)
         for w in plan.warnings { onEvent(.warning(w)) }
-        let runtime = try makeRuntime(state: state)
+        let runtime = try makeRuntime(state: loop.saved)
         let appender = try LineAppender(file: folder.segments)
-        let recordedAtStart = records.count
-        let sessionStart = state.nextUnit
-
-        var pairs = records.prefix(state.nextUnit).map { BilingualPair(source: $0.source, target: $0.translation) }
-        pairTokens = pairs.map(tokens(of:))
-        if let chunk = state.pendingChunk {
+        if let chunk = loop.saved.pendingChunk {
             // Parallel: the checkpoint was taken while this chunk trained in the background.
-            let seq = try trainingSequence(pairs: pairs, chunk: chunk)
-            try runtime.startPending(index: state.updates - 1, units: chunk, tokens: seq.ids, mask: seq.mask)
+            let seq = try trainingSequence(loop, chunk: chunk)
+            try runtime.startPending(index: loop.saved.updates - 1, units: chunk, tokens: seq.ids, mask: seq.mask)
         }
-        var lastLoss = state.lastLoss
-        var generatedTotal = 0, genSeconds = 0.0, replayed = 0
-        var chapterSeconds = runInfo.chapterSeconds
-        var stale = state.staleUpdates
-        var trainerSavedAtUpdate = state.updates
-
-        var position = state.nextUnit
-        while position < plan.units.count {
-            let unit = plan.units[position]
-            try interruptHook?("unit", position)
-            // Slide the context when it outgrows L_X: drop the oldest pairs down to half the
-            // budget, so the cache is recomputed once every ~L_X/2 tokens, not every unit.
-            if contextTokens(state.contextStart..<position) > settings.contextTokens {
-                var s = state.contextStart
-                while s < position && contextTokens(s..<position) > settings.contextTokens / 2 { s += 1 }
-                state.contextStart = s
-                generator.invalidate()
-                stale = 0
-                // A checkpoint needs the trainer as of now: only when the last saved one is
-                // (with --kv-reuse, updates happen without saving; a resume replays from before).
-                if settings.strategy == .off || trainerSavedAtUpdate == state.updates {
-                    state.nextUnit = position
-                    state.staleUpdates = 0
-                    try checkpoint(&state, runtime: runtime, saveTrainer: false)
-                }
+        while loop.position < plan.units.count {
+            let unit = plan.units[loop.position]
+            try interruptHook?("unit", loop.position)
+            if loop.tokens(loop.saved.contextStart..<loop.position) > settings.contextTokens {
+                slideContext(&loop)
+                try cacheEmptied(&loop, runtime: runtime, trained: false)
             }
-            let t0 = Date()
-            let shownGlossary = glossary.matches(in: unit.source)
-            let context = Array(pairs[state.contextStart..<position])
-            // A heading is answered as a heading: its number is given, the model adds the title.
-            let answerStart = unit.headingNumber.map { "Chapter \($0):" }
-            let prompt = try generator.encode(template.prompt(context: context, source: unit.source, glossary: shownGlossary,
-                                                              answerStart: answerStart), bos: true)
-            let answer = try translate(unit, prompt: prompt.ids, context: context, glossary: shownGlossary,
-                                       checkCopies: answerStart == nil, runtime: runtime)
-            let seconds = Date().timeIntervalSince(t0)
-            generatedTotal += answer.generated
-            genSeconds += seconds
-            var translation = answer.output.text
-            if let a = answerStart { translation = translation.isEmpty ? String(a.dropLast()) : a + " " + translation }
-            if position < records.count {
-                replayed += 1
-                if records[position].translation != translation {
-                    onEvent(.warning("unit \(position) translated differently on resume (different threads or build?); keeping the recorded translation"))
-                    translation = records[position].translation
-                }
-            } else {
-                let record = SegmentRecord(
-                    chapter: unit.chapter, unit: unit.unit, index: position, paragraph: unit.paragraph,
-                    heading: unit.isHeading, source: unit.source, translation: translation,
-                    glossary: shownGlossary.map(\.source), promptTokens: prompt.ids.count,
-                    prefilledTokens: answer.prefilled, generatedTokens: answer.generated,
-                    seconds: (seconds * 1000).rounded() / 1000,
-                    prefillSeconds: (answer.prefillSeconds * 1000).rounded() / 1000,
-                    tokensPerSecond: seconds > 0 ? (Double(answer.generated) / seconds * 10).rounded() / 10 : 0,
-                    adapterVersion: runtime.generationVersion, lastLoss: lastLoss,
-                    rejectedCopies: answer.rejected.isEmpty ? nil : answer.rejected,
-                    withoutContext: answer.withoutContext ? true : nil)
-                try appender.append(try record.jsonLine())
-                records.append(record)
-                chapterSeconds[String(unit.chapter), default: 0] += seconds
-            }
-            pairs.append(BilingualPair(source: unit.source, target: translation))
-            pairTokens.append(tokens(of: pairs[position]))
-            position += 1
-
-            let done = position
-            let rate = genSeconds > 0 ? Double(generatedTotal) / genSeconds : 0
-            let elapsed = Date().timeIntervalSince(start)
-            let eta = done > sessionStart ? elapsed / Double(done - sessionStart) * Double(plan.units.count - done) : nil
-            onEvent(.unit(UnitProgress(chapterPosition: unit.chapterPosition + 1, chapterCount: plan.chapters.count,
-                                       chapterNumber: unit.chapter, unitsDone: done, unitsTotal: plan.units.count,
-                                       tokensPerSecond: rate, etaSeconds: eta, lastLoss: lastLoss,
-                                       adapterVersion: runtime.generationVersion, replayed: position - 1 < recordedAtStart,
-                                       source: unit.source, translation: translation)))
-
+            let (record, seconds) = try translated(unit, loop: loop, runtime: runtime)
+            try keep(record, seconds: seconds, unit: unit, in: &loop, appender: appender, onEvent: onEvent)
             // Temp-LoRA: a chunk is done once Δ tokens of new bilingual text have piled up.
-            if settings.strategy != .off && contextTokens(state.chunkStart..<position) >= settings.chunkTokens {
-                let chunk = state.chunkStart...(position - 1)
-                let seq = try trainingSequence(pairs: pairs, chunk: chunk)
-                onEvent(.note("chunk \(state.updates + 1) done (units \(chunk.lowerBound)-\(chunk.upperBound), \(seq.ids.count) tokens): \(settings.strategy == .cascaded ? "training" : "swapping adapters, training in the background")"))
-                let finished = try runtime.chunkFinished(index: state.updates, units: chunk, tokens: seq.ids, mask: seq.mask)
-                for u in finished {
-                    state.updateLog.append(u)
-                    lastLoss = u.losses.last
-                    chapterSeconds[String(unit.chapter), default: 0] += u.blockingSeconds
-                    onEvent(.note(String(format: "update %d on units %d-%d: %d tokens (%d trained), loss %@, %.1f s", u.update + 1, u.firstUnit, u.lastUnit, u.tokens, u.targetTokens, u.losses.map { String(format: "%.3f", $0) }.joined(separator: " → "), u.seconds)))
-                }
-                state.updates += 1
-                state.chunkStart = position
-                state.lastLoss = lastLoss
-                state.adapterVersion = runtime.generationVersion
-                if stale >= settings.kvReuse {
-                    generator.invalidate()
-                    stale = 0
-                    state.nextUnit = position
-                    state.staleUpdates = 0
-                    try checkpoint(&state, runtime: runtime, saveTrainer: true)
-                    trainerSavedAtUpdate = state.updates
-                } else {
-                    stale += 1
-                }
-                runtime.launchQueued()
+            if settings.strategy != .off && loop.tokens(loop.saved.chunkStart..<loop.position) >= settings.chunkTokens {
+                try train(&loop, runtime: runtime, chapter: unit.chapter, onEvent: onEvent)
             }
-            if position == plan.units.count || plan.units[position].chapterPosition != unit.chapterPosition {
-                runInfo.chapterSeconds = chapterSeconds
-                try writeOutputs(records: records)
-                // run.json as if the session ended here: a killed session keeps its wall time and
-                // chapter times up to its last finished chapter (the end replaces this entry).
-                var soFar = runInfo
-                soFar.sessions.append(RunInfo.Session(seconds: Date().timeIntervalSince(start), units: position - sessionStart,
-                                                      replayed: replayed, generatedTokens: generatedTotal, generationSeconds: genSeconds))
-                try RunFolder.writeAtomically(try soFar.json(), to: folder.runJSON)
+            if loop.position == plan.units.count || plan.units[loop.position].chapterPosition != unit.chapterPosition {
+                try chapterFinished(loop)
             }
         }
+        return try finish(&loop, runtime: runtime, onEvent: onEvent)
+    }
+
+    /// What a checkpoint saves: enough to continue from a point where the KV cache is empty.
+    struct LoopState: Codable, Equatable {
+        var nextUnit = 0
+        var contextStart = 0
+        var chunkStart = 0
+        var updates = 0
+        var lastLoss: Float?
+        /// Parallel: the chunk (run positions) still being trained when the checkpoint was taken.
+        var pendingChunk: ClosedRange<Int>?
+        /// Folder (inside state/) holding the trainer's state, nil when nothing was trained yet.
+        var trainer: String?
+        var updateLog: [UpdateRecord] = []
+    }
+
+    /// Everything the loop changes as it goes, in one place: the checkpointed state, the run's
+    /// records and bilingual pairs so far, and this session's counters.
+    struct Loop {
+        var saved: LoopState
+        var runInfo: RunInfo
+        var records: [SegmentRecord]
+        /// The book's pairs up to `position` (recorded translations), and their token counts.
+        var pairs: [BilingualPair]
+        var pairTokens: [Int]
+        var position: Int
+        /// Adapter updates since the KV cache was last emptied (up to --kv-reuse).
+        var staleUpdates = 0
+        /// `saved.updates` when the trainer was last saved.
+        var trainerSavedAt: Int
+        let recordedAtStart: Int
+        let sessionStart: Int
+        let started = Date()
+        var generatedTokens = 0, generationSeconds = 0.0, replayed = 0
+
+        /// Tokens of the pairs in `r`, as the budgets count them.
+        func tokens(_ r: Range<Int>) -> Int { r.reduce(0) { $0 + pairTokens[$1] } }
+
+        var session: RunInfo.Session {
+            RunInfo.Session(seconds: Date().timeIntervalSince(started), units: position - sessionStart, replayed: replayed,
+                            generatedTokens: generatedTokens, generationSeconds: generationSeconds)
+        }
+    }
+
+    private var checkpoints: CheckpointFolder { CheckpointFolder(path: folder.state) }
+
+    private func freshLoop(force: Bool) throws -> Loop {
+        let info = try RunInfo.make(settings: settings, template: template.kind, bundle: bundle)
+        try folder.prepareFresh(force: force)
+        try RunFolder.writeAtomically(try info.json(), to: folder.runJSON)
+        return Loop(saved: LoopState(), runInfo: info, records: [], pairs: [], pairTokens: [], position: 0, trainerSavedAt: 0,
+                    recordedAtStart: 0, sessionStart: 0)
+    }
+
+    private func resumedLoop(_ onEvent: (TranslateEvent) -> Void) throws -> Loop {
+        var (info, records, state) = try loadForResume()
+        if info.settings.chapters != settings.chapters {
+            onEvent(.note("extending the run from chapters \(chapterRangeText(info.settings.chapters)) to \(chapterRangeText(settings.chapters))"))
+            info.settings = settings.canonicalPaths
+            info.finished = false
+            try RunFolder.writeAtomically(try info.json(), to: folder.runJSON)
+        }
+        onEvent(.note("resuming after unit \(records.count) of \(plan.units.count); state rebuilt from unit \(state.nextUnit)"))
+        let pairs = records.prefix(state.nextUnit).map { BilingualPair(source: $0.source, target: $0.translation) }
+        return Loop(saved: state, runInfo: info, records: records, pairs: pairs, pairTokens: pairs.map(tokens(of:)),
+                    position: state.nextUnit, trainerSavedAt: state.updates, recordedAtStart: records.count,
+                    sessionStart: state.nextUnit)
+    }
+
+    /// The context outgrew L_X: drop the oldest pairs down to half the budget, so the cache is
+    /// recomputed once every ~L_X/2 tokens, not every unit.
+    private func slideContext(_ loop: inout Loop) {
+        var s = loop.saved.contextStart
+        while s < loop.position && loop.tokens(s..<loop.position) > settings.contextTokens / 2 { s += 1 }
+        loop.saved.contextStart = s
+    }
+
+    /// The KV cache is emptied (the context slid, or the adapter changed): the points a resume
+    /// starts from. A checkpoint needs the trainer as of now: after an update it is saved with
+    /// it; after a slide only when the trainer saved last is current (--kv-reuse updates without
+    /// saving it, and a resume then replays from the checkpoint before).
+    private func cacheEmptied(_ loop: inout Loop, runtime: AdapterRuntime, trained: Bool) throws {
+        generator.invalidate()
+        loop.staleUpdates = 0
+        guard trained || loop.trainerSavedAt == loop.saved.updates else { return }
+        loop.saved.nextUnit = loop.position
+        loop.saved.pendingChunk = runtime.pending
+        if trained {
+            loop.saved.trainer = "trainer-\(loop.saved.updates)"
+            loop.trainerSavedAt = loop.saved.updates
+        }
+        try checkpoints.save(loop.saved, trainerName: loop.saved.trainer,
+                             saveTrainer: trained ? { try runtime.saveState(to: $0) } : nil)
+    }
+
+    /// The unit translated with the context and the glossary entries its source holds, as its
+    /// record, and the seconds it took.
+    private func translated(_ unit: TranslationUnit, loop: Loop, runtime: AdapterRuntime) throws -> (SegmentRecord, Double) {
+        let t0 = Date()
+        let shownGlossary = glossary.matches(in: unit.source)
+        let context = Array(loop.pairs[loop.saved.contextStart..<loop.position])
+        // A heading is answered as a heading: its number is given, the model adds the title.
+        let answerStart = unit.headingNumber.map { "Chapter \($0):" }
+        let prompt = try generator.encode(template.prompt(context: context, source: unit.source, glossary: shownGlossary,
+                                                          answerStart: answerStart), bos: true)
+        let answer = try translate(unit, prompt: prompt.ids, context: context, glossary: shownGlossary,
+                                   checkCopies: answerStart == nil, runtime: runtime)
+        let seconds = Date().timeIntervalSince(t0)
+        var translation = answer.output.text
+        if let a = answerStart { translation = translation.isEmpty ? String(a.dropLast()) : a + " " + translation }
+        let record = SegmentRecord(
+            chapter: unit.chapter, unit: unit.unit, index: loop.position, paragraph: unit.paragraph,
+            heading: unit.isHeading, source: unit.source, translation: translation,
+            glossary: shownGlossary.map(\.source), promptTokens: prompt.ids.count,
+            prefilledTokens: answer.prefilled, generatedTokens: answer.generated,
+            seconds: (seconds * 1000).rounded() / 1000,
+            prefillSeconds: (answer.prefillSeconds * 1000).rounded() / 1000,
+            tokensPerSecond: seconds > 0 ? (Double(answer.generated) / seconds * 10).rounded() / 10 : 0,
+            adapterVersion: runtime.generationVersion, lastLoss: loop.saved.lastLoss,
+            rejectedCopies: answer.rejected.isEmpty ? nil : answer.rejected,
+            withoutContext: answer.withoutContext ? true : nil)
+        return (record, seconds)
+    }
+
+    /// Appends a new unit's record to segments.jsonl (a replayed unit keeps the one recorded),
+    /// adds its pair to the context and reports progress.
+    private func keep(_ record: SegmentRecord, seconds: Double, unit: TranslationUnit, in loop: inout Loop,
+                      appender: LineAppender, onEvent: (TranslateEvent) -> Void) throws {
+        var translation = record.translation
+        if loop.position < loop.records.count {
+            loop.replayed += 1
+            if loop.records[loop.position].translation != translation {
+                onEvent(.warning("unit \(loop.position) translated differently on resume (different threads or build?); keeping the recorded translation"))
+                translation = loop.records[loop.position].translation
+            }
+        } else {
+            try appender.append(try record.jsonLine())
+            loop.records.append(record)
+            loop.runInfo.chapterSeconds[String(unit.chapter), default: 0] += seconds
+        }
+        loop.generatedTokens += record.generatedTokens
+        loop.generationSeconds += seconds
+        loop.pairs.append(BilingualPair(source: unit.source, target: translation))
+        loop.pairTokens.append(tokens(of: loop.pairs[loop.position]))
+        loop.position += 1
+        let done = loop.position, elapsed = Date().timeIntervalSince(loop.started)
+        onEvent(.unit(UnitProgress(
+            chapterPosition: unit.chapterPosition + 1, chapterCount: plan.chapters.count, chapterNumber: unit.chapter,
+            unitsDone: done, unitsTotal: plan.units.count,
+            tokensPerSecond: loop.generationSeconds > 0 ? Double(loop.generatedTokens) / loop.generationSeconds : 0,
+            etaSeconds: done > loop.sessionStart ? elapsed / Double(done - loop.sessionStart) * Double(plan.units.count - done) : nil,
+            lastLoss: loop.saved.lastLoss, adapterVersion: record.adapterVersion, replayed: done - 1 < loop.recordedAtStart,
+            source: unit.source, translation: translation)))
+    }
+
+    /// A chunk is finished: cascaded trains on it now, parallel swaps in the adapter trained on the
+    /// previous one and trains on this one in the background; the cache is emptied (and a
+    /// checkpoint taken) unless --kv-reuse keeps it for a few more updates.
+    private func train(_ loop: inout Loop, runtime: AdapterRuntime, chapter: Int, onEvent: (TranslateEvent) -> Void) throws {
+        let chunk = loop.saved.chunkStart...(loop.position - 1)
+        let seq = try trainingSequence(loop, chunk: chunk)
+        onEvent(.note("chunk \(loop.saved.updates + 1) done (units \(chunk.lowerBound)-\(chunk.upperBound), \(seq.ids.count) tokens): \(settings.strategy == .cascaded ? "training" : "swapping adapters, training in the background")"))
+        for u in try runtime.chunkFinished(index: loop.saved.updates, units: chunk, tokens: seq.ids, mask: seq.mask) {
+            loop.saved.updateLog.append(u)
+            loop.saved.lastLoss = u.losses.last
+            loop.runInfo.chapterSeconds[String(chapter), default: 0] += u.blockingSeconds
+            onEvent(.note(String(format: "update %d on units %d-%d: %d tokens (%d trained), loss %@, %.1f s", u.update + 1, u.firstUnit, u.lastUnit, u.tokens, u.targetTokens, Self.losses(u), u.seconds)))
+        }
+        loop.saved.updates += 1
+        loop.saved.chunkStart = loop.position
+        if loop.staleUpdates >= settings.kvReuse {
+            try cacheEmptied(&loop, runtime: runtime, trained: true)
+        } else {
+            loop.staleUpdates += 1
+        }
+        runtime.launchQueued()
+    }
+
+    /// The outputs as of the chapter's end, and run.json as if the session ended here: a killed
+    /// session keeps its wall time and chapter times up to its last finished chapter.
+    private func chapterFinished(_ loop: Loop) throws {
+        try writeOutputs(records: loop.records)
+        var soFar = loop.runInfo
+        soFar.sessions.append(loop.session)
+        try RunFolder.writeAtomically(try soFar.json(), to: folder.runJSON)
+    }
+
+    private func finish(_ loop: inout Loop, runtime: AdapterRuntime, onEvent: (TranslateEvent) -> Void) throws -> Summary {
         for u in try runtime.finish() {
-            state.updateLog.append(u)
-            onEvent(.note(String(format: "update %d (last chunk) done: loss %@, %.1f s", u.update + 1, u.losses.map { String(format: "%.3f", $0) }.joined(separator: " → "), u.seconds)))
+            loop.saved.updateLog.append(u)
+            onEvent(.note(String(format: "update %d (last chunk) done: loss %@, %.1f s", u.update + 1, Self.losses(u), u.seconds)))
         }
-        try writeOutputs(records: records)
+        try writeOutputs(records: loop.records)
         if settings.strategy != .off {
             try runtime.saveAdapter(to: folder.adapter, baseModelName: (settings.model as NSString).lastPathComponent)
         }
-        let total = Date().timeIntervalSince(start)
-        runInfo.chapterSeconds = chapterSeconds
-        runInfo.finished = true
-        runInfo.sessions.append(RunInfo.Session(seconds: total, units: position - sessionStart, replayed: replayed,
-                                                generatedTokens: generatedTotal, generationSeconds: genSeconds))
-        runInfo.updates = state.updateLog
-        try RunFolder.writeAtomically(try runInfo.json(), to: folder.runJSON)
-        let tally = tallyGlossary(records)
-        try RunFolder.writeAtomically(Report.markdown(settings: settings, info: runInfo, records: records, plan: plan, glossary: tally)
-                                      + Coverage.markdown(book: book, plan: plan, records: records),
+        let session = loop.session
+        loop.runInfo.finished = true
+        loop.runInfo.sessions.append(session)
+        loop.runInfo.updates = loop.saved.updateLog
+        try RunFolder.writeAtomically(try loop.runInfo.json(), to: folder.runJSON)
+        try RunFolder.writeAtomically(Report.markdown(settings: settings, info: loop.runInfo, records: loop.records, plan: plan,
+                                                      glossary: tallyGlossary(loop.records))
+                                      + Coverage.markdown(book: book, plan: plan, records: loop.records),
                                       to: folder.report)
         onEvent(.note("wrote \(folder.path)/translation.txt, bilingual.md, translation.epub, bilingual.epub, segments.jsonl, report.md\(settings.strategy != .off ? ", adapter/" : "")"))
-        return Summary(units: records.count, replayed: replayed, seconds: total, updates: state.updateLog)
+        return Summary(units: loop.records.count, replayed: loop.replayed, seconds: session.seconds, updates: loop.saved.updateLog)
+    }
+
+    private static func losses(_ u: UpdateRecord) -> String {
+        u.losses.map { String(format: "%.3f", $0) }.joined(separator: " → ")
     }
 
     // MARK: pieces of the loop
@@ -304,45 +376,16 @@ public final class Translator {
         generator.tokenCount(pair.source) + generator.tokenCount(pair.target) + 4
     }
 
-    private func contextTokens(_ r: Range<Int>) -> Int {
-        r.reduce(0) { $0 + pairTokens[$1] }
-    }
-
     /// The chunk's pairs with up to L_T tokens of the pairs before it as loss-masked context.
-    private func trainingSequence(pairs: [BilingualPair], chunk: ClosedRange<Int>) throws -> (ids: [Int32], mask: [Bool]) {
+    private func trainingSequence(_ loop: Loop, chunk: ClosedRange<Int>) throws -> (ids: [Int32], mask: [Bool]) {
         var first = chunk.lowerBound
         var budget = settings.trainContextTokens
-        while first > 0 && pairTokens[first - 1] <= budget {
-            budget -= pairTokens[first - 1]
+        while first > 0 && loop.pairTokens[first - 1] <= budget {
+            budget -= loop.pairTokens[first - 1]
             first -= 1
         }
-        let pieces = template.trainingSequence(context: Array(pairs[first..<chunk.lowerBound]), chunk: Array(pairs[chunk]))
+        let pieces = template.trainingSequence(context: Array(loop.pairs[first..<chunk.lowerBound]), chunk: Array(loop.pairs[chunk]))
         return try generator.encode(pieces, bos: true)
-    }
-
-    private func checkpoint(_ state: inout LoopState, runtime: AdapterRuntime, saveTrainer: Bool) throws {
-        state.pendingChunk = runtime.pending
-        if saveTrainer {
-            let name = "trainer-\(state.updates)"
-            let tmp = folder.state + "/" + name + ".tmp"
-            try? FileManager.default.removeItem(atPath: tmp)
-            do { try runtime.saveState(to: tmp) } catch let e as TranslateError { throw e } catch {
-                throw TranslateError.write(path: tmp, reason: "\(error)")
-            }
-            let final = folder.state + "/" + name
-            try? FileManager.default.removeItem(atPath: final)
-            guard rename(tmp, final) == 0 else { throw TranslateError.write(path: final, reason: String(cString: strerror(errno))) }
-            RunFolder.syncDirectory(of: final)
-            state.trainer = name
-        }
-        let enc = JSONEncoder()
-        enc.outputFormatting = [.sortedKeys]
-        try RunFolder.writeAtomically(try enc.encode(state), to: folder.state + "/checkpoint.json")
-        // Trainer states no checkpoint points to any more.
-        for item in (try? FileManager.default.contentsOfDirectory(atPath: folder.state)) ?? []
-        where item.hasPrefix("trainer-") && item != state.trainer {
-            try? FileManager.default.removeItem(atPath: folder.state + "/" + item)
-        }
     }
 
     private func loadForResume() throws -> (RunInfo, [SegmentRecord], LoopState) {
@@ -354,7 +397,7 @@ public final class Translator {
         var sameButChapters = saved
         sameButChapters.chapters = now.chapters
         guard sameButChapters == now else {
-            throw TranslateError.resume(path: folder.path, reason: "the settings differ from the run's (see run.json): \(saved.differences(from: now).joined(separator: ", "))")
+            throw TranslateError.resume(path: folder.path, reason: "the settings differ from the run's (see run.json): \(saved.differences(from: now, keys: .convertToSnakeCase).joined(separator: ", "))")
         }
         if !info.modelSHA256.isEmpty {
             // The same path may hold another model by now (fetched again, quantized again).
@@ -374,12 +417,7 @@ public final class Translator {
                 throw TranslateError.resume(path: folder.segments, reason: "line \(i + 1) does not match unit \(i) of the book (was the book changed?)")
             }
         }
-        var state = LoopState()
-        if let d = FileManager.default.contents(atPath: folder.state + "/checkpoint.json") {
-            do { state = try JSONDecoder().decode(LoopState.self, from: d) } catch {
-                throw TranslateError.resume(path: folder.state + "/checkpoint.json", reason: "unreadable checkpoint (\(error))")
-            }
-        }
+        let state = try checkpoints.load(LoopState.self) ?? LoopState()
         guard state.nextUnit <= records.count else {
             throw TranslateError.resume(path: folder.path, reason: "the checkpoint is at unit \(state.nextUnit) but segments.jsonl has only \(records.count) records")
         }
@@ -390,9 +428,10 @@ public final class Translator {
         switch settings.strategy {
         case .off: return NoAdapter()
         case .cascaded, .parallel:
-            return try TempLoRARuntime(settings: settings, model: bundle.model,
-                                       stateDirectory: state.trainer.map { folder.state + "/" + $0 },
-                                       interrupt: interruptHook)
+            let threads = settings.strategy == .parallel ? settings.trainThreads : settings.threads
+            let trainer = try checkpoints.trainer(state.trainer, model: bundle.model, lora: settings.lora,
+                                                  optimizer: settings.optimizer, threads: threads)
+            return TempLoRARuntime(settings: settings, trainer: trainer, interrupt: interruptHook)
         }
     }
 

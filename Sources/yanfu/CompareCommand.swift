@@ -102,7 +102,7 @@ struct CompareCommand: ParsableCommand {
         let comparison = RunComparison(
             pairing: pairing, names: name.isEmpty ? RunComparison.defaultNames(systems) : name, metrics: metrics,
             bootstrap: PairedBootstrap(samples: bootstrap, seed: seed),
-            glossary: try glossary.map(NameConsistency.readGlossary), perplexity: try ppl.map(PerplexityEval.read),
+            glossary: try glossary.map { try Glossary.read(file: $0).entries }, perplexity: try ppl.map(PerplexityEval.read),
             commandLine: Self.commandLine())
         let result = try comparison.run()
         if let out {

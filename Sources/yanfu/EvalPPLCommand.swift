@@ -1,4 +1,5 @@
 import ArgumentParser
+import Evaluate
 import Foundation
 import LLM
 import Translate
@@ -150,8 +151,7 @@ struct EvalPPLCommand: ParsableCommand {
             try summary.write(to: out, settings: s, complete: true, command: command)
         }
         if json {
-            let d = try JSONSerialization.data(withJSONObject: summary.json(settings: s, complete: true), options: [.sortedKeys])
-            print(String(decoding: d, as: UTF8.self))
+            print(String(decoding: try summary.file(settings: s, complete: true).json(), as: UTF8.self), terminator: "")
         } else {
             let t = summary.overall
             print(String(format: "base PPL %.3f, Temp-LoRA PPL %.3f (%+.1f%%) over %d reference tokens", t.basePPL, t.tempLoRAPPL, t.relativeChange * 100, t.tokens))

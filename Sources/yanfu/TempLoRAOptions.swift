@@ -1,4 +1,5 @@
 import ArgumentParser
+import Evaluate
 import Translate
 
 /// The Temp-LoRA options `translate` and `eval-ppl` share (the paper's defaults).

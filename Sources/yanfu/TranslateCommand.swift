@@ -1,4 +1,5 @@
 import ArgumentParser
+import Evaluate
 import Foundation
 import LLM
 import Translate

@@ -22,7 +22,7 @@ final class PerplexityEvalTests: XCTestCase {
         let bad = FixturePaths.evaluate("eval-ppl-malformed.json").path
         XCTAssertThrowsError(try PerplexityEval.read(bad)) { error in
             let text = "\(error)"
-            XCTAssertTrue(text.hasPrefix("\(bad): field \"chapters[0].temp_lora_ppl\" is missing or not a number; "
+            XCTAssertTrue(text.hasPrefix("\(bad): field \"chapters[0].temp_lora_ppl\" is missing or null; "
                 + "expected `yanfu eval-ppl` output"), text)
         }
         let dir = try FixturePaths.temporaryDirectory()
@@ -36,11 +36,11 @@ final class PerplexityEvalTests: XCTestCase {
         }
         try check("{\"base_ppl\": 3", "not valid JSON")
         try check("[1, 2]", "the top level is not a JSON object")
-        try check("{\"base_ppl\": 2, \"temp_lora_ppl\": 2}", "field \"chapters\" is missing or not an array")
-        try check("{\"base_ppl\": \"2\", \"temp_lora_ppl\": 2, \"chapters\": []}", "field \"base_ppl\" is missing or not a number")
+        try check("{\"base_ppl\": 2, \"temp_lora_ppl\": 2}", "field \"chapters\" is missing")
+        try check("{\"base_ppl\": \"2\", \"temp_lora_ppl\": 2, \"chapters\": []}", "field \"base_ppl\" is not a number")
         try check("{\"base_ppl\": 0.5, \"temp_lora_ppl\": 2, \"chapters\": []}", "field \"base_ppl\" is 0.5, not a perplexity")
         try check("{\"base_ppl\": 2, \"temp_lora_ppl\": 2, \"chapters\": [{\"number\": 1.5, \"base_ppl\": 2, "
-            + "\"temp_lora_ppl\": 2, \"target_tokens\": 3}]}", "field \"chapters[0].number\" is missing or not an integer")
+            + "\"temp_lora_ppl\": 2, \"target_tokens\": 3}]}", "a field that holds a whole number has a fraction or is out of range")
         XCTAssertThrowsError(try PerplexityEval.read(dir.appendingPathComponent("missing").path)) { error in
             XCTAssertTrue("\(error)".hasSuffix("missing: no such file"), "\(error)")
         }

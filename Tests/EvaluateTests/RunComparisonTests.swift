@@ -36,7 +36,7 @@ final class RunComparisonTests: XCTestCase {
         throws -> RunComparison.Result {
         let texts = try runs.map { try ChapteredText.run($0.path) }
         let pairing = try ChapterPairing(runs: texts, references: [try ChapteredText.reference(reference, runs: texts)])
-        let terms = glossary ? try NameConsistency.readGlossary(sample.appendingPathComponent("glossary.tsv").path) : nil
+        let terms = glossary ? try Glossary.read(file: sample.appendingPathComponent("glossary.tsv").path).entries : nil
         return try RunComparison(pairing: pairing, names: RunComparison.defaultNames(runs.map(\.path)),
                                  metrics: [BLEU(), CHRF()], bootstrap: PairedBootstrap(samples: 200, seed: 7),
                                  glossary: terms, perplexity: ppl, commandLine: "yanfu compare a b").run()
@@ -126,8 +126,14 @@ final class RunComparisonTests: XCTestCase {
         let chapter3 = rows.indices.filter { rows[$0].chapter == 3 }
         let partial = try SampleRuns.write("partial", in: dir, rows: Array(rows[..<(chapter3[0] + 4)]))
         let info = partial.appendingPathComponent("run.json")
+        // run.json as translate writes it (the same type), so reader and writer cannot drift apart.
         func writeInfo(finished: Bool) throws {
-            try Data(#"{"finished": \#(finished), "chapterSeconds": {"0": 1.5, "1": 40.2, "2": 35.0}}"#.utf8).write(to: info)
+            var run = RunInfo(yanfuVersion: "test", settings: TranslateSettings(book: "zh.txt", model: "m.gguf", threads: 1),
+                              template: .chatml, modelSHA256: "", modelBytes: 0, architecture: "qwen2", kernelThreads: 1,
+                              blas: "", started: "2026-12-06T00:00:00Z")
+            run.finished = finished
+            run.chapterSeconds = ["0": 1.5, "1": 40.2, "2": 35.0]
+            try run.json().write(to: info)
         }
         try writeInfo(finished: false)
         XCTAssertEqual(try ChapteredText.run(partial.path).unfinished, [3])

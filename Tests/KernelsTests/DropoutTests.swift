@@ -1,29 +1,27 @@
+import Base
 import Kernels
 import XCTest
 
-/// The regenerated dropout mask against a plain SplitMix64 written here, SIMD and scalar alike.
+/// The regenerated dropout mask (CKernels' dropout.c, SIMD and scalar) against Base's SplitMix64,
+/// the stream the mask must continue bit for bit.
 final class DropoutTests: XCTestCase {
-    static func mix(_ z0: UInt64) -> UInt64 {
-        var z = z0
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// Element c is decided by draw c/2 + 1: its bits 40…63 for even c, 8…31 for odd c.
+    /// Element c is decided by draw c/2 + 1 of the stream after `state`: its bits 40…63 for even
+    /// c, 8…31 for odd c.
     static func reference(_ x: [Float], state: UInt64, p: Float) -> [Float] {
         let threshold = UInt64((1 - p) * 16_777_216), inv = 1 / (1 - p)
+        var stream = SplitMix64(seed: state)
+        let draws = (0..<(x.count + 1) / 2).map { _ in stream.next() }
         return x.indices.map { c in
-            let bits = mix(state &+ UInt64(c / 2 + 1) &* 0x9E37_79B9_7F4A_7C15)
+            let bits = draws[c / 2]
             let u = c % 2 == 0 ? bits >> 40 : (bits >> 8) & 0xFF_FFFF
             return u < threshold ? x[c] * inv : 0
         }
     }
 
     func testMaskFollowsTheStreamInEveryPath() {
-        var rng = SplitMix(seed: 5)
+        var rng = SplitMix64(seed: 5)
         for cols in [1, 2, 15, 16, 17, 33, 640, 1001] {
-            let x = (0..<cols).map { _ in Float(rng.unit() * 2 - 1) }
+            let x = (0..<cols).map { _ in Float(rng.nextDouble() * 2 - 1) }
             let state = rng.next()
             let expected = Self.reference(x, state: state, p: 0.05)
             for scalar in [false, true] {

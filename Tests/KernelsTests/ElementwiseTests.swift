@@ -1,3 +1,4 @@
+import Base
 import Foundation
 import Kernels
 import XCTest
@@ -5,10 +6,10 @@ import XCTest
 /// Norms, activations, softmax, RoPE and attention against naive double-precision references.
 final class ElementwiseTests: XCTestCase {
     func testRMSNorm() {
-        var rng = SplitMix(seed: 1)
+        var rng = SplitMix64(seed: 1)
         let n = 640
-        let x = (0..<2 * n).map { _ in Float(rng.unit() * 200 - 100) }
-        let w = (0..<n).map { _ in Float(rng.unit() * 3) }
+        let x = (0..<2 * n).map { _ in Float(rng.nextDouble() * 200 - 100) }
+        let w = (0..<n).map { _ in Float(rng.nextDouble() * 3) }
         var y = [Float](repeating: 0, count: 2 * n)
         rmsNormForward(x, w, &y, rows: 2, n: n, eps: 1e-6)
         for r in 0..<2 {
@@ -127,12 +128,12 @@ final class ElementwiseTests: XCTestCase {
     }
 
     func testAttentionPrefillAndDecodeMatchNaive() {
-        var rng = SplitMix(seed: 3)
+        var rng = SplitMix64(seed: 3)
         let T = 150, H = 4, KV = 2, hd = 16
         for window in [0, 37] {
-            let q = (0..<T * H * hd).map { _ in Float(rng.unit() * 2 - 1) }
-            let k = (0..<T * KV * hd).map { _ in Float(rng.unit() * 2 - 1) }
-            let v = (0..<T * KV * hd).map { _ in Float(rng.unit() * 2 - 1) }
+            let q = (0..<T * H * hd).map { _ in Float(rng.nextDouble() * 2 - 1) }
+            let k = (0..<T * KV * hd).map { _ in Float(rng.nextDouble() * 2 - 1) }
+            let v = (0..<T * KV * hd).map { _ in Float(rng.nextDouble() * 2 - 1) }
             let ref = naiveAttention(q: q, k: k, v: v, T: T, H: H, KV: KV, hd: hd, window: window)
             // All at once (several query blocks), then as a prefill of 100 plus 50 one-token decodes.
             var all = [Float](repeating: 0, count: T * H * hd)

@@ -1,3 +1,4 @@
+import Base
 import CKernels
 import Kernels
 import XCTest
@@ -28,8 +29,8 @@ final class Int16MatmulTests: XCTestCase {
         return (y, bound)
     }
 
-    static func random(_ count: Int, _ rng: inout SplitMix, scale: Float = 1) -> [Float] {
-        (0..<count).map { _ in Float(rng.unit() * 2 - 1) * scale }
+    static func random(_ count: Int, _ rng: inout SplitMix64, scale: Float = 1) -> [Float] {
+        (0..<count).map { _ in Float(rng.nextDouble() * 2 - 1) * scale }
     }
 
     func product(_ x: [Float], _ w: Int16Weights, rows m: Int, threads: Int = 2) -> [Float] {
@@ -48,7 +49,7 @@ final class Int16MatmulTests: XCTestCase {
     func testProductIsExactUpToInt16Rounding() {
         // Odd sizes: a partial register tile (37 rows), a partial panel (70 outputs), a partial
         // block (200 = 6·32 + 8), and a reduction longer than one cache chunk (1100 > 1024).
-        var rng = SplitMix(seed: 5)
+        var rng = SplitMix64(seed: 5)
         for (m, n, k) in [(37, 70, 200), (7, 33, 1100)] {
             let x = Self.random(m * k, &rng), w = Self.random(n * k, &rng, scale: 0.05)
             let y = product(x, packed(w, outputs: n, reduction: k), rows: m)
@@ -61,7 +62,7 @@ final class Int16MatmulTests: XCTestCase {
 
     func testVectorAndScalarPathsAndThreadCountsGiveTheSameBits() throws {
         try XCTSkipUnless(Int16Weights.fast, "no AVX512-VNNI here: only the scalar path runs")
-        var rng = SplitMix(seed: 9)
+        var rng = SplitMix64(seed: 9)
         let m = 23, n = 100, k = 1300
         let x = Self.random(m * k, &rng), w = packed(Self.random(n * k, &rng), outputs: n, reduction: k)
         let vector = product(x, w, rows: m)
@@ -74,7 +75,7 @@ final class Int16MatmulTests: XCTestCase {
     func testTransposedQuantizedWeightsMatchTheF32Backward() {
         // dX = dY·W through a Q4_K matrix packed transposed, against dequantize + SGEMM; and the
         // forward through the same matrix, a vocabulary tile of it and a span of its reduction.
-        var rng = SplitMix(seed: 3)
+        var rng = SplitMix64(seed: 3)
         let rows = 96, cols = 256, m = 5
         let bytes = (0..<rows).flatMap { _ in QuantDotTests.randomRow(.q4_K, cols: cols, rng: &rng) }
         bytes.withUnsafeBytes { raw in
@@ -116,7 +117,7 @@ final class Int16MatmulTests: XCTestCase {
     /// 64 rows, backward with tiles of 1024 (the reduction chunks' size) and a last short one.
     func testTiledProductsEqualThePackedOnes() throws {
         try XCTSkipUnless(Int16Weights.fast, "no AVX512-VNNI here: the tiled products refuse")
-        var rng = SplitMix(seed: 4)
+        var rng = SplitMix64(seed: 4)
         let rows = 2080, cols = 256, m = 7
         let bytes = (0..<rows).flatMap { _ in QuantDotTests.randomRow(.q4_K, cols: cols, rng: &rng) }
         bytes.withUnsafeBytes { raw in
@@ -136,7 +137,7 @@ final class Int16MatmulTests: XCTestCase {
     }
 
     func testNonFiniteInputGivesNaNInItsRowOnly() {
-        var rng = SplitMix(seed: 4)
+        var rng = SplitMix64(seed: 4)
         let m = 3, n = 40, k = 64
         var x = Self.random(m * k, &rng)
         x[k + 5] = .infinity

@@ -1,3 +1,4 @@
+import Base
 import CKernels
 import Kernels
 import XCTest
@@ -8,7 +9,7 @@ final class QuantDotTests: XCTestCase {
     static let types: [TensorType] = [.f32, .f16, .bf16, .q8_0, .q4_0, .q5_0, .q4_K, .q5_K, .q6_K]
 
     /// Random bytes for `blocks` blocks, with every f16 scale replaced by a small finite value.
-    static func randomRow(_ type: TensorType, cols: Int, rng: inout SplitMix) -> [UInt8] {
+    static func randomRow(_ type: TensorType, cols: Int, rng: inout SplitMix64) -> [UInt8] {
         var bytes = (0..<type.rowBytes(cols)).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
         func putHalf(_ off: Int, _ v: Float) {
             let h = f32ToF16(v)
@@ -19,37 +20,37 @@ final class QuantDotTests: XCTestCase {
         switch type {
         case .f32:
             for i in 0..<cols {
-                let f = Float(rng.unit() * 2 - 1)
+                let f = Float(rng.nextDouble() * 2 - 1)
                 withUnsafeBytes(of: f.bitPattern.littleEndian) { for j in 0..<4 { bytes[4 * i + j] = $0[j] } }
             }
         case .f16:
-            for i in 0..<cols { putHalf(2 * i, Float(rng.unit() * 2 - 1)) }
+            for i in 0..<cols { putHalf(2 * i, Float(rng.nextDouble() * 2 - 1)) }
         case .bf16:
             for i in 0..<cols {
-                let b = Float(rng.unit() * 2 - 1).bitPattern >> 16
+                let b = Float(rng.nextDouble() * 2 - 1).bitPattern >> 16
                 bytes[2 * i] = UInt8(b & 0xff)
                 bytes[2 * i + 1] = UInt8(b >> 8)
             }
         case .q8_0, .q4_0, .q5_0:
-            for b in 0..<nb { putHalf(b * bb, Float(rng.unit() * 0.02 - 0.01)) }
+            for b in 0..<nb { putHalf(b * bb, Float(rng.nextDouble() * 0.02 - 0.01)) }
         case .q4_K, .q5_K:
             for b in 0..<nb {
-                putHalf(b * bb, Float(rng.unit() * 0.002))
-                putHalf(b * bb + 2, Float(rng.unit() * 0.002))
+                putHalf(b * bb, Float(rng.nextDouble() * 0.002))
+                putHalf(b * bb + 2, Float(rng.nextDouble() * 0.002))
             }
         case .q6_K:
-            for b in 0..<nb { putHalf(b * bb + 208, Float(rng.unit() * 0.002 - 0.001)) }
+            for b in 0..<nb { putHalf(b * bb + 208, Float(rng.nextDouble() * 0.002 - 0.001)) }
         default: break
         }
         return bytes
     }
 
     func testDotAndDequantMatchReference() {
-        var rng = SplitMix(seed: 42)
+        var rng = SplitMix64(seed: 42)
         let cols = 512, rows = 7
         for type in Self.types {
             let bytes = (0..<rows).flatMap { _ in Self.randomRow(type, cols: cols, rng: &rng) }
-            let x = (0..<cols).map { _ in Float(rng.unit() * 2 - 1) }
+            let x = (0..<cols).map { _ in Float(rng.nextDouble() * 2 - 1) }
             bytes.withUnsafeBytes { raw in
                 let w = WeightMatrix(type: type, data: raw.baseAddress!, rows: rows, cols: cols)
                 var ref = [Float](repeating: 0, count: rows * cols)
@@ -102,11 +103,11 @@ final class QuantDotTests: XCTestCase {
         // The 16-row kernel and the single-row kernel must agree bit for bit, so that a row's
         // value does not depend on the thread count (which moves the group boundaries).
         try XCTSkipUnless(KernelThreads.avx512Enabled, "no AVX-512 on this machine")
-        var rng = SplitMix(seed: 11)
+        var rng = SplitMix64(seed: 11)
         let cols = 768, rows = 1003
         for type in [TensorType.q8_0, .q5_0, .q4_K, .q6_K] {
             let bytes = (0..<rows).flatMap { _ in Self.randomRow(type, cols: cols, rng: &rng) }
-            var x = (0..<cols).map { _ in Float(rng.unit() * 2 - 1) }
+            var x = (0..<cols).map { _ in Float(rng.nextDouble() * 2 - 1) }
             x[70] = 40   // an outlier, as real hidden states have
             bytes.withUnsafeBytes { raw in
                 let w = WeightMatrix(type: type, data: raw.baseAddress!, rows: rows, cols: cols)
@@ -157,12 +158,12 @@ final class QuantDotTests: XCTestCase {
     func testMatmulPathsAgree() {
         // The same product through matvec (n = 1), multi-row matvec (int16-rounded rows up to
         // matvecRows(type)) and dequantize+SGEMM (beyond).
-        var rng = SplitMix(seed: 7)
+        var rng = SplitMix64(seed: 7)
         let cols = 256, rows = 300
         for type in [TensorType.q4_K, .q8_0, .q6_K, .q5_0, .f32] {
             let bytes = (0..<rows).flatMap { _ in Self.randomRow(type, cols: cols, rng: &rng) }
             for n in [1, 3, 9, 64, 70] {
-                let x = (0..<n * cols).map { _ in Float(rng.unit() * 2 - 1) }
+                let x = (0..<n * cols).map { _ in Float(rng.nextDouble() * 2 - 1) }
                 bytes.withUnsafeBytes { raw in
                     let w = WeightMatrix(type: type, data: raw.baseAddress!, rows: rows, cols: cols)
                     var ref = [Float](repeating: 0, count: rows * cols)
@@ -221,18 +222,4 @@ func hexBytes(_ s: String) -> [UInt8] {
     var it = s.makeIterator()
     while let a = it.next(), let b = it.next() { out.append(UInt8(String([a, b]), radix: 16)!) }
     return out
-}
-
-/// Deterministic test randomness.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
 }

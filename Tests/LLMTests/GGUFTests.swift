@@ -1,3 +1,4 @@
+import Base
 import Foundation
 import LLM
 import XCTest
@@ -247,17 +248,6 @@ final class GGUFTests: XCTestCase {
 
 func le<T: FixedWidthInteger>(_ v: T) -> [UInt8] { withUnsafeBytes(of: v.littleEndian) { Array($0) } }
 
-struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// `yanfu model info`'s summary.
 final class GGUFModelSummaryTests: XCTestCase {

@@ -1,3 +1,4 @@
+import Base
 import CBLAS
 import XCTest
 
@@ -5,9 +6,9 @@ final class BLASTests: XCTestCase {
     /// sgemm (row-major, B transposed as the linear layers use it) against a naive triple loop.
     func testSgemmMatchesNaiveProduct() {
         let m = 37, n = 53, k = 71
-        var rng = SplitMix(seed: 7)
-        let a = (0..<m * k).map { _ in rng.nextFloat() }
-        let b = (0..<n * k).map { _ in rng.nextFloat() }
+        var rng = SplitMix64(seed: 7)
+        let a = (0..<m * k).map { _ in rng.nextFloat() * 2 - 1 }
+        let b = (0..<n * k).map { _ in rng.nextFloat() * 2 - 1 }
         var c = [Float](repeating: 0, count: m * n)
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, blasint(m), blasint(n), blasint(k),
                     1, a, blasint(k), b, blasint(k), 0, &c, blasint(n))
@@ -22,9 +23,9 @@ final class BLASTests: XCTestCase {
 
     func testSgemvMatchesNaiveProduct() {
         let rows = 129, cols = 64
-        var rng = SplitMix(seed: 11)
-        let w = (0..<rows * cols).map { _ in rng.nextFloat() }
-        let x = (0..<cols).map { _ in rng.nextFloat() }
+        var rng = SplitMix64(seed: 11)
+        let w = (0..<rows * cols).map { _ in rng.nextFloat() * 2 - 1 }
+        let x = (0..<cols).map { _ in rng.nextFloat() * 2 - 1 }
         var y = [Float](repeating: 0, count: rows)
         cblas_sgemv(CblasRowMajor, CblasNoTrans, blasint(rows), blasint(cols), 1, w, blasint(cols), x, 1, 0, &y, 1)
         for r in 0..<rows {
@@ -40,15 +41,3 @@ final class BLASTests: XCTestCase {
 }
 
 /// Deterministic test data without Foundation's random sources.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func nextFloat() -> Float { Float(next() >> 40) / Float(1 << 24) * 2 - 1 }
-}

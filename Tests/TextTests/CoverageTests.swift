@@ -1,19 +1,11 @@
+import Base
 import Text
 import XCTest
 
 /// Property test: generated books with random headings, blank lines, wrapping and noise lose no
 /// character, and find exactly the chapters they were generated with.
 final class CoverageTests: XCTestCase {
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E3779B97F4A7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
-            z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
-            return z ^ (z >> 31)
-        }
-    }
+    typealias Generator = SplitMix64
 
     static let chineseNumbers = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二"]
     static let words = ["話說", "寶玉", "聽了", "心中", "大喜", "天下", "大勢", "分久必合", "老人", "上山", "看雲"]
@@ -85,7 +77,7 @@ final class CoverageTests: XCTestCase {
     }
 
     func testGeneratedBooksLoseNothing() throws {
-        var g = Generator(state: 20261127)
+        var g = Generator(seed: 20261127)
         for round in 0..<60 {
             let (text, chapters) = round % 2 == 0 ? generateChinese(&g) : generateEnglish(&g)
             let book = try BookReader.parse(text: text)

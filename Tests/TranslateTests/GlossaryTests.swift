@@ -1,3 +1,4 @@
+import Evaluate
 import Text
 import Translate
 import XCTest

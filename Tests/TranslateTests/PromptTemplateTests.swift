@@ -1,3 +1,4 @@
+import Evaluate
 import Translate
 import XCTest
 

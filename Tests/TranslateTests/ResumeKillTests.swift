@@ -139,7 +139,7 @@ final class ResumeKillTests: XCTestCase {
         try assertRefused(arguments(extended, model: model, chapters: "2", strategy: "parallel") + ["--resume"],
                           saying: "does not begin with them", leaves: extended)
         try assertRefused(arguments(extended, model: model, chapters: "1-2", strategy: "parallel") + ["--resume", "--unit-tokens", "50"],
-                          saying: "the settings differ from the run's (see run.json): unitTokens: 96 in the run, 50 now", leaves: extended)
+                          saying: "the settings differ from the run's (see run.json): unit_tokens: 96 in the run, 50 now", leaves: extended)
     }
 
     /// A chat model's run records its layout; a resume without --layout keeps the run's (a run
@@ -163,9 +163,20 @@ final class ResumeKillTests: XCTestCase {
                           saying: "layout: \"turns\" in the run, \"paper\" now", leaves: turns)
 
         _ = try runToEnd(arguments(paper, model: model, strategy: "off") + ["--layout", "paper"])
-        // As written before there was a choice: no layout at all.
+        // As written before there was a choice: no layout at all, and camelCase keys (run.json's
+        // keys became snake_case on 2026-12-06; older runs still resume).
         let runJSON = paper + "/run.json"
-        var info = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: runJSON))) as! [String: Any]
+        func camel(_ value: Any) -> Any {
+            if let a = value as? [Any] { return a.map(camel) }
+            guard let d = value as? [String: Any] else { return value }
+            return Dictionary(uniqueKeysWithValues: d.map { key, v in
+                let words = key.split(separator: "_")
+                let name = String(words[0]) + words.dropFirst().map { $0 == "sha256" ? "SHA256" : $0.prefix(1).uppercased() + $0.dropFirst() }.joined()
+                return (name, camel(v))
+            })
+        }
+        var info = camel(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: runJSON)))) as! [String: Any]
+        XCTAssertNotNil(info["modelSHA256"], "the camelCase form of model_sha256")
         var settings = info["settings"] as! [String: Any]
         settings["layout"] = nil
         info["settings"] = settings
@@ -249,7 +260,7 @@ final class ResumeKillTests: XCTestCase {
         let sessions = try XCTUnwrap(info["sessions"] as? [[String: Any]])
         XCTAssertEqual(sessions.count, 1)
         XCTAssertGreaterThan(try XCTUnwrap(sessions.first?["seconds"] as? Double), 0)
-        XCTAssertGreaterThan(try XCTUnwrap((info["chapterSeconds"] as? [String: Double])?["1"]), 0)
+        XCTAssertGreaterThan(try XCTUnwrap((info["chapter_seconds"] as? [String: Double])?["1"]), 0)
         _ = try runToEnd(args + ["--resume"])
         let report = try String(contentsOfFile: out + "/report.md", encoding: .utf8)
         XCTAssertTrue(report.contains(" s in 2 session(s) |"), report)

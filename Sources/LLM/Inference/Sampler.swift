@@ -1,3 +1,4 @@
+import Base
 import Foundation
 
 /// How to pick tokens and when to stop.
@@ -71,7 +72,7 @@ public struct Sampler: Sendable {
             }
         }
         let total = probs[0..<keep].reduce(0, +)
-        var r = rng.nextUnit() * total
+        var r = rng.nextDouble() * total
         for i in 0..<keep {
             r -= probs[i]
             if r <= 0 { return Int32(cand[i].id) }
@@ -98,18 +99,4 @@ func topCandidates(_ x: [Float], _ k: Int) -> [(id: Int, logit: Float)] {
         if heap.count == k { threshold = heap[k - 1].logit }
     }
     return heap
-}
-
-/// SplitMix64: small, fast, good enough for sampling; deterministic across platforms.
-struct SplitMix64: Sendable {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func nextUnit() -> Double { Double(next() >> 11) / Double(1 << 53) }
 }

@@ -1,3 +1,4 @@
+import Base
 import Foundation
 
 public enum ModelStoreError: Error, CustomStringConvertible {
@@ -195,6 +196,7 @@ public struct ModelStore: Sendable {
         guard rename(partial, target) == 0 else {
             throw ModelStoreError.writeFailed(path: target, reason: String(cString: strerror(errno)))
         }
+        DurableFile.syncFolder(of: target)
     }
 
     private func lastLines(_ text: String) -> String {

@@ -1,3 +1,4 @@
+import Base
 /// Alignment quality on data whose alignment is known: sentence pairs (Tatoeba) shuffled into
 /// pseudo-chapters, with adjacent sentences merged on one side (giving 1-2 and 2-1 beads) and some
 /// sentences dropped (1-0, 0-1), then aligned and scored by the links they predict.
@@ -117,19 +118,4 @@ public enum AlignmentEvaluation {
         let result = aligner.align(chapters.map(\.chapter))
         return (score(predicted: result.chapters, truth: chapters), result)
     }
-}
-
-/// SplitMix64 (Steele, Lea, Flood 2014): tiny, seedable, and the same on every platform.
-public struct SplitMix64: RandomNumberGenerator, Sendable {
-    private var state: UInt64
-    public init(seed: UInt64) { state = seed }
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    /// Uniform in [0, 1).
-    public mutating func nextDouble() -> Double { Double(next() >> 11) * 0x1.0p-53 }
 }
