@@ -1,3 +1,5 @@
+import Base
+
 /// A minimal ordered JSON value for machine-readable output (`--json`), keeping keys in the
 /// order sacreBLEU prints them. Numbers print as the shortest round-trip decimal.
 public indirect enum JSONValue: Sendable {
@@ -11,7 +13,7 @@ public indirect enum JSONValue: Sendable {
 
     public func serialized(indent: Int? = 1, level: Int = 0) -> String {
         switch self {
-        case .string(let s): return Self.quote(s)
+        case .string(let s): return jsonQuoted(s)
         case .number(let d):
             return d.isFinite ? "\(d)" : "null"
         case .int(let i): return String(i)
@@ -24,7 +26,7 @@ public indirect enum JSONValue: Sendable {
             if pairs.isEmpty { return "{}" }
             let sep = indent == nil ? ":" : ": "
             return wrap("{", "}", pairs.map {
-                Self.quote($0.0) + sep + $0.1.serialized(indent: indent, level: level + 1)
+                jsonQuoted($0.0) + sep + $0.1.serialized(indent: indent, level: level + 1)
             }, indent, level)
         }
     }
@@ -34,26 +36,5 @@ public indirect enum JSONValue: Sendable {
         let inner = String(repeating: " ", count: indent * (level + 1))
         let outer = String(repeating: " ", count: indent * level)
         return open + "\n" + parts.map { inner + $0 }.joined(separator: ",\n") + "\n" + outer + close
-    }
-
-    static func quote(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if u.value < 0x20 {
-                    let hex = String(u.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(u)
-                }
-            }
-        }
-        return out + "\""
     }
 }

@@ -1,3 +1,4 @@
+import Base
 import Foundation
 
 /// Writes a safetensors file: a JSON header (keys sorted, padded with spaces to a multiple of 8)
@@ -32,13 +33,13 @@ public struct SafetensorsWriter: Sendable {
         var header = "{"
         var parts: [String] = []
         if !metadata.isEmpty {
-            let m = metadata.keys.sorted().map { "\(jsonString($0)):\(jsonString(metadata[$0]!))" }.joined(separator: ",")
+            let m = metadata.keys.sorted().map { "\(jsonQuoted($0)):\(jsonQuoted(metadata[$0]!))" }.joined(separator: ",")
             parts.append("\"__metadata__\":{\(m)}")
         }
         var offset = 0
         for name in names {
             let e = entries[name]!
-            parts.append("\(jsonString(name)):{\"dtype\":\"\(e.dtype.rawValue)\",\"shape\":[\(e.shape.map(String.init).joined(separator: ","))],\"data_offsets\":[\(offset),\(offset + e.bytes.count)]}")
+            parts.append("\(jsonQuoted(name)):{\"dtype\":\"\(e.dtype.rawValue)\",\"shape\":[\(e.shape.map(String.init).joined(separator: ","))],\"data_offsets\":[\(offset),\(offset + e.bytes.count)]}")
             offset += e.bytes.count
         }
         header += parts.joined(separator: ",") + "}"
@@ -56,21 +57,4 @@ public struct SafetensorsWriter: Sendable {
     public func write(to path: String) throws {
         try writeFileAtomically(serialized(), to: path)
     }
-}
-
-/// A JSON string literal.
-func jsonString(_ s: String) -> String {
-    var out = "\""
-    for u in s.unicodeScalars {
-        switch u {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\r": out += "\\r"
-        case "\t": out += "\\t"
-        default:
-            if u.value < 0x20 { out += String(format: "\\u%04x", u.value) } else { out.unicodeScalars.append(u) }
-        }
-    }
-    return out + "\""
 }
