@@ -1,3 +1,4 @@
+import Evaluate
 import Foundation
 import Text
 import Translate
@@ -114,10 +115,15 @@ final class ReferencePerplexityTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(summary.overall.baseSentenceMeanPPL, summary.overall.basePPL)
         XCTAssertEqual(summary.chapters.map(\.number), corpus.chapters)
         try summary.write(to: dir + "/a", settings: s, complete: true, command: nil)
-        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/a/eval.json"))) as! [String: Any]
-        XCTAssertEqual(json["base_ppl"] as! Double, summary.overall.basePPL, accuracy: 1e-3)
-        XCTAssertEqual((json["chapters"] as! [[String: Any]]).count, corpus.chapters.count)
-        XCTAssertNotNil(json["temp_lora_ppl"] as? Double)
+        // eval.json round trip: the file Translate wrote, read back the way compare reads it.
+        let written = try PerplexityFile.decode(Data(contentsOf: URL(fileURLWithPath: dir + "/a/eval.json")))
+        XCTAssertEqual(written, summary.file(settings: s, complete: true))
+        let read = try PerplexityEval.read(dir + "/a")
+        XCTAssertEqual(read.label, "a")
+        XCTAssertEqual(read.basePPL, summary.overall.basePPL, accuracy: 5e-5, "rounded to 4 decimals")
+        XCTAssertEqual(read.tempLoRAPPL, summary.overall.tempLoRAPPL, accuracy: 5e-5)
+        XCTAssertEqual(read.chapters.map(\.number), corpus.chapters)
+        XCTAssertEqual(read.chapters.map(\.targetTokens), summary.chapters.map(\.totals.tokens))
         let report = try String(contentsOfFile: dir + "/a/report.md", encoding: .utf8)
         XCTAssertTrue(report.contains("Sentence-mean PPL"), report)
 
