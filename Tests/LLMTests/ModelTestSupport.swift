@@ -1,5 +1,6 @@
 import Foundation
 import LLM
+import TestSupport
 import XCTest
 
 /// Paths shared by the model tests.
@@ -8,32 +9,22 @@ enum ModelTestSupport {
         .deletingLastPathComponent().deletingLastPathComponent()
     static let fixtures = packageRoot.appendingPathComponent("Tests/Fixtures/llm")
 
-    static var modelsDirectory: String {
-        (ProcessInfo.processInfo.environment["YANFU_HOME"] ?? (NSHomeDirectory() + "/.cache/yanfu")) + "/models"
-    }
+    static var modelsDirectory: String { Requirement.modelsDirectory }
 
-    static let gemmaFile = "gemma-3-270m-q4_k_m.gguf"
-    static let qwen05BFile = "qwen2.5-coder-0.5b-instruct.gguf"
-    static let qwen15BFile = "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
+    static let gemmaFile = Requirement.gemmaFile
+    static let qwen05BFile = Requirement.qwen05BFile
+    static let qwen15BFile = Requirement.qwen15BFile
 
     /// The path of a cached model file (`yanfu model fetch NAME`). Absent, the test skips, except
-    /// under CI (CI=true), where a missing model means the setup failed and the test must fail.
-    static func requireModel(_ fileName: String) throws -> String {
-        let path = modelsDirectory + "/" + fileName
-        if FileManager.default.fileExists(atPath: path) { return path }
-        if ProcessInfo.processInfo.environment["CI"] == "true" {
-            XCTFail("\(path) is missing in CI (.ci/run must fetch it)")
-        }
-        throw XCTSkip("model not found at \(path) (run `yanfu model fetch`)")
+    /// under CI, where a missing model means the setup failed and the test fails (`Requirement`).
+    static func requireModel(_ fileName: String, file: StaticString = #filePath, line: UInt = #line) throws -> String {
+        try Requirement.model(fileName, file: file, line: line)
     }
 
     /// A file of ../shared/corpora. Absent, the test skips, except under CI, where the shared
     /// folder is laid beside the clone and a missing file means the run is broken.
-    static func requireCorpus(_ relative: String) throws -> URL {
-        let url = packageRoot.appendingPathComponent("../shared/corpora").appendingPathComponent(relative).standardized
-        if FileManager.default.fileExists(atPath: url.path) { return url }
-        if ProcessInfo.processInfo.environment["CI"] == "true" { XCTFail("\(url.path) is missing in CI") }
-        throw XCTSkip("corpus not found at \(url.path)")
+    static func requireCorpus(_ relative: String, file: StaticString = #filePath, line: UInt = #line) throws -> URL {
+        URL(fileURLWithPath: try Requirement.corpus(relative, file: file, line: line))
     }
 
     nonisolated(unsafe) private static var loaded: [String: LanguageModel] = [:]

@@ -4,10 +4,7 @@ import XCTest
 /// `yanfu chapters` end to end, when the release executable has been built next to the tests.
 final class ChaptersCommandTests: XCTestCase {
     func run(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-        let binary = Fixtures.packageRoot.appendingPathComponent(".build/release/yanfu")
-        guard FileManager.default.isExecutableFile(atPath: binary.path) else {
-            throw XCTSkip("the yanfu executable is not built at \(binary.path)")
-        }
+        let binary = URL(fileURLWithPath: try Fixtures.binary())
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments

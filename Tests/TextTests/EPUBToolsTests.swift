@@ -19,8 +19,7 @@ final class EPUBToolsTests: XCTestCase {
     }
 
     func chaptersJSON(_ file: String) throws -> [String: Any] {
-        let binary = Fixtures.packageRoot.appendingPathComponent(".build/release/yanfu").path
-        guard FileManager.default.isExecutableFile(atPath: binary) else { throw XCTSkip("the yanfu executable is not built at \(binary)") }
+        let binary = try Fixtures.binary()
         let r = try ExternalTools.run(binary, ["chapters", file, "--json"])
         XCTAssertEqual(r.status, 0, r.output)
         return try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(r.output.utf8)) as? [String: Any])
@@ -71,8 +70,7 @@ final class EPUBToolsTests: XCTestCase {
 
     /// A bad EPUB on the command line: exit 1, the file, the entry and what was expected.
     func testChaptersCommandNamesTheBrokenEntry() throws {
-        let binary = Fixtures.packageRoot.appendingPathComponent(".build/release/yanfu").path
-        guard FileManager.default.isExecutableFile(atPath: binary) else { throw XCTSkip("the yanfu executable is not built at \(binary)") }
+        let binary = try Fixtures.binary()
         let dir = try Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         var f = EPUBFixture()

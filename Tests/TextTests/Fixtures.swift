@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// Paths of committed fixtures and of the shared real corpora (tests skip when those are absent, and
@@ -10,14 +11,14 @@ enum Fixtures {
         packageRoot.appendingPathComponent("Tests/Fixtures/text").appendingPathComponent(relative).path
     }
 
-    static func corpus(_ relative: String) throws -> String {
-        let path = packageRoot.appendingPathComponent("../shared/corpora").appendingPathComponent(relative).standardized.path
-        guard FileManager.default.fileExists(atPath: path) else {
-            // CI lays the shared folder beside the clone: there a missing corpus is a failure.
-            if ProcessInfo.processInfo.environment["CI"] == "true" { XCTFail("real corpus \(relative) is missing in CI at \(path)") }
-            throw XCTSkip("real corpus \(relative) not found at \(path) (the shared corpora folder is absent)")
-        }
-        return path
+    /// CI lays the shared folder beside the clone: there a missing corpus is a failure (`Requirement`).
+    static func corpus(_ relative: String, file: StaticString = #filePath, line: UInt = #line) throws -> String {
+        try Requirement.corpus(relative, file: file, line: line)
+    }
+
+    /// The release `yanfu` executable (skips when absent, fails under CI).
+    static func binary(file: StaticString = #filePath, line: UInt = #line) throws -> String {
+        try Requirement.binary(file: file, line: line)
     }
 
     static func temporaryDirectory() throws -> URL {

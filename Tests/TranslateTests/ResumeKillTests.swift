@@ -1,11 +1,58 @@
+import Base
 import Foundation
 import Text
 import XCTest
 
-/// Kills `yanfu translate` with SIGKILL at a random unit and at a random moment of a Temp-LoRA
-/// update, resumes it, and compares the run folders with an uninterrupted run's byte for byte
-/// (translation.txt, bilingual.md, adapter/, and segments.jsonl without its two timing fields).
+/// Kills `yanfu translate` with SIGKILL (after a unit, while a Temp-LoRA update trains, while a
+/// parallel run trains in the background), resumes it, and compares the run folders with an
+/// uninterrupted run's byte for byte (translation.txt, bilingual.md, adapter/, and segments.jsonl
+/// without its timing fields).
+///
+/// The kill points are seeded: each test draws them from SplitMix64 (Base) seeded with
+/// $YANFU_KILL_SEED (decimal, or hexadecimal after 0x) or, unset, `defaultSeed`. Every failure
+/// message of this class ends with the seed, so `YANFU_KILL_SEED=<seed> swift test -c release
+/// --skip-build --filter ResumeKillTests/<test>` draws the same kill points again. A kill after
+/// k units replays exactly; a kill within an update replays the same fraction of that update's
+/// measured length, which still depends on the machine's load.
 final class ResumeKillTests: XCTestCase {
+    static let seedVariable = "YANFU_KILL_SEED"
+    static let defaultSeed: UInt64 = 0x5941_4E46   // "YANF": its first draws kill in the first of the two updates
+    /// The seed in force, nil when $YANFU_KILL_SEED is set but not a number.
+    static let seed: UInt64? = parseSeed(ProcessInfo.processInfo.environment[seedVariable])
+
+    static func parseSeed(_ text: String?) -> UInt64? {
+        guard let t = text?.trimmingCharacters(in: .whitespaces), !t.isEmpty else { return defaultSeed }
+        return t.lowercased().hasPrefix("0x") ? UInt64(t.dropFirst(2), radix: 16) : UInt64(t)
+    }
+
+    var seedNote: String {
+        guard let seed = Self.seed else {
+            return "[\(Self.seedVariable)=\(ProcessInfo.processInfo.environment[Self.seedVariable] ?? "") is not a seed]"
+        }
+        return "[kill seed \(seed); replay with \(Self.seedVariable)=\(seed)]"
+    }
+
+    struct SeedError: Error, CustomStringConvertible {
+        var description: String { "\(ResumeKillTests.seedVariable) must be a decimal or 0x-hexadecimal 64-bit number" }
+    }
+
+    /// Every failure of this class names the seed.
+    override func recordFailure(withDescription description: String, inFile filePath: String, atLine lineNumber: Int, expected: Bool) {
+        super.recordFailure(withDescription: description + " " + seedNote, inFile: filePath, atLine: lineNumber, expected: expected)
+    }
+
+    /// This test's generator of kill points (each test starts from the seed, so one test replays alone).
+    func killPoints() throws -> SplitMix64 {
+        guard let seed = Self.seed else { throw SeedError() }
+        print("\(name): \(seedNote)")
+        return SplitMix64(seed: seed)
+    }
+
+    /// A number in `range` drawn from the generator alone (no library sampling that could change).
+    func draw(_ range: Range<Int>, _ rng: inout SplitMix64) -> Int {
+        range.lowerBound + Int(rng.next() % UInt64(range.count))
+    }
+
     /// Small on purpose: chapter 1 of the tiny book (4 units), a chunk every ~2 units, 1 step.
     func arguments(_ out: String, model: String, chapters: String = "1", strategy: String = "cascaded") -> [String] {
         ["translate", TranslateTestSupport.fixtures + "/tiny.txt", "--out", out, "--model", model,
@@ -13,41 +60,25 @@ final class ResumeKillTests: XCTestCase {
          "--threads", "2", "--glossary", TranslateTestSupport.fixtures + "/tiny-glossary.tsv"]
     }
 
-    final class Output: @unchecked Sendable {
-        private let lock = NSLock()
-        private var text = ""
-        func append(_ d: Data) { lock.lock(); text += String(decoding: d, as: UTF8.self); lock.unlock() }
-        var value: String { lock.lock(); defer { lock.unlock() }; return text }
-    }
-
     /// Starts the binary (in folder `cwd` when given); returns the process and its live stderr.
-    func start(_ args: [String], in cwd: String? = nil) throws -> (Process, Output) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: try TranslateTestSupport.binary())
-        p.arguments = args
-        if let cwd { p.currentDirectoryURL = URL(fileURLWithPath: cwd) }
-        let err = Pipe(), out = Output()
-        p.standardError = err
-        p.standardOutput = FileHandle.nullDevice
-        err.fileHandleForReading.readabilityHandler = { h in out.append(h.availableData) }
-        try p.run()
-        return (p, out)
+    func start(_ args: [String], in cwd: String? = nil) throws -> (Process, TranslateTestSupport.Output) {
+        let (p, _, err) = try TranslateTestSupport.start(args, in: cwd)
+        return (p, err)
     }
 
+    @discardableResult
     func runToEnd(_ args: [String], in cwd: String? = nil) throws -> String {
-        let (p, out) = try start(args, in: cwd)
-        p.waitUntilExit()
-        XCTAssertEqual(p.terminationStatus, 0, "yanfu \(args.joined(separator: " ")) failed:\n\(out.value)")
-        return out.value
+        let r = try TranslateTestSupport.run(args, in: cwd)
+        XCTAssertEqual(r.status, 0, "yanfu \(args.joined(separator: " ")) failed:\n\(r.stderr)")
+        return r.stderr
     }
 
     /// Runs yanfu expecting exit 1 with `message`, and the folder `out` left byte for byte as it was.
     func assertRefused(_ args: [String], saying message: String, leaves out: String, file: StaticString = #filePath, line: UInt = #line) throws {
         let before = TranslateTestSupport.files(out)
-        let (p, err) = try start(args)
-        p.waitUntilExit()
-        XCTAssertEqual(p.terminationStatus, 1, file: file, line: line)
-        XCTAssertTrue(err.value.contains(message), err.value, file: file, line: line)
+        let r = try TranslateTestSupport.run(args)
+        XCTAssertEqual(r.status, 1, file: file, line: line)
+        XCTAssertTrue(r.stderr.contains(message), r.stderr, file: file, line: line)
         XCTAssertEqual(TranslateTestSupport.files(out), before, "a refused run leaves the folder as it was", file: file, line: line)
     }
 
@@ -65,30 +96,61 @@ final class ResumeKillTests: XCTestCase {
         return true
     }
 
-    func assertSameRun(_ a: String, _ b: String, _ what: String) throws {
+    func assertSameRun(_ a: String, _ b: String, _ what: String, file: StaticString = #filePath, line: UInt = #line) throws {
         for f in ["translation.txt", "bilingual.md"] {
-            XCTAssertEqual(FileManager.default.contents(atPath: a + "/" + f), FileManager.default.contents(atPath: b + "/" + f), "\(what): \(f)")
+            XCTAssertNotNil(FileManager.default.contents(atPath: a + "/" + f), f, file: file, line: line)
+            XCTAssertEqual(FileManager.default.contents(atPath: a + "/" + f), FileManager.default.contents(atPath: b + "/" + f), "\(what): \(f)", file: file, line: line)
         }
-        XCTAssertEqual(try TranslateTestSupport.segmentsWithoutTimings(a), try TranslateTestSupport.segmentsWithoutTimings(b), "\(what): segments.jsonl")
+        XCTAssertEqual(try TranslateTestSupport.segmentsWithoutTimings(a), try TranslateTestSupport.segmentsWithoutTimings(b), "\(what): segments.jsonl", file: file, line: line)
         let fa = TranslateTestSupport.files(a + "/adapter"), fb = TranslateTestSupport.files(b + "/adapter")
-        XCTAssertFalse(fa.isEmpty, "adapter written")
-        XCTAssertEqual(fa, fb, "\(what): adapter/")
+        XCTAssertFalse(fa.isEmpty, "adapter written", file: file, line: line)
+        XCTAssertEqual(fa, fb, "\(what): adapter/", file: file, line: line)
     }
 
-    func testKillAtRandomUnitAndDuringUpdateThenResumeIsByteIdentical() throws {
+    // MARK: uninterrupted runs, one per strategy and test process
+
+    nonisolated(unsafe) static var referenceFolder: String?
+    nonisolated(unsafe) static var references: [String: String] = [:]
+
+    /// The uninterrupted run of `arguments` with `strategy`, made once per test process.
+    func reference(_ strategy: String, model: String) throws -> String {
+        if let r = Self.references[strategy] { return r }
+        let root = Self.referenceFolder ?? TranslateTestSupport.temporaryDirectory("resume-references")
+        Self.referenceFolder = root
+        let out = root + "/" + strategy
+        try? FileManager.default.removeItem(atPath: out)
+        try runToEnd(arguments(out, model: model, strategy: strategy))
+        XCTAssertEqual(lines(out + "/segments.jsonl"), 4, "chapter 1 of the tiny book")
+        Self.references[strategy] = out
+        return out
+    }
+
+    override class func tearDown() {
+        if let r = referenceFolder { try? FileManager.default.removeItem(atPath: r) }
+        referenceFolder = nil
+        references = [:]
+        super.tearDown()
+    }
+
+    /// The adapter updates of a finished run (run.json): index, units, seconds.
+    func updates(_ run: String) throws -> [(update: Int, lastUnit: Int, seconds: Double)] {
+        let info = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: run + "/run.json"))) as? [String: Any])
+        let list = try XCTUnwrap(info["updates"] as? [[String: Any]], "run.json has its updates")
+        return try list.map { (try XCTUnwrap($0["update"] as? Int), try XCTUnwrap($0["last_unit"] as? Int), try XCTUnwrap($0["seconds"] as? Double)) }
+    }
+
+    // MARK: kills
+
+    func testKillAfterSeededUnitThenResumeIsByteIdentical() throws {
         let model = try TranslateTestSupport.modelPath()
-        _ = try TranslateTestSupport.binary()
-        let dir = TranslateTestSupport.temporaryDirectory("resume")
+        var rng = try killPoints()
+        let dir = TranslateTestSupport.temporaryDirectory("resume-unit")
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        var rng = SystemRandomNumberGenerator()
-
-        let reference = dir + "/reference"
-        _ = try runToEnd(arguments(reference, model: model))
+        let reference = try reference("cascaded", model: model)
         let units = lines(reference + "/segments.jsonl")
-        XCTAssertEqual(units, 4)
 
-        // 1. Killed right after a random number of records.
-        let k = Int.random(in: 1..<units, using: &rng)
+        // Killed right after a seeded number of records.
+        let k = draw(1..<units, &rng)
         let atUnit = dir + "/unit"
         let (p1, _) = try start(arguments(atUnit, model: model))
         let killed1 = kill(p1) { lines(atUnit + "/segments.jsonl") >= k }
@@ -97,17 +159,91 @@ final class ResumeKillTests: XCTestCase {
         XCTAssertTrue(resumed1.contains("resuming after unit"), resumed1)
         try assertSameRun(reference, atUnit, "killed after \(k) unit(s)")
 
-        // 2. Killed at a random moment while an adapter update trains.
-        let during = dir + "/update"
-        let (p2, out2) = try start(arguments(during, model: model))
-        let delay = Double.random(in: 0..<1.5, using: &rng)
-        let killed2 = kill(p2, after: delay) { out2.value.contains("training") }
-        XCTAssertTrue(killed2, "the run ended before the kill")
-        _ = try runToEnd(arguments(during, model: model) + ["--resume"])
-        try assertSameRun(reference, during, "killed \(delay) s into an update")
-
         // A finished folder is refused without --resume or --force.
         try assertRefused(arguments(reference, model: model), saying: "already exists; add --resume", leaves: reference)
+    }
+
+    /// Cascaded Temp-LoRA: waits for the note that a chunk's training started, and kills the run a
+    /// seeded fraction (5-50 %) of that update's length (as the uninterrupted run measured it)
+    /// later. The log as the process left it must show the training started and not finished; if
+    /// the update was already over (a loaded machine can be faster or slower than the reference
+    /// run), the kill is tried again on a new run with half the delay, up to 4 times.
+    func testKillDuringTempLoRAUpdateThenResumeIsByteIdentical() throws {
+        let model = try TranslateTestSupport.modelPath()
+        var rng = try killPoints()
+        let dir = TranslateTestSupport.temporaryDirectory("resume-update")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let reference = try reference("cascaded", model: model)
+        let done = try updates(reference)
+        XCTAssertGreaterThanOrEqual(done.count, 1, "the tiny chapter trains at least once")
+        let u = done[draw(0..<done.count, &rng)]
+        let fraction = 0.05 + 0.45 * rng.nextDouble()
+        let started = "chunk \(u.update + 1) done", finished = "update \(u.update + 1) on units"
+
+        var landed: (folder: String, delay: Double)?
+        for attempt in 0..<4 where landed == nil {
+            let delay = fraction * u.seconds / Double(1 << attempt)
+            let out = dir + "/attempt-\(attempt)"
+            let (p, err) = try start(arguments(out, model: model))
+            let killed = kill(p, after: delay) { err.value.contains(started) }
+            err.waitForEnd()
+            let log = err.value
+            XCTAssertTrue(killed, "the run ended before the kill:\n\(log)")
+            XCTAssertTrue(log.contains(started + " (units") && log.contains("): training"), log)
+            if killed && !log.contains(finished) {
+                landed = (out, delay)
+            } else {
+                print("\(name): update \(u.update + 1) was over \(delay) s after it started; again with half the delay")
+            }
+        }
+        let killed = try XCTUnwrap(landed, "no kill landed within update \(u.update + 1) (\(u.seconds) s in the reference run)")
+        print("\(name): killed \(killed.delay) s into update \(u.update + 1) (\(u.seconds) s in the reference run)")
+        XCTAssertLessThanOrEqual(lines(killed.folder + "/segments.jsonl"), u.lastUnit + 1, "no unit after the chunk was written")
+        let resumed = try runToEnd(arguments(killed.folder, model: model) + ["--resume"])
+        XCTAssertTrue(resumed.contains("resuming after unit \(u.lastUnit + 1) of 4"), resumed)
+        XCTAssertTrue(resumed.contains(finished), "the resume trains the update again:\n\(resumed)")
+        try assertSameRun(reference, killed.folder, "killed \(killed.delay) s into update \(u.update + 1)")
+    }
+
+    /// Parallel Temp-LoRA: waits for the note that a chunk's training went to the background, and
+    /// kills the run a seeded 0-100 % of that update's measured length later: while the next units
+    /// are translated beside the training or, for the last chunk, while the run waits for it at
+    /// the end (the note comes before the wait for the previous chunk's training, so the kill may
+    /// also land in that wait). The resumed run completes with every unit once, in order,
+    /// and equals the uninterrupted parallel run byte for byte: generation uses the adapter
+    /// snapshot taken at the chunk's end, which does not depend on when the background training
+    /// finishes, and a checkpoint with a training in flight trains that chunk again on resume.
+    func testKillParallelRunWhileTrainingInTheBackgroundThenResume() throws {
+        let model = try TranslateTestSupport.modelPath()
+        var rng = try killPoints()
+        let dir = TranslateTestSupport.temporaryDirectory("resume-parallel")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let reference = try reference("parallel", model: model)
+        let done = try updates(reference)
+        XCTAssertGreaterThanOrEqual(done.count, 1)
+        let u = done[draw(0..<done.count, &rng)]
+        let delay = rng.nextDouble() * u.seconds
+        let started = "chunk \(u.update + 1) done"
+
+        let out = dir + "/killed"
+        let (p, err) = try start(arguments(out, model: model, strategy: "parallel"))
+        let killed = kill(p, after: delay) { err.value.contains(started) }
+        err.waitForEnd()
+        XCTAssertTrue(killed, "the run ended before the kill:\n\(err.value)")
+        XCTAssertTrue(err.value.contains("swapping adapters, training in the background"), err.value)
+        let before = lines(out + "/segments.jsonl")
+        print("\(name): killed \(delay) s after chunk \(u.update + 1) went to the background, \(before) unit(s) written")
+
+        let resumed = try runToEnd(arguments(out, model: model, strategy: "parallel") + ["--resume"])
+        XCTAssertTrue(resumed.contains("resuming after unit \(before) of 4"), resumed)
+        // Completion, and no unit lost or written twice.
+        let records = try TranslateTestSupport.segmentsWithoutTimings(out)
+        XCTAssertEqual(records.compactMap { $0["index"] as? Int }, Array(0..<4), "every unit once, in order")
+        XCTAssertTrue(records.allSatisfy { !(($0["translation"] as? String) ?? "").isEmpty }, "every unit translated")
+        let info = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/run.json"))) as? [String: Any])
+        XCTAssertEqual(info["finished"] as? Bool, true)
+        XCTAssertNoThrow(try BookReader.read(file: out + "/translation.epub"))
+        try assertSameRun(reference, out, "parallel, killed \(delay) s after chunk \(u.update + 1) went to the background")
     }
 
     /// A finished run of chapter 1, resumed with --chapters 1-2, equals a run of 1-2 from the
@@ -186,7 +322,7 @@ final class ResumeKillTests: XCTestCase {
     }
 
     /// A run from an EPUB (two chapters, a picture, a footnote, a cover page), killed with SIGKILL
-    /// after a random unit and resumed, leaves the same folder as an uninterrupted run, its two
+    /// after a seeded unit and resumed, leaves the same folder as an uninterrupted run, its two
     /// EPUBs byte for byte; epubcheck accepts both, and report.md lists what was kept aside.
     func testKillAndResumeFromAnEPUB() throws {
         let model = try TranslateTestSupport.modelPath()
@@ -203,7 +339,8 @@ final class ResumeKillTests: XCTestCase {
         _ = try runToEnd(args(reference))
         let units = lines(reference + "/segments.jsonl")
         XCTAssertGreaterThanOrEqual(units, 7, "two headings and five paragraphs")
-        let k = Int.random(in: 1..<units)
+        var rng = try killPoints()
+        let k = draw(1..<units, &rng)
         let killed = dir + "/killed"
         let (p, _) = try start(args(killed))
         XCTAssertTrue(kill(p) { lines(killed + "/segments.jsonl") >= k }, "the run ended before the kill")

@@ -1,5 +1,6 @@
 import Evaluate
 import Foundation
+import TestSupport
 import Translate
 import XCTest
 
@@ -14,27 +15,74 @@ enum TranslateTestSupport {
     static var fixtures: String { packageRoot + "/Tests/Fixtures/translate" }
 
     /// Gemma 3 270M, the quick model these tests translate with (`yanfu model fetch gemma-3-270m`).
-    static func modelPath() throws -> String { try cachedModel("gemma-3-270m-q4_k_m.gguf", name: "gemma-3-270m") }
-
-    /// Qwen2.5-Coder 0.5B Instruct, the quick chat model.
-    static func qwen05BPath() throws -> String { try cachedModel("qwen2.5-coder-0.5b-instruct.gguf", name: "qwen2.5-coder-0.5b-instruct") }
-
-    /// A model in the cache. Absent, the test skips, except under CI (CI=true), where it fails:
-    /// the setup must fetch it.
-    static func cachedModel(_ file: String, name: String) throws -> String {
-        let home = ProcessInfo.processInfo.environment["YANFU_HOME"] ?? (NSHomeDirectory() + "/.cache/yanfu")
-        let path = home + "/models/" + file
-        if FileManager.default.fileExists(atPath: path) { return path }
-        if ProcessInfo.processInfo.environment["CI"] == "true" { XCTFail("\(path) is missing in CI (.ci/run must fetch it)") }
-        throw XCTSkip("model not found at \(path) (run `yanfu model fetch \(name)`)")
+    /// Absent, the test skips, except under CI, where it fails: the setup must fetch it (`Requirement`).
+    static func modelPath(file: StaticString = #filePath, line: UInt = #line) throws -> String {
+        try Requirement.model(Requirement.gemmaFile, file: file, line: line)
     }
 
-    static func binary() throws -> String {
-        let path = packageRoot + "/.build/release/yanfu"
-        guard FileManager.default.isExecutableFile(atPath: path) else {
-            throw XCTSkip("\(path) not built (run `swift build -c release` first)")
+    /// Qwen2.5-Coder 0.5B Instruct, the quick chat model.
+    static func qwen05BPath(file: StaticString = #filePath, line: UInt = #line) throws -> String {
+        try Requirement.model(Requirement.qwen05BFile, file: file, line: line)
+    }
+
+    /// The release `yanfu` executable (skips when absent, fails under CI).
+    static func binary(file: StaticString = #filePath, line: UInt = #line) throws -> String {
+        try Requirement.binary(file: file, line: line)
+    }
+
+    /// A stream of a child process (stdout or stderr), collected as it arrives.
+    final class Output: @unchecked Sendable {
+        private let lock = NSLock()
+        private var data = Data()
+        private let ended = DispatchSemaphore(value: 0)
+
+        /// Reads `pipe` on a background queue until end of file.
+        init(_ pipe: Pipe) {
+            pipe.fileHandleForReading.readabilityHandler = { [self] h in
+                let d = h.availableData
+                if d.isEmpty {
+                    h.readabilityHandler = nil
+                    ended.signal()
+                } else {
+                    lock.lock(); data.append(d); lock.unlock()
+                }
+            }
         }
-        return path
+
+        var value: String { lock.lock(); defer { lock.unlock() }; return String(decoding: data, as: UTF8.self) }
+
+        /// Waits (up to `seconds`) until the writer closed the stream (after the process ended).
+        func waitForEnd(seconds: Double = 10) { _ = ended.wait(timeout: .now() + seconds) }
+    }
+
+    /// Starts the release binary (in folder `cwd` when given; with `input` on its stdin); returns
+    /// the process and its live stdout and stderr.
+    static func start(_ args: [String], in cwd: String? = nil, input: String? = nil) throws -> (Process, stdout: Output, stderr: Output) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: try binary())
+        p.arguments = args
+        if let cwd { p.currentDirectoryURL = URL(fileURLWithPath: cwd) }
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        let inPipe = input.map { _ in Pipe() }
+        p.standardInput = inPipe ?? FileHandle.nullDevice
+        let o = Output(out), e = Output(err)
+        try p.run()
+        if let inPipe, let input {
+            inPipe.fileHandleForWriting.write(Data(input.utf8))
+            try inPipe.fileHandleForWriting.close()
+        }
+        return (p, o, e)
+    }
+
+    /// Runs the release binary to its end: exit status, stdout, stderr.
+    static func run(_ args: [String], in cwd: String? = nil, input: String? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
+        let (p, out, err) = try start(args, in: cwd, input: input)
+        p.waitUntilExit()
+        out.waitForEnd()
+        err.waitForEnd()
+        return (p.terminationStatus, out.value, err.value)
     }
 
     static func temporaryDirectory(_ name: String) -> String {
