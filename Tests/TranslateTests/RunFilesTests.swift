@@ -6,7 +6,6 @@ import XCTest
 /// way `compare` and `translate --resume` read them: each must survive the round trip unchanged.
 final class RunFilesTests: XCTestCase {
     func testTranslateRunReadsBackThroughEvaluate() throws {
-        let bin = try TranslateTestSupport.binary()
         let model = try TranslateTestSupport.modelPath()
         let dir = TranslateTestSupport.temporaryDirectory("runfiles")
         let book = dir + "/book.txt", glossary = dir + "/names.tsv", out = dir + "/run"
@@ -14,14 +13,9 @@ final class RunFilesTests: XCTestCase {
         // A comment, a blank line and spaces around the fields: the one parser's rules.
         try "# names\n周叔\tUncle Zhou\n\n 灯 \t lamp \n".write(toFile: glossary, atomically: true, encoding: .utf8)
 
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: bin)
-        p.arguments = ["translate", book, "--out", out, "--model", model, "--temp-lora", "off", "--glossary", glossary]
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        p.waitUntilExit()
-        XCTAssertEqual(p.terminationStatus, 0)
+        let r = try TranslateTestSupport.run(["translate", book, "--out", out, "--model", model, "--temp-lora", "off",
+                                              "--glossary", glossary])
+        XCTAssertEqual(r.status, 0, r.stderr)
 
         // segments.jsonl: every line parses and writes back to the same bytes.
         let lines = try String(contentsOfFile: out + "/segments.jsonl", encoding: .utf8).split(separator: "\n").map(String.init)
