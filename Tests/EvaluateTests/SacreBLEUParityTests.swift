@@ -11,6 +11,9 @@ final class SacreBLEUParityTests: XCTestCase {
         var bootstrap: [String: Any] = [:]
     }
 
+    /// A case this test cannot score is a failure that names it, never a skip.
+    struct FixtureError: Error, CustomStringConvertible { var message: String; var description: String { message } }
+
     static func load() throws -> Fixture {
         let data = try Data(contentsOf: FixturePaths.evaluate("parity.json"))
         let root = try XCTUnwrap(try JSONSerialization.jsonObject(with: data) as? [String: Any])
@@ -37,7 +40,7 @@ final class SacreBLEUParityTests: XCTestCase {
         case "ter":
             return TER(caseSensitive: c["case_sensitive"] as? Bool ?? false)
         default:
-            throw XCTSkip("unknown metric in fixture: \(c)")
+            throw FixtureError(message: "unknown metric \(c["metric"].map { "\($0)" } ?? "(none)") in parity.json: \(c)")
         }
     }
 

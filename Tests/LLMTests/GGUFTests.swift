@@ -87,6 +87,7 @@ final class GGUFTests: XCTestCase {
         expectError(b, ["tensor", "not overlapping tensor"])
     }
 
+    /// The facts as gguf-py's GGUFReader reads them: Eval/llm/model_facts.py (`--check` confirms them here).
     func testDefaultModelMetadata() throws {
         let f = try GGUFFile(path: try ModelTestSupport.requireModel(ModelTestSupport.gemmaFile))
         XCTAssertEqual(f.version, 3)

@@ -36,14 +36,18 @@ final class LoRAPEFTParityTests: XCTestCase {
         let ids = (fx["ids"] as! [Int]).map(Int32.init)
         let mask = fx["loss_mask"] as! [Bool]
         let losses = fx["losses"] as! [Double], norms = fx["grad_norms"] as! [Double]
+        XCTAssertEqual(losses.count, 3)
+        XCTAssertEqual(norms.count, 3)
         for (i, want) in losses.enumerated() {
             let r = try trainer.step(tokens: ids, lossMask: mask)
             trainer.advanceSchedule()
+            print("\(fixture) integer=\(integer) step \(i + 1): loss relative gap \(abs(Double(r.loss) - want) / want), grad norm relative gap \(abs(Double(r.gradNorm) - norms[i]) / norms[i])")
             XCTAssertEqual(Double(r.loss), want, accuracy: 1e-3 * want, "step \(i + 1) loss")
             XCTAssertEqual(Double(r.gradNorm), norms[i], accuracy: 1e-2 * norms[i], "step \(i + 1) grad norm")
         }
         let final = try trainer.lossAndGradients(tokens: ids, lossMask: mask).loss
         let wantFinal = fx["final_loss"] as! Double
+        print("\(fixture) integer=\(integer): loss after the third update, relative gap \(abs(final - wantFinal) / wantFinal)")
         XCTAssertEqual(final, wantFinal, accuracy: 3e-3 * wantFinal, "loss after the third update")
     }
 }

@@ -17,6 +17,7 @@ final class PerplexityTests: XCTestCase {
         let hf = fixture["transformers_f32"] as! [String: Double]
         let lc = fixture["llama_cpp"] as! [String: Any]
         print("\(name): \(r.perplexity) ± \(r.standardError); transformers \(hf["ppl"]!), llama.cpp \(lc["ppl"]!)")
+        print("\(name): relative gaps: ppl \(abs(r.perplexity / hf["ppl"]! - 1)), stderr \(abs(r.standardError / hf["ppl_stderr"]! - 1)), first chunk \(abs(r.running.first! / hf["first_chunk"]! - 1)), llama.cpp \(abs(r.perplexity / (lc["ppl"] as! Double) - 1))")
         XCTAssertEqual(r.tokensScored, fixture["tokens_scored"] as! Int)
         XCTAssertEqual(r.perplexity, hf["ppl"]!, accuracy: 0.005 * hf["ppl"]!, "within 0.5% of transformers")
         XCTAssertEqual(r.perplexity, lc["ppl"] as! Double, accuracy: 0.02 * (lc["ppl"] as! Double), "within 2% of llama.cpp")

@@ -23,6 +23,7 @@ final class TinyArchitectureTests: XCTestCase {
         let raw = try Data(contentsOf: dir.appendingPathComponent("logits.f32"))
         let reference = raw.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
         let V = expected.vocab_size
+        XCTAssertEqual(expected.prompts.count, 3)
         XCTAssertEqual(reference.count, expected.prompts.reduce(0) { $0 + $1.ids.count } * V)
         for path in [dir.appendingPathComponent("hf").path, dir.appendingPathComponent("model.gguf").path] {
             let model = try LanguageModel.load(path: path, threads: 2)
@@ -52,6 +53,7 @@ final class TinyArchitectureTests: XCTestCase {
         // The converter's factors equal ours from the HF rope_scaling.
         let ours = RopeTable.llama3FrequencyFactors(rotaryDims: 16, base: 10_000, factor: 8, lowFrequencyFactor: 1,
                                                     highFrequencyFactor: 4, originalContext: 32)
+        XCTAssertEqual(ours.count, factors.count)
         for (a, b) in zip(factors, ours) { XCTAssertEqual(a, b, accuracy: 1e-5) }
         XCTAssert(factors.contains { $0 != 1 && $0 != 8 }, "the fixture must exercise the interpolated band")
     }
