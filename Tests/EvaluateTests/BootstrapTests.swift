@@ -33,11 +33,14 @@ final class BootstrapTests: XCTestCase {
         let ref = try XCTUnwrap(bs["reference"] as? [String])
         let expected = try XCTUnwrap(bs["results"] as? [String: [[String: Any]]])
         let names = ["baseline", "system1", "system2"]
+        XCTAssertEqual(expected.keys.sorted(), ["BLEU", "TER", "chrF2"])
         let metrics: [String: any CorpusMetric] = ["BLEU": BLEU(), "chrF2": CHRF(), "TER": TER()]
         for (metricName, rows) in expected {
             let metric = try XCTUnwrap(metrics[metricName])
             let stats = try names.map { (name: $0, statistics: try metric.statistics(hyps: systems[$0]!, refs: [ref])) }
             let results = PairedBootstrap().run(metric: metric, systems: stats, referenceCount: 1)
+            XCTAssertEqual(rows.count, 3, metricName)
+            XCTAssertEqual(results.count, rows.count, metricName)
             for (got, want) in zip(results, rows) {
                 let label = "\(metricName) \(got.system)"
                 XCTAssertEqual(got.score.score, try XCTUnwrap(want["score"] as? Double), accuracy: 1e-9, label)

@@ -254,6 +254,7 @@ final class RunComparisonTests: XCTestCase {
         let data = try Data(contentsOf: FixturePaths.evaluate("compare-sample.json"))
         let fixture = try XCTUnwrap(JSONSerialization.jsonObject(with: data) as? [String: Any])
         let specs = try XCTUnwrap(fixture["runs"] as? [[String: Any]])
+        XCTAssertEqual(specs.count, 2)
         let runs = try specs.map { spec -> URL in
             let every = try XCTUnwrap(spec["chen_mu_every"] as? Int), oldZhou = try XCTUnwrap(spec["old_zhou"] as? Bool)
             var seen = 0
@@ -279,6 +280,7 @@ final class RunComparisonTests: XCTestCase {
                     XCTAssertEqual(metric.results[r].score.score, expected, accuracy: 1e-9 * expected, "\(reference) \(field)")
                     let series = try XCTUnwrap(result.byChapter.first { $0.metricKey == key }).runs[r]
                     let byChapter = try XCTUnwrap(spec["\(key)_by_chapter"] as? [Double])
+                    XCTAssertEqual(byChapter.count, 4, "the fixture scores the sample's four chapters")
                     XCTAssertEqual(series.count, byChapter.count)
                     for (got, want) in zip(series, byChapter) { XCTAssertEqual(got, want, accuracy: 1e-9 * want, "\(reference) \(key)") }
                 }
