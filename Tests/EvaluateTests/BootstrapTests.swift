@@ -45,6 +45,7 @@ final class BootstrapTests: XCTestCase {
                 let label = "\(metricName) \(got.system)"
                 XCTAssertEqual(got.score.score, try XCTUnwrap(want["score"] as? Double), accuracy: 1e-9, label)
                 let ci = try XCTUnwrap(want["ci"] as? Double)
+                print("bootstrap \(label): mean gap \(abs(got.mean - (want["mean"] as? Double ?? .nan))), interval relative gap \(abs(got.halfWidth - ci) / ci), p \(got.pValue.map { "\($0)" } ?? "-") vs \(want["p_value"].map { "\($0)" } ?? "-")")
                 // Different resamples: means within a few tenths, interval widths within ~20%.
                 XCTAssertEqual(got.mean, try XCTUnwrap(want["mean"] as? Double), accuracy: 0.6, label)
                 XCTAssertEqual(got.halfWidth, ci, accuracy: 0.2 * ci, label)

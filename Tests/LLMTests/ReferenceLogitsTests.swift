@@ -63,21 +63,23 @@ final class ReferenceLogitsTests: XCTestCase {
     // The largest gaps come from the prompts over 64 tokens, whose products run as int16 panels
     // (weights and activations both rounded to ±8191 per block of 32, as training's); shorter
     // prompts and decoding round only the activations (to ±32767): 7.1e-4, 3.3e-4 and 2.3e-4.
+    // Measured 2026-12-06 (f890f6e): 2.5e-3, 2.8e-3, 9.8e-4; an earlier build 4.4e-3, 2.3e-3, 1.3e-3.
+    // Tolerances are 2–3× today's gap.
 
-    /// Measured 4.4e-3 (tolerance 1.4× that); 108 greedy tokens.
+    /// Measured 2.5e-3 (tolerance 2.4× that); 108 greedy tokens.
     func testGemma3MatchesTransformers() throws {
         try check(ModelTestSupport.gemma(), fixture: "gemma3-270m", tolerance: 6e-3, greedy: 108)
     }
 
-    /// Measured 2.3e-3 (tolerance 1.3× that); 34 greedy tokens (the answers end at <|im_end|>).
+    /// Measured 2.8e-3 (tolerance 2.1× that); 34 greedy tokens (the answers end at <|im_end|>).
     func testQwen25Coder05BMatchesTransformers() throws {
         let model = try ModelTestSupport.cachedModel(ModelTestSupport.qwen05BFile)
-        try check(model, fixture: "qwen2.5-coder-0.5b-instruct", tolerance: 3e-3, greedy: 34)
+        try check(model, fixture: "qwen2.5-coder-0.5b-instruct", tolerance: 6e-3, greedy: 34)
     }
 
-    /// Measured 1.3e-3 (tolerance 1.5× that); 24 greedy tokens up to near-ties.
+    /// Measured 9.8e-4 (tolerance 3.1× that); 24 greedy tokens up to near-ties.
     func testQwen25Coder15BMatchesTransformers() throws {
         let model = try ModelTestSupport.cachedModel(ModelTestSupport.qwen15BFile)
-        try check(model, fixture: "qwen2.5-coder-1.5b-instruct", tolerance: 2e-3, greedy: 24)
+        try check(model, fixture: "qwen2.5-coder-1.5b-instruct", tolerance: 3e-3, greedy: 24)
     }
 }

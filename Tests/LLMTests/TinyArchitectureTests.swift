@@ -14,10 +14,12 @@ final class TinyArchitectureTests: XCTestCase {
         let prompts: [Prompt]
     }
 
-    /// Measured: 9.5e-7 (qwen2), 1.7e-6 (qwen3), 1.3e-6 (llama3) largest |Δ| over every logit, both loaders.
-    static let tolerance: Float = 1e-5
+    /// Largest |Δ| over every logit, both loaders, 2026-12-06: 7.2e-7 (qwen2), 1.4e-6 (qwen3), 1.1e-6
+    /// (llama3); earlier builds 9.5e-7, 1.7e-6, 1.3e-6. Tolerances 3e-6, 5e-6, 4e-6: 3–4× today's.
+    static let tolerance: [String: Float] = ["qwen2": 3e-6, "qwen3": 5e-6, "llama3": 4e-6]
 
     func check(_ arch: String, expectedArchitecture: String) throws {
+        let tolerance = try XCTUnwrap(Self.tolerance[arch], arch)
         let dir = ModelTestSupport.fixtures.appendingPathComponent("tiny-arch/\(arch)")
         let expected = try JSONDecoder().decode(Expected.self, from: Data(contentsOf: dir.appendingPathComponent("expected.json")))
         let raw = try Data(contentsOf: dir.appendingPathComponent("logits.f32"))
@@ -35,7 +37,7 @@ final class TinyArchitectureTests: XCTestCase {
                 XCTAssertEqual(logits.count, p.ids.count * V)
                 for (i, x) in logits.enumerated() { worst = max(worst, abs(x - reference[p.first_row * V + i])) }
             }
-            XCTAssertLessThan(worst, Self.tolerance, "\(arch) \(path): largest |Δ| against transformers")
+            XCTAssertLessThan(worst, tolerance, "\(arch) \(path): largest |Δ| against transformers")
             print("\(arch) \((path as NSString).lastPathComponent): largest |Δ| \(worst)")
         }
     }
