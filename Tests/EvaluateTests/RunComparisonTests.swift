@@ -181,7 +181,8 @@ final class RunComparisonTests: XCTestCase {
         XCTAssertEqual(Set(chenMo.runs[1].renderings.map(\.name)), ["Chen Mo", "Chen Mu"])
         XCTAssertEqual(chenMo.runs[1].units, chenMo.runs[0].units)
         let share = try XCTUnwrap(chenMo.runs[1].share)
-        XCTAssertEqual(share, 0.5, accuracy: 0.05)
+        print("glossary: Chen Mo share \(share)")
+        XCTAssertEqual(share, 0.5)   // every other unit with Chen Mo says Chen Mu: exactly half (measured)
         // Names that co-occur with Chen Mo belong to their own terms.
         let zhou = try XCTUnwrap(terms.first { $0.source == "周伯" })
         XCTAssertEqual(zhou.runs[0].renderings.first?.name, "Uncle Zhou")

@@ -36,8 +36,9 @@ final class SamplerTests: XCTestCase {
             counts[Int(x)] += 1
         }
         let z = logits.map { exp(Double($0)) }.reduce(0, +)
+        print("sampler: largest frequency gap \(logits.indices.map { abs(Double(counts[$0]) / 4000 - exp(Double(logits[$0])) / z) }.max()!)")
         for i in logits.indices {
-            XCTAssertEqual(Double(counts[i]) / 4000, exp(Double(logits[i])) / z, accuracy: 0.03, "token \(i)")
+            XCTAssertEqual(Double(counts[i]) / 4000, exp(Double(logits[i])) / z, accuracy: 0.015, "token \(i)")   // measured 4.1e-3 (seed 42): 3.7×
         }
         var c = Sampler(GenerationOptions(temperature: 1, seed: 43))
         let other = (0..<50).map { _ in c.sample(logits, context: []) }

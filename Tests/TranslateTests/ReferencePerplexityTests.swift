@@ -106,18 +106,18 @@ final class ReferencePerplexityTests: XCTestCase {
         // The first training step's loss is the Temp-LoRA NLL of the same sequence (up to dropout).
         let n = Double(a[1].targetTokens), nll = a[1].sentences.reduce(0) { $0 + $1.tempLoRANLL } / n
         print("eval-ppl: first step loss vs Temp-LoRA NLL relative gap \(abs(Double(a[1].losses[0]) - nll) / nll)")
-        XCTAssertEqual(Double(a[1].losses[0]), nll, accuracy: 0.05 * nll)
+        XCTAssertEqual(Double(a[1].losses[0]), nll, accuracy: 0.02 * nll)   // measured 6.4e-3 (dropout): 3.1×
 
         let summary = PerplexitySummary(chunks: a, corpus: corpus)
         let tokens = a.reduce(0) { $0 + $1.targetTokens }
         XCTAssertEqual(summary.overall.tokens, tokens)
-        XCTAssertEqual(summary.overall.basePPL, exp(a.flatMap(\.sentences).reduce(0) { $0 + $1.baseNLL } / Double(tokens)), accuracy: 1e-9)
+        XCTAssertEqual(summary.overall.basePPL, exp(a.flatMap(\.sentences).reduce(0) { $0 + $1.baseNLL } / Double(tokens)))   // measured gap 0
         XCTAssertGreaterThanOrEqual(summary.overall.baseSentenceMeanPPL, summary.overall.basePPL)
         XCTAssertEqual(summary.chapters.map(\.number), corpus.chapters)
         try summary.write(to: dir + "/a", settings: s, complete: true, command: nil)
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/a/eval.json"))) as! [String: Any]
         print("eval-ppl: eval.json base_ppl gap \(abs(json["base_ppl"] as! Double - summary.overall.basePPL)), summary formula gap \(abs(summary.overall.basePPL - exp(a.flatMap(\.sentences).reduce(0) { $0 + $1.baseNLL } / Double(tokens))))")
-        XCTAssertEqual(json["base_ppl"] as! Double, summary.overall.basePPL, accuracy: 1e-3)
+        XCTAssertEqual(json["base_ppl"] as! Double, summary.overall.basePPL, accuracy: 1e-4)   // measured 2.9e-5 (eval.json's rounding): 3.4×
         XCTAssertEqual((json["chapters"] as! [[String: Any]]).count, corpus.chapters.count)
         XCTAssertNotNil(json["temp_lora_ppl"] as? Double)
         let report = try String(contentsOfFile: dir + "/a/report.md", encoding: .utf8)
