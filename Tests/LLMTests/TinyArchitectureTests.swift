@@ -56,7 +56,8 @@ final class TinyArchitectureTests: XCTestCase {
         let ours = RopeTable.llama3FrequencyFactors(rotaryDims: 16, base: 10_000, factor: 8, lowFrequencyFactor: 1,
                                                     highFrequencyFactor: 4, originalContext: 32)
         XCTAssertEqual(ours.count, factors.count)
-        for (a, b) in zip(factors, ours) { XCTAssertEqual(a, b, accuracy: 1e-5) }
+        print("llama3 RoPE factors: largest gap \(zip(factors, ours).map { abs($0 - $1) }.max()!)")
+        for (a, b) in zip(factors, ours) { XCTAssertEqual(a, b, accuracy: 3e-6) }   // measured 7.2e-7: 4.2×
         XCTAssert(factors.contains { $0 != 1 && $0 != 8 }, "the fixture must exercise the interpolated band")
     }
 

@@ -16,7 +16,10 @@ final class ReferencePerplexityTests: XCTestCase {
         XCTAssertEqual(b.kind, .books)
         XCTAssertEqual(b.chapters, [2, 3])
         let gSelected = g.pairs.filter { (2...3).contains($0.chapter) }.count
-        XCTAssertEqual(Double(b.pairs.count), Double(gSelected), accuracy: 0.15 * Double(gSelected), "the aligner pairs most sentences 1-1")
+        // The aligner pairs most sentences 1-1: measured 64 pairs where the GuoFeng file has 72
+        // (11% fewer), the same every run, so the count is asserted exactly.
+        XCTAssertEqual(gSelected, 72)
+        XCTAssertEqual(b.pairs.count, 64, "the aligner pairs most sentences 1-1")
         XCTAssertTrue(b.pairs.contains { $0.source.contains("周伯") && $0.target.contains("Uncle Zhou") })
         XCTAssertThrowsError(try ReferenceCorpus.read(source: Self.sample + "/zh.txt", reference: Self.sample + "/en.txt", chapters: 9...12)) { e in
             XCTAssertEqual("\(e)", Self.sample + "/zh.txt: no chapter numbered 9-12 (the corpus has: 1, 2, 3, 4)")
