@@ -1,4 +1,5 @@
 import Evaluate
+import Foundation
 import XCTest
 
 /// The benchmark's inputs and bookkeeping (never its timings).
@@ -10,10 +11,14 @@ final class MetricsBenchmarkTests: XCTestCase {
         XCTAssertEqual(bench.corpus().hypotheses, h)
         XCTAssertNotEqual(h, r)
         let t = try bench.measureYanfu(hypotheses: h, references: r)
-        XCTAssertEqual(t.bleu, try BLEU().corpusScore(hyps: h, refs: [r]).score)
-        XCTAssertEqual(t.chrf, try CHRF().corpusScore(hyps: h, refs: [r]).score)
-        XCTAssertGreaterThan(t.bleu, 10)
-        XCTAssertLessThan(t.bleu, 90)
+        // sacreBLEU 2.6.0's scores of the same 200 pairs (Eval/metrics/make_bench_fixture.py):
+        // bit-identical, as `bench metrics` reports for its 10,000.
+        let data = try Data(contentsOf: FixturePaths.evaluate("bench-metrics-200.json"))
+        let fixture = try XCTUnwrap(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        XCTAssertEqual(fixture["segments"] as? Int, bench.segments)
+        XCTAssertEqual(fixture["seed"] as? Int, Int(bench.seed))
+        XCTAssertEqual(t.bleu, try XCTUnwrap((fixture["bleu"] as? String).flatMap(Double.init)), "BLEU against sacreBLEU")
+        XCTAssertEqual(t.chrf, try XCTUnwrap((fixture["chrf"] as? String).flatMap(Double.init)), "chrF2 against sacreBLEU")
     }
 
     func testMissingPeerIsReportedNotFatal() throws {

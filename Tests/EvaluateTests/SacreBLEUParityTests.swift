@@ -3,13 +3,17 @@ import Foundation
 import XCTest
 
 /// Scores of random English/Chinese sets against sacreBLEU 2.6.0's, from the fixture written by
-/// Eval/metrics/make_parity_fixture.py: every score to 1e-9 relative, every corpus line exactly.
+/// Eval/metrics/make_parity_fixture.py: every score bit-identical (measured: 4,458 of 4,458), every
+/// corpus line exactly.
 final class SacreBLEUParityTests: XCTestCase {
     struct Fixture {
         var sets: [String: (hyps: [String], refs: [[String]])] = [:]
         var cases: [[String: Any]] = []
         var bootstrap: [String: Any] = [:]
     }
+
+    /// A case this test cannot score is a failure that names it, never a skip.
+    struct FixtureError: Error, CustomStringConvertible { var message: String; var description: String { message } }
 
     static func load() throws -> Fixture {
         let data = try Data(contentsOf: FixturePaths.evaluate("parity.json"))
@@ -37,19 +41,20 @@ final class SacreBLEUParityTests: XCTestCase {
         case "ter":
             return TER(caseSensitive: c["case_sensitive"] as? Bool ?? false)
         default:
-            throw XCTSkip("unknown metric in fixture: \(c)")
+            throw FixtureError(message: "unknown metric \(c["metric"].map { "\($0)" } ?? "(none)") in parity.json: \(c)")
         }
     }
 
-    private func assertClose(_ got: Double, _ want: Double, _ what: @autoclosure () -> String,
-                             file: StaticString = #filePath, line: UInt = #line) {
-        XCTAssertLessThanOrEqual(abs(got - want), 1e-9 * abs(want) + 1e-12,
-                                 "\(what()): got \(got), sacreBLEU \(want)", file: file, line: line)
+    /// Bit-identical: the same operations in the same order as sacreBLEU (measured gap 0 on every
+    /// score of the fixture), so no tolerance.
+    private func assertSame(_ got: Double, _ want: Double, _ what: @autoclosure () -> String,
+                            file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertEqual(got.bitPattern, want.bitPattern, "\(what()): got \(got), sacreBLEU \(want)", file: file, line: line)
     }
 
     func testEveryCaseMatchesSacreBLEU() throws {
         let f = try Self.load()
-        XCTAssertGreaterThan(f.cases.count, 200)
+        XCTAssertEqual(f.cases.count, 308)
         var checked = 0, exact = 0
         for c in f.cases {
             let set = try XCTUnwrap(f.sets[try XCTUnwrap(c["set"] as? String)])
@@ -60,7 +65,7 @@ final class SacreBLEUParityTests: XCTestCase {
             if c["level"] as? String == "corpus" {
                 let s = try metric.corpusScore(hyps: set.hyps, refs: refs)
                 let want = try XCTUnwrap((c["score"] as? String).flatMap(Double.init))
-                assertClose(s.score, want, label)
+                assertSame(s.score, want, label)
                 exact += s.score == want ? 1 : 0
                 XCTAssertEqual(s.formatted(), c["formatted"] as? String, label)
                 checked += 1
@@ -69,16 +74,14 @@ final class SacreBLEUParityTests: XCTestCase {
                 let got = try metric.sentenceScores(hyps: set.hyps, refs: refs)
                 XCTAssertEqual(got.count, want.count)
                 for (i, (g, w)) in zip(got, want).enumerated() {
-                    assertClose(g.score, w, "\(label) segment \(i)")
+                    assertSame(g.score, w, "\(label) segment \(i)")
                     exact += g.score == w ? 1 : 0
                 }
                 checked += want.count
             }
         }
-        XCTAssertGreaterThan(checked, 4000)
-        // Same operations in the same order: nearly every score is bit-identical; the rest differ
-        // in the last bits (libm, summation of float statistics), far inside 1e-9.
-        XCTAssertGreaterThan(Double(exact), 0.99 * Double(checked), "\(exact) of \(checked) bit-identical")
+        XCTAssertEqual(checked, 4458, "scores in the fixture")
+        XCTAssertEqual(exact, checked, "\(exact) of \(checked) bit-identical")
         print("sacreBLEU parity: \(exact) of \(checked) scores bit-identical")
     }
 }

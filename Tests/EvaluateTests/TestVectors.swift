@@ -1,4 +1,4 @@
-/// The shared inputs of the public test vectors (research/metrics.md §13, sacreBLEU 2.6.0).
+/// The shared inputs of the public test vectors (sacreBLEU 2.6.0; Eval/metrics/test_vectors.py holds the same strings).
 enum TestVectors {
     static let h = [
         "The cat sat on the mat.",

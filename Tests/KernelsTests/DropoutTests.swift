@@ -43,7 +43,9 @@ final class DropoutTests: XCTestCase {
         var y = x
         dropoutRow(x, &y, cols: x.count, state: 42, p: 0.25)
         let kept = y.filter { $0 != 0 }
-        XCTAssertEqual(Double(kept.count) / Double(x.count), 0.75, accuracy: 0.01)
+        print("dropout: kept share \(Double(kept.count) / Double(x.count))")
+        // Measured 0.75179 (state 42): the bound 6e-3 is 3.4× that gap, 4.4 binomial σ.
+        XCTAssertEqual(Double(kept.count) / Double(x.count), 0.75, accuracy: 6e-3)
         XCTAssertTrue(kept.allSatisfy { $0 == 1 / Float(0.75) })
     }
 }

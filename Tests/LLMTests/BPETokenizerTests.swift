@@ -163,6 +163,7 @@ final class BPETokenizerTests: XCTestCase {
     func testDecodeRoundTrip() throws {
         let f = try Self.fixture("qwen2.5-coder-0.5b.json")
         let tok = try Self.tokenizer(ModelTestSupport.qwen05BFile)
+        XCTAssertEqual(f.cases.count, 56)
         for c in f.cases {
             // Control tokens render as nothing, so only the plain-text ids give the text back.
             XCTAssertEqual(tok.decode(c.ids_no_parse_special), c.text, c.name)

@@ -1,7 +1,8 @@
 import LLM
 import XCTest
 
-/// Dequantization checked against gguf-py's values (research notes gemma3-and-llamacpp.md §4).
+/// Dequantization checked against gguf-py's values: every vector below is printed by
+/// Eval/llm/dequant_vectors.py (gguf's own `dequantize`; `--check` confirms they appear here).
 final class DequantTests: XCTestCase {
     func testHalfAndBFloatConversions() {
         XCTAssertEqual(f16ToF32(0x3C00), 1)

@@ -59,7 +59,7 @@ final class GGUFTests: XCTestCase {
             let b = try XCTUnwrap(f.tensor(named: "b.q8"))
             XCTAssertEqual(b.byteCount, 68)
             XCTAssertEqual(b.offset % alignment, 0)
-            XCTAssertEqual(try f.floats(b)[32], -0.00724411011, accuracy: 1e-10)
+            XCTAssertEqual(try f.floats(b)[32], Float(-0.00724411011))   // 9 digits name the f32 exactly
             XCTAssertEqual(try f.floats(try XCTUnwrap(f.tensor(named: "c.f16"))), [0, 1, -2, .infinity, 0.5])
             XCTAssertNil(f.tensor(named: "missing"))
         }
@@ -87,6 +87,7 @@ final class GGUFTests: XCTestCase {
         expectError(b, ["tensor", "not overlapping tensor"])
     }
 
+    /// The facts as gguf-py's GGUFReader reads them: Eval/llm/model_facts.py (`--check` confirms them here).
     func testDefaultModelMetadata() throws {
         let f = try GGUFFile(path: try ModelTestSupport.requireModel(ModelTestSupport.gemmaFile))
         XCTAssertEqual(f.version, 3)

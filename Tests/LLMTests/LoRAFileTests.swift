@@ -74,14 +74,20 @@ extension LoRAFileTests {
         XCTAssertEqual(adapter.config.targets, LoRATarget.allCases)
         let trained = try LoRATrainer(model: model, adapter: adapter, optimizer: AdamWConfig(), threads: 1)
         let want = fx["loss_with_adapter"] as! Double
-        XCTAssertEqual(try trained.lossAndGradients(tokens: ids, lossMask: mask).loss, want, accuracy: 1e-4 * want)
+        let loss = try trained.lossAndGradients(tokens: ids, lossMask: mask).loss
+        print("tiny llama PEFT adapter: loss relative gap \(abs(loss - want) / want)")
+        XCTAssertEqual(loss, want, accuracy: 5e-8 * want)   // measured 1.2e-8 relative: 4.3×
         let fresh = try LoRATrainer(model: model, adapter: try LoRAAdapter(model: model, config: LoRAConfig(rank: 4)),
                                     optimizer: AdamWConfig(), threads: 1)
         let base = fx["loss_base"] as! Double
-        XCTAssertEqual(try fresh.lossAndGradients(tokens: ids, lossMask: mask).loss, base, accuracy: 1e-4 * base)
+        let baseLoss = try fresh.lossAndGradients(tokens: ids, lossMask: mask).loss
+        print("tiny llama base: loss relative gap \(abs(baseLoss - base) / base)")
+        XCTAssertEqual(baseLoss, base, accuracy: 5e-8 * base)   // measured 9.2e-9 relative: 5.4×
         // Inference path too: teacher-forced NLL with the adapter.
         let nll = model.makeSession(adapter: adapter).negativeLogLikelihoods(ids, scoredFrom: first - 1)
-        XCTAssertEqual(nll.reduce(0, +) / Double(nll.count), want, accuracy: 1e-4 * want)
+        let meanNLL = nll.reduce(0, +) / Double(nll.count)
+        print("tiny llama PEFT adapter: inference NLL relative gap \(abs(meanNLL - want) / want)")
+        XCTAssertEqual(meanNLL, want, accuracy: 5e-8 * want)   // measured 1.4e-8 relative: 3.5×
         // Decoding one token at a time (the matrix-vector path of the delta) gives the logits of
         // a whole-prompt prefill (the SGEMM path).
         let whole = model.makeSession(adapter: adapter).prefill(ids)
@@ -90,7 +96,9 @@ extension LoRAFileTests {
         var last: [Float] = []
         for id in ids.suffix(3) { last = stepwise.decode(id) }
         XCTAssertEqual(last.count, whole.count)
-        XCTAssertLessThan(zip(last, whole).map { abs($0 - $1) }.max()!, 1e-4)
+        let decodeGap = zip(last, whole).map { abs($0 - $1) }.max()!
+        print("tiny llama PEFT adapter: decode vs prefill largest |Δlogit| \(decodeGap)")
+        XCTAssertLessThan(decodeGap, 3e-6)   // measured 7.2e-7: 4.2×
         // Round trip through GGUF keeps it exact.
         let g = LoRATestSupport.tempDir("tiny-gguf") + "/a.gguf"
         try adapter.saveGGUF(to: g)

@@ -15,6 +15,8 @@ final class LoRAGradientTests: XCTestCase {
         let (loss0, grads) = try trainer.lossAndGradients(tokens: ids, lossMask: mask)
         XCTAssert(loss0.isFinite)
         var rng = LoRATestSupport.Rng(s: 99)
+        XCTAssertEqual(adapter.modules.count, (layers?.count ?? 3) * targets.count, "\(arch): one module per layer and target")
+        var largest = 0.0
         for (mi, m) in adapter.modules.enumerated() {
             for which in 0..<2 {
                 let g = which == 0 ? grads[mi].a : grads[mi].b
@@ -37,9 +39,13 @@ final class LoRAGradientTests: XCTestCase {
                 let numeric = (try lossAt(1) - lossAt(-1)) / (2 * eps)
                 if which == 0 { m.a = orig } else { m.b = orig }
                 let rel = abs(numeric - analytic) / max(abs(numeric), abs(analytic), 1e-12)
-                XCTAssertLessThan(rel, 1e-2, "\(arch) layer \(m.layer) \(m.target) \(which == 0 ? "A" : "B"): analytic \(analytic) numeric \(numeric)")
+                // Measured largest 6.1e-4 (gemma3, qwen3), 3.5e-4 (llama), 2.8e-4 (qwen2), 4.3e-4
+                // (dropout and a layer subset): f32 losses differenced at eps 2e-3. 2e-3 is 3.3×.
+                XCTAssertLessThan(rel, 2e-3, "\(arch) layer \(m.layer) \(m.target) \(which == 0 ? "A" : "B"): analytic \(analytic) numeric \(numeric)")
+                largest = max(largest, rel)
             }
         }
+        print("\(arch) dropout \(dropout): largest relative gap to finite differences \(largest)")
     }
 
     func testGemma3Gradients() throws { try check("gemma3", dropout: 0) }
@@ -67,7 +73,9 @@ final class LoRAGradientTests: XCTestCase {
             let trainer = try LoRATrainer(model: model, adapter: adapter, optimizer: AdamWConfig(), threads: 1)
             let loss = try trainer.lossAndGradients(tokens: ids, lossMask: allMask).loss
             let mean = nll.reduce(0, +) / Double(nll.count)
-            XCTAssertEqual(loss, mean, accuracy: 1e-4 * abs(mean), "\(arch)")
+            print("\(arch): training loss vs inference NLL relative gap \(abs(loss - mean) / abs(mean))")
+            // Measured 1.9e-8 relative at most (qwen3): 1e-7 is 5×.
+            XCTAssertEqual(loss, mean, accuracy: 1e-7 * abs(mean), "\(arch)")
             let baseNLL = model.makeSession().negativeLogLikelihoods(ids, scoredFrom: 0)
             XCTAssertNotEqual(baseNLL, nll, "\(arch): a nonzero B must change the output")
             _ = mask
@@ -92,6 +100,8 @@ extension LoRAGradientTests {
             recompute.activationBudgetBytes = sets * perLayer
             let b = try recompute.lossAndGradients(tokens: ids, lossMask: mask)
             XCTAssertEqual(a.loss, b.loss, "budget of \(sets) layers")
+            XCTAssertEqual(a.gradients.count, adapter.modules.count)
+            XCTAssertEqual(b.gradients.count, a.gradients.count, "budget of \(sets) layers")
             for (x, y) in zip(a.gradients, b.gradients) {
                 XCTAssertEqual(x.a, y.a, "budget of \(sets) layers")
                 XCTAssertEqual(x.b, y.b, "budget of \(sets) layers")
@@ -114,8 +124,10 @@ extension LoRAGradientTests {
             XCTAssertEqual(onTheFly.count, merged.count)
             let maxDiff = zip(onTheFly, merged).map { abs($0 - $1) }.max() ?? 0
             let maxChange = zip(onTheFly, base).map { abs($0 - $1) }.max() ?? 0
-            XCTAssertLessThan(maxDiff, 1e-4, arch)
-            XCTAssertGreaterThan(maxChange, 1e-2, "\(arch): the adapter must matter for this test to mean anything")
+            print("\(arch): merged vs on the fly largest |Δlogit| \(maxDiff), adapter's largest change \(maxChange)")
+            XCTAssertLessThan(maxDiff, 1e-5, arch)   // measured 2.7e-6 to 3.8e-6 (qwen2): 2.6×
+            // Measured 3.05 to 4.82: the adapter moves the logits far beyond maxDiff's bound.
+            XCTAssertGreaterThan(maxChange, 1, "\(arch): the adapter must matter for this test to mean anything")
         }
     }
 }

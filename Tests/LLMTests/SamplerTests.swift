@@ -36,8 +36,9 @@ final class SamplerTests: XCTestCase {
             counts[Int(x)] += 1
         }
         let z = logits.map { exp(Double($0)) }.reduce(0, +)
+        print("sampler: largest frequency gap \(logits.indices.map { abs(Double(counts[$0]) / 4000 - exp(Double(logits[$0])) / z) }.max()!)")
         for i in logits.indices {
-            XCTAssertEqual(Double(counts[i]) / 4000, exp(Double(logits[i])) / z, accuracy: 0.03, "token \(i)")
+            XCTAssertEqual(Double(counts[i]) / 4000, exp(Double(logits[i])) / z, accuracy: 0.015, "token \(i)")   // measured 4.1e-3 (seed 42): 3.7×
         }
         var c = Sampler(GenerationOptions(temperature: 1, seed: 43))
         let other = (0..<50).map { _ in c.sample(logits, context: []) }
@@ -61,7 +62,9 @@ final class SamplerTests: XCTestCase {
         XCTAssertEqual(again.text, full.text)
         // A stop string taken from the middle of that text cuts it there, and is not streamed.
         let chars = Array(full.text)
-        guard chars.count >= 6 else { return }
+        // 24 greedy tokens of the fixture model always give more than 6 characters; fewer would
+        // leave nothing to cut, so it is a failure, not a pass.
+        guard chars.count >= 6 else { return XCTFail("24 tokens gave only \(chars.count) characters: \(full.text.debugDescription)") }
         let stop = String(chars[chars.count / 2..<chars.count / 2 + 2])
         var cutStream = ""
         let cut = try model.generate(prompt: "We", options: GenerationOptions(maxTokens: 24, stopStrings: [stop], stopIds: [])) {

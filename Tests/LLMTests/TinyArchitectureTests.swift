@@ -14,15 +14,18 @@ final class TinyArchitectureTests: XCTestCase {
         let prompts: [Prompt]
     }
 
-    /// Measured: 9.5e-7 (qwen2), 1.7e-6 (qwen3), 1.3e-6 (llama3) largest |Δ| over every logit, both loaders.
-    static let tolerance: Float = 1e-5
+    /// Largest |Δ| over every logit, both loaders, 2026-12-06: 7.2e-7 (qwen2), 1.4e-6 (qwen3), 1.1e-6
+    /// (llama3); earlier builds 9.5e-7, 1.7e-6, 1.3e-6. Tolerances 3e-6, 5e-6, 4e-6: 3–4× today's.
+    static let tolerance: [String: Float] = ["qwen2": 3e-6, "qwen3": 5e-6, "llama3": 4e-6]
 
     func check(_ arch: String, expectedArchitecture: String) throws {
+        let tolerance = try XCTUnwrap(Self.tolerance[arch], arch)
         let dir = ModelTestSupport.fixtures.appendingPathComponent("tiny-arch/\(arch)")
         let expected = try JSONDecoder().decode(Expected.self, from: Data(contentsOf: dir.appendingPathComponent("expected.json")))
         let raw = try Data(contentsOf: dir.appendingPathComponent("logits.f32"))
         let reference = raw.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
         let V = expected.vocab_size
+        XCTAssertEqual(expected.prompts.count, 3)
         XCTAssertEqual(reference.count, expected.prompts.reduce(0) { $0 + $1.ids.count } * V)
         for path in [dir.appendingPathComponent("hf").path, dir.appendingPathComponent("model.gguf").path] {
             let model = try LanguageModel.load(path: path, threads: 2)
@@ -34,7 +37,7 @@ final class TinyArchitectureTests: XCTestCase {
                 XCTAssertEqual(logits.count, p.ids.count * V)
                 for (i, x) in logits.enumerated() { worst = max(worst, abs(x - reference[p.first_row * V + i])) }
             }
-            XCTAssertLessThan(worst, Self.tolerance, "\(arch) \(path): largest |Δ| against transformers")
+            XCTAssertLessThan(worst, tolerance, "\(arch) \(path): largest |Δ| against transformers")
             print("\(arch) \((path as NSString).lastPathComponent): largest |Δ| \(worst)")
         }
     }
@@ -52,7 +55,9 @@ final class TinyArchitectureTests: XCTestCase {
         // The converter's factors equal ours from the HF rope_scaling.
         let ours = RopeTable.llama3FrequencyFactors(rotaryDims: 16, base: 10_000, factor: 8, lowFrequencyFactor: 1,
                                                     highFrequencyFactor: 4, originalContext: 32)
-        for (a, b) in zip(factors, ours) { XCTAssertEqual(a, b, accuracy: 1e-5) }
+        XCTAssertEqual(ours.count, factors.count)
+        print("llama3 RoPE factors: largest gap \(zip(factors, ours).map { abs($0 - $1) }.max()!)")
+        for (a, b) in zip(factors, ours) { XCTAssertEqual(a, b, accuracy: 3e-6) }   // measured 7.2e-7: 4.2×
         XCTAssert(factors.contains { $0 != 1 && $0 != 8 }, "the fixture must exercise the interpolated band")
     }
 

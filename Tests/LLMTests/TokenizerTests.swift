@@ -41,6 +41,7 @@ final class TokenizerTests: XCTestCase {
     func testIdsMatchLlamaCpp() throws {
         let f = try Self.loadFixture()
         let tok = try Self.defaultTokenizer()
+        XCTAssertEqual(f.cases.count, 26)
         for c in f.cases {
             XCTAssertEqual(try tok.encode(c.text, addBOS: true, parseSpecial: true), c.ids, "parse_special: \(c.name)")
             XCTAssertEqual(try tok.encode(c.text, addBOS: true, parseSpecial: false), c.ids_no_parse_special, "no parse_special: \(c.name)")
@@ -51,6 +52,7 @@ final class TokenizerTests: XCTestCase {
         let f = try Self.loadFixture()
         let tok = try Self.defaultTokenizer()
         let corpora = try ModelTestSupport.requireCorpus(".")
+        XCTAssertEqual(f.corpora.count, 4)
         for c in f.corpora {
             let data = try Data(contentsOf: corpora.appendingPathComponent(c.file)).prefix(c.bytes + 8)
             // The fixture cut the first 60,000 bytes back to whole characters.

@@ -114,10 +114,14 @@ final class AlignmentEvaluationTests: XCTestCase {
         XCTAssertEqual(input.name, "hongloumeng")
         XCTAssertEqual(input.chapters.count, 30)
         let result = BookAligner().align(Array(input.chapters.prefix(3)))
+        XCTAssertEqual(result.chapters.count, 3)
+        print("hongloumeng 1-3: c \(result.parameters.c), scores \(result.chapters.map(\.score)), aligned \(result.chapters.map(\.alignedSentences))")
         for chapter in result.chapters {
-            XCTAssertGreaterThan(chapter.score, 0.15, "chapter \(chapter.chapter.id)")
-            XCTAssertGreaterThan(chapter.alignedSentences, 0.6, "chapter \(chapter.chapter.id)")
+            // Measured scores 0.389, 0.316, 0.350 and aligned shares 0.936, 0.884, 0.938.
+            XCTAssertGreaterThan(chapter.score, 0.25, "chapter \(chapter.chapter.id)")
+            XCTAssertGreaterThan(chapter.alignedSentences, 0.8, "chapter \(chapter.chapter.id)")
         }
+        // Measured 6.43: 0.23 from 6.2, the bound 1.0 is 4.3× that.
         XCTAssertEqual(result.parameters.c, 6.2, accuracy: 1.0, "Joly writes about six English characters per Chinese one")
         // The 36,501 stones of chapter 1 are an anchor both sides share.
         XCTAssertTrue(result.chapters[0].beads.contains { bead in

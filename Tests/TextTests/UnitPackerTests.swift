@@ -31,7 +31,9 @@ final class UnitPackerTests: XCTestCase {
         // No clause punctuation at all: hard split into pieces that fit.
         let hard = UnitPacker.pack(sentences: [String(repeating: "雨", count: 25)], budget: 10, count: characters)
         XCTAssertEqual(hard.map(\.tokens), [10, 10, 5])
-        XCTAssertTrue(units.allSatisfy { $0.tokens <= 12 })
+        XCTAssertEqual(hard.map(\.text).joined(), String(repeating: "雨", count: 25))
+        XCTAssertEqual(hard.map(\.part), [0, 1, 2])
+        XCTAssertEqual(hard.map(\.sentences), [0..<1, 0..<1, 0..<1])
     }
 
     func testParagraphBreaksSurviveInChapterUnits() throws {

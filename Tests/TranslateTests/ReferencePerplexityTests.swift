@@ -17,7 +17,10 @@ final class ReferencePerplexityTests: XCTestCase {
         XCTAssertEqual(b.kind, .books)
         XCTAssertEqual(b.chapters, [2, 3])
         let gSelected = g.pairs.filter { (2...3).contains($0.chapter) }.count
-        XCTAssertEqual(Double(b.pairs.count), Double(gSelected), accuracy: 0.15 * Double(gSelected), "the aligner pairs most sentences 1-1")
+        // The aligner pairs most sentences 1-1: measured 64 pairs where the GuoFeng file has 72
+        // (11% fewer), the same every run, so the count is asserted exactly.
+        XCTAssertEqual(gSelected, 72)
+        XCTAssertEqual(b.pairs.count, 64, "the aligner pairs most sentences 1-1")
         XCTAssertTrue(b.pairs.contains { $0.source.contains("周伯") && $0.target.contains("Uncle Zhou") })
         XCTAssertThrowsError(try ReferenceCorpus.read(source: Self.sample + "/zh.txt", reference: Self.sample + "/en.txt", chapters: 9...12)) { e in
             XCTAssertEqual("\(e)", Self.sample + "/zh.txt: no chapter numbered 9-12 (the corpus has: 1, 2, 3, 4)")
@@ -106,12 +109,13 @@ final class ReferencePerplexityTests: XCTestCase {
         XCTAssertNotEqual(a[2].sentences.map(\.tempLoRANLL), a[2].sentences.map(\.baseNLL), "the trained adapter scores differently")
         // The first training step's loss is the Temp-LoRA NLL of the same sequence (up to dropout).
         let n = Double(a[1].targetTokens), nll = a[1].sentences.reduce(0) { $0 + $1.tempLoRANLL } / n
-        XCTAssertEqual(Double(a[1].losses[0]), nll, accuracy: 0.05 * nll)
+        print("eval-ppl: first step loss vs Temp-LoRA NLL relative gap \(abs(Double(a[1].losses[0]) - nll) / nll)")
+        XCTAssertEqual(Double(a[1].losses[0]), nll, accuracy: 0.02 * nll)   // measured 6.4e-3 (dropout): 3.1×
 
         let summary = PerplexitySummary(chunks: a, corpus: corpus)
         let tokens = a.reduce(0) { $0 + $1.targetTokens }
         XCTAssertEqual(summary.overall.tokens, tokens)
-        XCTAssertEqual(summary.overall.basePPL, exp(a.flatMap(\.sentences).reduce(0) { $0 + $1.baseNLL } / Double(tokens)), accuracy: 1e-9)
+        XCTAssertEqual(summary.overall.basePPL, exp(a.flatMap(\.sentences).reduce(0) { $0 + $1.baseNLL } / Double(tokens)))   // measured gap 0
         XCTAssertGreaterThanOrEqual(summary.overall.baseSentenceMeanPPL, summary.overall.basePPL)
         XCTAssertEqual(summary.chapters.map(\.number), corpus.chapters)
         try summary.write(to: dir + "/a", settings: s, complete: true, command: nil)
@@ -120,7 +124,7 @@ final class ReferencePerplexityTests: XCTestCase {
         XCTAssertEqual(written, summary.file(settings: s, complete: true))
         let read = try PerplexityEval.read(dir + "/a")
         XCTAssertEqual(read.label, "a")
-        XCTAssertEqual(read.basePPL, summary.overall.basePPL, accuracy: 5e-5, "rounded to 4 decimals")
+        XCTAssertEqual(read.basePPL, summary.overall.basePPL, accuracy: 5e-5, "rounded to 4 decimals (measured 2.9e-5)")
         XCTAssertEqual(read.tempLoRAPPL, summary.overall.tempLoRAPPL, accuracy: 5e-5)
         XCTAssertEqual(read.chapters.map(\.number), corpus.chapters)
         XCTAssertEqual(read.chapters.map(\.targetTokens), summary.chapters.map(\.totals.tokens))
