@@ -98,6 +98,9 @@ final class LineGenerator {
             return false
         }
         if !lineDone { text += stream.finish() }
+        // Cut at maxTokens: the next prompt may share the last token, so it still goes into the
+        // cache (keeping the prefill counts of segments.jsonl as they were), but without logits.
+        if result.reason == .maxTokens, let last = result.ids.last { session.prefill([last], logits: .none) }
         return Output(text: text.trimmingCharacters(in: .whitespaces), generated: result.ids,
                       prefilled: prompt.count - shared, prefillSeconds: result.prefillSeconds)
     }
