@@ -1,3 +1,5 @@
+import Text
+
 /// Runs and references paired chapter by chapter: only chapters every side has, and every run has
 /// finished, are scored (a run's chapter 0, the title before the first heading, drops out unless
 /// the reference has one too), and the others are reported. Documents are a chapter's units joined
@@ -19,7 +21,9 @@ public struct ChapterPairing: Sendable {
         self.references = references
         let sides = runs + references
         let unfinished = Set(runs.flatMap(\.unfinished))
-        chapters = runs[0].order.filter { c in !unfinished.contains(c) && sides.allSatisfy { $0.chapters[c] != nil } }
+        // Run records carry the heading's number only, so the keys have no volume.
+        chapters = ChapterMatch(sides.map { $0.order.map { ChapterKey(number: $0) } }).shared.map(\.number)
+            .filter { !unfinished.contains($0) }
         guard !chapters.isEmpty else {
             let listed = sides.map { side in
                 "\(side.origin) has \(Self.list(side.order))" + (side.unfinished.isEmpty ? "" : " (unfinished: \(Self.list(side.unfinished)))")

@@ -127,9 +127,10 @@ extension ChapteredText {
     public static func book(_ path: String, otherwise expected: String? = nil, decoding: DecodeOptions = DecodeOptions()) throws -> ChapteredText {
         let book = try BookReader.read(file: path, options: BookOptions(encoding: decoding.encoding, lossy: decoding.lossy))
         var units = [(chapter: Int, text: String)]()
-        var seen = Set<Int>()
-        for chapter in book.chapters {
-            guard let n = chapter.number, seen.insert(n).inserted else { continue }
+        // By number alone, the first chapter of each (a run's records have no volume to match).
+        let numbered = NumberedChapters(book.chapters.map { c in (c.number.map { ChapterKey(number: $0) }, c) })
+        for key in numbered.order {
+            let chapter = numbered[key]!, n = key.number
             let heading = book.slice(chapter.headingRange).split(whereSeparator: \.isWhitespace).joined(separator: " ")
             if !heading.isEmpty { units.append((n, heading)) }
             units += chapter.sentences.map { (n, $0.text) }

@@ -1,18 +1,20 @@
 /// Two books whose chapters correspond (like 紅樓夢 zh.txt and Joly's en.txt), paired by the
-/// number in their headings.
+/// number in their headings (and the volume, when numbers restart in each volume: NumberedChapters).
 public struct ChapterAlignedBooks: Sendable {
     public struct Pair: Sendable {
-        public var number: Int
+        public var key: ChapterKey
         public var source: Chapter
         public var target: Chapter
+
+        public var number: Int { key.number }
     }
 
     public var source: Book
     public var target: Book
     public var pairs: [Pair]
-    /// Chapter numbers present on one side only.
-    public var sourceOnly: [Int]
-    public var targetOnly: [Int]
+    /// Chapters present on one side only.
+    public var sourceOnly: [ChapterKey]
+    public var targetOnly: [ChapterKey]
     public var warnings: [String]
 
     public static func read(source: String, target: String,
@@ -25,32 +27,25 @@ public struct ChapterAlignedBooks: Sendable {
     public init(source: Book, target: Book, sourceName: String = "source", targetName: String = "target") {
         self.source = source
         self.target = target
-        // Numbers restart in each volume in some books; then a number alone is not a key.
-        func keyed(_ book: Book) -> (keys: [[Int]: Chapter], order: [[Int]], unnumbered: Int) {
-            let numbers = book.chapters.compactMap(\.number)
-            let unique = Set(numbers).count == numbers.count
-            var keys: [[Int]: Chapter] = [:], order: [[Int]] = []
-            for c in book.chapters {
-                guard let n = c.number else { continue }
-                let key = unique ? [n] : [c.volume ?? -1, n]
-                if keys[key] == nil { keys[key] = c; order.append(key) }
-            }
-            return (keys, order, book.chapters.count - numbers.count)
-        }
-        let a = keyed(source), b = keyed(target)
-        pairs = a.order.compactMap { key in b.keys[key].map { Pair(number: key.last!, source: a.keys[key]!, target: $0) } }
-        sourceOnly = a.order.filter { b.keys[$0] == nil }.map { $0.last! }
-        targetOnly = b.order.filter { a.keys[$0] == nil }.map { $0.last! }
+        let a = NumberedChapters(book: source), b = NumberedChapters(book: target)
+        let match = ChapterMatch(a, b)
+        pairs = match.shared.map { Pair(key: $0, source: a[$0]!, target: b[$0]!) }
+        sourceOnly = match.leftOut[0]
+        targetOnly = match.leftOut[1]
         // The books' own warnings (bytes replaced, an encoding guessed, no headings), each naming its file.
         warnings = source.warnings(naming: sourceName) + target.warnings(naming: targetName)
         if !sourceOnly.isEmpty {
-            warnings.append("chapters only in \(sourceName): \(sourceOnly.map(String.init).joined(separator: ", "))")
+            warnings.append("chapters only in \(sourceName): \(sourceOnly.map(\.description).joined(separator: ", "))")
         }
         if !targetOnly.isEmpty {
-            warnings.append("chapters only in \(targetName): \(targetOnly.map(String.init).joined(separator: ", "))")
+            warnings.append("chapters only in \(targetName): \(targetOnly.map(\.description).joined(separator: ", "))")
         }
         for (count, name) in [(a.unnumbered, sourceName), (b.unnumbered, targetName)] where count > 0 {
             warnings.append("\(name): \(count) chapter(s) without a number (楔子, 尾声, …) are not paired")
+        }
+        for (side, name) in [(a, sourceName), (b, targetName)] where !side.repeated.isEmpty {
+            warnings.append("\(name): chapter(s) \(side.repeated.map(\.description).joined(separator: ", ")) "
+                + "come again; only the first is paired")
         }
     }
 }

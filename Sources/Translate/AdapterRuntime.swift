@@ -1,11 +1,11 @@
 import Evaluate
 import LLM
 
-/// What the translate loop needs from Temp-LoRA: a forward pass with the adapter currently used
-/// for generation, and training on finished chunks. `off` has no adapter.
+/// What the translate loop needs from Temp-LoRA: the adapter currently used for generation, and
+/// training on finished chunks. `off` has no adapter.
 protocol AdapterRuntime: AnyObject {
-    /// Forward pass for generation; returns the last position's logits.
-    func forward(_ session: Session, _ ids: [Int32]) -> [Float]
+    /// The adapter generation runs with (nil: the base model).
+    var generationAdapter: LoRAAdapter? { get }
     /// Version of the adapter used for generation.
     var generationVersion: Int { get }
     /// A chunk is finished: cascaded trains on it now; parallel waits for the previous chunk's
@@ -28,7 +28,7 @@ protocol AdapterRuntime: AnyObject {
 
 /// No adapter: the base model with its bilingual context.
 final class NoAdapter: AdapterRuntime {
-    func forward(_ session: Session, _ ids: [Int32]) -> [Float] { session.prefill(ids, logits: .last) }
+    var generationAdapter: LoRAAdapter? { nil }
     var generationVersion: Int { 0 }
     func chunkFinished(index: Int, units: ClosedRange<Int>, tokens: [Int32], mask: [Bool]) throws -> [UpdateRecord] { [] }
     func startPending(index: Int, units: ClosedRange<Int>, tokens: [Int32], mask: [Bool]) throws {}

@@ -8,8 +8,6 @@ final class LineGenerator {
     let model: LanguageModel
     let tokenizer: Tokenizer
     private(set) var session: Session
-    /// The ids whose keys/values are in the cache.
-    private(set) var cached: [Int32] = []
     private var memo: [String: [Int32]] = [:]
 
     init(model: LanguageModel, tokenizer: Tokenizer) {
@@ -53,7 +51,6 @@ final class LineGenerator {
     /// Drops the cache (after an adapter update the cached keys/values are stale).
     func invalidate() {
         session.reset()
-        cached = []
     }
 
     struct Output {
@@ -65,69 +62,46 @@ final class LineGenerator {
         var prefillSeconds: Double
     }
 
-    /// Generates after `prompt` until the end of the line, an end-of-generation token or
-    /// `maxTokens`. `repetitionPenalty` (HF semantics: positive logits divided, negative
-    /// multiplied) applies to the tokens generated for this line only, since the prompt is full
-    /// of English the model must be free to repeat (names, terms). `ban` forbids continuing the
-    /// token runs of a translation the first answer copied (see CopyGuard), and the line may not
-    /// end before `minTokens`. `answerEnd` finds where the answer ran into the next pair.
-    func generateLine(prompt: [Int32], maxTokens: Int, repetitionPenalty: Float, ban: TokenRunBan? = nil,
-                      minTokens: Int = 0, answerEnd: (String) -> String.Index? = { _ in nil }, forward: (Session, [Int32]) -> [Float]) -> Output {
+    /// Generates greedily with `adapter` after `prompt` until the end of the line, an
+    /// end-of-generation token or `maxTokens`. `repetitionPenalty` applies to the tokens generated
+    /// for this line only (PenaltyScope.generated). `ban` forbids continuing the token runs of a
+    /// translation the first answer copied (see CopyGuard), and the line may not end before
+    /// `minTokens`. `answerEnd` finds where the answer ran into the next pair.
+    func generateLine(prompt: [Int32], maxTokens: Int, repetitionPenalty: Float, adapter: LoRAAdapter?, ban: TokenRunBan? = nil,
+                      minTokens: Int = 0, answerEnd: (String) -> String.Index? = { _ in nil }) -> Output {
+        // The session's tokens are the cache's: keep the longest prefix the prompt shares with
+        // them (the last prompt token must run to give logits).
+        let cached = session.tokens
         var shared = 0
-        let limit = min(cached.count, prompt.count - 1)  // the last prompt token must run to give logits
+        let limit = min(cached.count, prompt.count - 1)
         while shared < limit && cached[shared] == prompt[shared] { shared += 1 }
-        session.cache.truncate(to: shared)
-        cached.removeSubrange(shared...)
-        let t0 = Date()
-        var logits = forward(session, Array(prompt[shared...]))
-        let prefillSeconds = Date().timeIntervalSince(t0)
-        cached += prompt[shared...]
-        let prefilled = prompt.count - shared
+        session.truncate(to: shared)
+        session.adapter = adapter
 
+        let tokenizer = self.tokenizer, ends = tokenizer.endOfGenerationIds
         let stream = tokenizer.makeStreamDecoder()
-        var text = "", generated: [Int32] = [], seen = Set<Int32>()
-        let vocab = logits.count
-        while generated.count < maxTokens {
-            if repetitionPenalty != 1 {
-                for id in seen where Int(id) < vocab {
-                    let l = logits[Int(id)]
-                    logits[Int(id)] = l > 0 ? l / repetitionPenalty : l * repetitionPenalty
-                }
+        var text = "", lineDone = false
+        let result = session.generate(
+            prompt: Array(prompt[shared...]), options: GenerationOptions(maxTokens: maxTokens, repetitionPenalty: repetitionPenalty),
+            stopIds: ends, penaltyScope: .generated, minTokens: minTokens,
+            endsEarly: { ends.contains($0) || tokenizer.decode([$0]).contains(where: \.isNewline) },
+            restrict: { generated, logits in
+                guard let ban else { return }
+                for id in ban.banned(after: generated) where Int(id) < logits.count { logits[Int(id)] = -.infinity }
             }
-            if let ban {
-                for id in ban.banned(after: generated) where Int(id) < vocab { logits[Int(id)] = -.infinity }
-            }
-            var id = argmax(logits)
-            // Too early to end the line: take the best token that neither ends it nor the answer.
-            while generated.count < minTokens && logits[Int(id)] > -.infinity
-                    && (tokenizer.endOfGenerationIds.contains(id) || tokenizer.decode([id]).contains(where: \.isNewline)) {
-                logits[Int(id)] = -.infinity
-                id = argmax(logits)
-            }
-            if tokenizer.endOfGenerationIds.contains(id) { break }
-            generated.append(id)
-            seen.insert(id)
+        ) { id in
             text += stream.push(id)
             // The line is done: its newline need not run through the model.
-            if let end = text.firstIndex(where: { $0.isNewline }) ?? answerEnd(text) {
-                text = String(text[..<end])
-                return Output(text: clean(text), generated: generated, prefilled: prefilled, prefillSeconds: prefillSeconds)
-            }
-            logits = forward(session, [id])
-            cached.append(id)
+            guard let end = text.firstIndex(where: { $0.isNewline }) ?? answerEnd(text) else { return true }
+            text = String(text[..<end])
+            lineDone = true
+            return false
         }
-        text += stream.finish()
-        return Output(text: clean(text), generated: generated, prefilled: prefilled, prefillSeconds: prefillSeconds)
-    }
-
-    private func clean(_ s: String) -> String { s.trimmingCharacters(in: .whitespaces) }
-
-    private func argmax(_ logits: [Float]) -> Int32 {
-        var best = 0, bestValue = -Float.infinity
-        for i in logits.indices where logits[i] > bestValue {
-            bestValue = logits[i]
-            best = i
-        }
-        return Int32(best)
+        if !lineDone { text += stream.finish() }
+        // Cut at maxTokens: the next prompt may share the last token, so it still goes into the
+        // cache (keeping the prefill counts of segments.jsonl as they were), but without logits.
+        if result.reason == .maxTokens, let last = result.ids.last { session.prefill([last], logits: .none) }
+        return Output(text: text.trimmingCharacters(in: .whitespaces), generated: result.ids,
+                      prefilled: prompt.count - shared, prefillSeconds: result.prefillSeconds)
     }
 }

@@ -14,9 +14,10 @@ import LLM
 final class TempLoRARuntime: AdapterRuntime, @unchecked Sendable {
     let settings: TranslateSettings
     let trainer: LoRATrainer
-    private var generationAdapter: LoRAAdapter
+    /// The adapter generation uses: the trainer's own (cascaded) or a copy (parallel).
+    private var snapshot: LoRAAdapter
     /// An adapter whose B matrices are all zero changes nothing: skip its cost.
-    private var generationAdapterIsZero: Bool
+    private var snapshotIsZero: Bool
     private let interrupt: (@Sendable (String, Int) throws -> Void)?
 
     private struct Job {
@@ -37,20 +38,17 @@ final class TempLoRARuntime: AdapterRuntime, @unchecked Sendable {
         self.settings = settings
         self.interrupt = interrupt
         self.trainer = trainer
-        generationAdapter = settings.strategy == .parallel ? trainer.adapter.copy() : trainer.adapter
-        generationAdapterIsZero = Self.isZero(generationAdapter)
+        snapshot = settings.strategy == .parallel ? trainer.adapter.copy() : trainer.adapter
+        snapshotIsZero = Self.isZero(snapshot)
     }
 
     static func isZero(_ a: LoRAAdapter) -> Bool {
         a.modules.allSatisfy { $0.b.allSatisfy { $0 == 0 } }
     }
 
-    func forward(_ session: Session, _ ids: [Int32]) -> [Float] {
-        session.adapter = generationAdapterIsZero ? nil : generationAdapter
-        return session.prefill(ids, logits: .last)
-    }
+    var generationAdapter: LoRAAdapter? { snapshotIsZero ? nil : snapshot }
 
-    var generationVersion: Int { generationAdapter.version }
+    var generationVersion: Int { snapshot.version }
 
     var pending: ClosedRange<Int>? { queued?.units ?? running?.job.units }
 
@@ -75,12 +73,12 @@ final class TempLoRARuntime: AdapterRuntime, @unchecked Sendable {
         let job = Job(index: index, units: units, tokens: tokens, mask: mask)
         if settings.strategy == .cascaded {
             let r = try train(job)
-            generationAdapterIsZero = Self.isZero(generationAdapter)
+            snapshotIsZero = Self.isZero(snapshot)
             return [r]
         }
         let done = try waitForRunning()
-        generationAdapter = trainer.adapter.copy()
-        generationAdapterIsZero = Self.isZero(generationAdapter)
+        snapshot = trainer.adapter.copy()
+        snapshotIsZero = Self.isZero(snapshot)
         queued = job
         return done
     }

@@ -353,8 +353,8 @@ public final class Translator {
         let minTokens = sourceTokens / CopyGuard.sourceTokensPerAnswerToken
         func generate(_ ids: [Int32], ban: TokenRunBan? = nil, minTokens: Int = 0) -> LineGenerator.Output {
             generator.generateLine(prompt: ids, maxTokens: maxTokens, repetitionPenalty: settings.repetitionPenalty,
-                                   ban: ban, minTokens: minTokens, answerEnd: template.answerEnd(in:),
-                                   forward: { runtime.forward($0, $1) })
+                                   adapter: runtime.generationAdapter, ban: ban, minTokens: minTokens,
+                                   answerEnd: template.answerEnd(in:))
         }
         var answer = Answer(generate(prompt))
         guard checkCopies else { return answer }

@@ -158,4 +158,17 @@ final class InputTests: XCTestCase {
         XCTAssertEqual(lossy.systems[0].segments, ["\u{FFFD} " + docs.systems[0].segments[0], docs.systems[0].segments[1]])
         XCTAssertTrue(lossy.warnings.contains { $0.hasPrefix(damaged + ": replaced 1 invalid") }, "\(lossy.warnings)")
     }
+
+    func testChapterDocumentsPairVolumesThatRestartNumbering() throws {
+        let hyp = try write("hyp.txt", "BOOK I\n\nChapter 1\n\nHe left.\n\nChapter 2\n\nHe arrived.\n\n"
+            + "BOOK II\n\nChapter 1\n\nHe left again.\n\nChapter 2\n\nHe arrived again.\n")
+        let ref = try write("ref.txt", "BOOK I\n\nChapter 1\n\nHe went away.\n\n"
+            + "BOOK II\n\nChapter 1\n\nHe went away again.\n\nChapter 2\n\nHe came again.\n\nChapter 3\n\nHe stayed.\n")
+        let docs = try ChapterDocuments.read(systems: [hyp], references: [ref])
+        XCTAssertEqual(docs.systems[0].documentIDs, ["chapter 1 of volume 1", "chapter 1 of volume 2", "chapter 2 of volume 2"])
+        XCTAssertEqual(docs.systems[0].segments, ["He left.", "He left again.", "He arrived again."])
+        XCTAssertEqual(docs.references[0].segments, ["He went away.", "He went away again.", "He came again."])
+        XCTAssertEqual(docs.warnings, [hyp + ": chapter 2 of volume 1 is not in every book and is left out",
+                                       ref + ": chapter 3 of volume 2 is not in every book and is left out"])
+    }
 }

@@ -37,8 +37,8 @@ final class CorpusFormatTests: XCTestCase {
         XCTAssertEqual(pair.pairs.map(\.number), [1, 2])
         XCTAssertEqual(pair.pairs[1].source.sentences.map(\.text), ["他说：“你来了。”", "她笑了。"])
         XCTAssertEqual(pair.pairs[1].target.sentences.map(\.text), ["He said, \"You have come.\"", "She smiled."])
-        XCTAssertEqual(pair.sourceOnly, [4])
-        XCTAssertEqual(pair.targetOnly, [3])
+        XCTAssertEqual(pair.sourceOnly, [ChapterKey(number: 4)])
+        XCTAssertEqual(pair.targetOnly, [ChapterKey(number: 3)])
         XCTAssertEqual(pair.warnings.count, 2)
         XCTAssertTrue(pair.warnings[0].hasSuffix("book.zh.txt: 4"), pair.warnings[0])
     }

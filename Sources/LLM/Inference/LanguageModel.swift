@@ -127,6 +127,12 @@ public final class Session: @unchecked Sendable {
         return t.negativeLogLikelihoods(rows, targets: targets.map { ids[$0] })
     }
 
+    /// Forgets the positions from `count` on, keeping the keys/values of those before it.
+    public func truncate(to count: Int) {
+        cache.truncate(to: count)
+        tokens.removeSubrange(max(0, min(count, tokens.count))...)
+    }
+
     /// Forgets everything (keeps the cache memory).
     public func reset() {
         cache.clear()

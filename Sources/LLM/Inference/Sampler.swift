@@ -44,13 +44,22 @@ public struct Sampler: Sendable {
     /// Picks the next token from `logits` given the tokens of the context so far.
     public mutating func sample(_ logits: [Float], context: [Int32]) -> Int32 {
         var l = logits
-        if options.repetitionPenalty != 1 {
-            let p = options.repetitionPenalty
-            for id in Set(context) where Int(id) < l.count && id >= 0 {
-                let i = Int(id)
-                l[i] = l[i] > 0 ? l[i] / p : l[i] * p
-            }
+        penalize(&l, context: context)
+        return pick(l)
+    }
+
+    /// Applies the repetition penalty to the logits of the tokens in `context`.
+    public func penalize(_ l: inout [Float], context: [Int32]) {
+        guard options.repetitionPenalty != 1 else { return }
+        let p = options.repetitionPenalty
+        for id in Set(context) where Int(id) < l.count && id >= 0 {
+            let i = Int(id)
+            l[i] = l[i] > 0 ? l[i] / p : l[i] * p
         }
+    }
+
+    /// Picks a token from logits already penalized.
+    public mutating func pick(_ l: [Float]) -> Int32 {
         if options.temperature <= 0 { return Int32(argmax(l)) }
         // Candidates sorted by logit, cut by top-k, then softmax with temperature, cut by top-p.
         var cand: [(id: Int, logit: Float)]
