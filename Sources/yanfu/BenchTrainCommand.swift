@@ -64,15 +64,21 @@ struct BenchTrainCommand: ParsableCommand {
                 }
                 return s
             }
-            let lm = try LanguageModel.load(path: model, threads: threads)
-            let r = try bench.run(model: lm, text: body)
+            // The model is released before the peer runs, so the peer has the machine's memory.
+            let (r, ids) = try { () throws -> (TrainBenchmark.Report, [Int32]) in
+                let lm = try LanguageModel.load(path: model, threads: threads)
+                return (try bench.run(model: lm, text: body), try bench.sequence(model: lm, text: body))
+            }()
             var peer: PEFTStepPeer.Timing?
+            var peerMissing = "no Python with torch, transformers, peft and gguf; set --python or YANFU_PYTHON"
             if !noPeer {
-                let ids = try bench.sequence(model: lm, text: body)
-                for candidate in MetricsBenchmark.pythonCandidates(explicit: python) {
-                    peer = try PEFTStepPeer.measure(python: candidate, model: model, ids: ids, contextTokens: context,
-                                                    lora: bench.lora, lr: bench.optimizer.learningRate, steps: steps, threads: threads)
-                    if peer != nil { break }
+                candidates: for candidate in MetricsBenchmark.pythonCandidates(explicit: python) {
+                    switch try PEFTStepPeer.measure(python: candidate, model: model, ids: ids, contextTokens: context, lora: bench.lora,
+                                                    lr: bench.optimizer.learningRate, steps: steps, threads: threads) {
+                    case .measured(let t): peer = t; break candidates
+                    case .missingPackages(let why): peerMissing = why
+                    case .failed(let why): peerMissing = why; break candidates
+                    }
                 }
             }
             let mb = { (b: Int) in Double(b) / 1_048_576 }
@@ -87,7 +93,8 @@ struct BenchTrainCommand: ParsableCommand {
                     "peer_backward_s": peer.map { $0.backwardSeconds } ?? NSNull(),
                     "peer_optimizer_s": peer.map { $0.optimizerSeconds } ?? NSNull(),
                     "peer_peak_rss_mb": peer.map { mb($0.peakResidentBytes) } ?? NSNull(),
-                    "peer": peer?.description ?? NSNull(), "speedup_vs_peer": peer.map { $0.stepSeconds / r.stepSeconds } ?? NSNull(),
+                    "peer": peer?.description ?? NSNull(), "peer_error": peer == nil && !noPeer ? peerMissing : NSNull(),
+                    "speedup_vs_peer": peer.map { $0.stepSeconds / r.stepSeconds } ?? NSNull(),
                 ]
                 print(String(decoding: try JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys]), as: UTF8.self))
             } else {
@@ -103,7 +110,7 @@ struct BenchTrainCommand: ParsableCommand {
                                  p.stepSeconds, p.forwardSeconds, p.backwardSeconds, p.optimizerSeconds, mb(p.peakResidentBytes)))
                     print(String(format: "  Yanfu is %.2fx the peer's speed", p.stepSeconds / r.stepSeconds))
                 } else if !noPeer {
-                    print("peer: not measured (no Python with torch, transformers, peft and gguf; set --python or YANFU_PYTHON)")
+                    print("peer: not measured (\(peerMissing))")
                 }
             }
         } catch {

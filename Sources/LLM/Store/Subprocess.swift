@@ -4,7 +4,9 @@ import Foundation
 /// (pip, python's zipfile, curl) so no network code lives in Yanfu itself.
 struct Subprocess {
     struct Result {
+        /// The exit status, or the signal number when `signaled`.
         var status: Int32
+        var signaled: Bool
         var stdout: String
         var stderr: String
         var timedOut: Bool
@@ -44,6 +46,7 @@ struct Subprocess {
         group.wait()
         return Result(
             status: process.terminationStatus,
+            signaled: process.terminationReason == .uncaughtSignal,
             stdout: String(decoding: outData, as: UTF8.self),
             stderr: String(decoding: errData, as: UTF8.self),
             timedOut: timedOut)

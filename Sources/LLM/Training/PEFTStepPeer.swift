@@ -14,9 +14,18 @@ public struct PEFTStepPeer: Sendable {
     /// Runs the step in `python` (which needs torch, transformers, peft and gguf): the sequence
     /// `ids` with loss on the positions after `contextTokens`, a fresh adapter with `lora`'s rank,
     /// alpha, dropout and targets, AdamW at `lr`, one warm-up step then `steps` timed ones.
-    /// Nil when the interpreter lacks those packages or fails; throws only on local I/O errors.
+    /// What one interpreter gave: the timing, or why there is none.
+    public enum Outcome: Sendable {
+        case measured(Timing)
+        /// The interpreter lacks torch, transformers, peft or gguf: another may have them.
+        case missingPackages(String)
+        /// It ran and failed (killed, out of memory, an exception, the time limit): the reason.
+        case failed(String)
+    }
+
+    /// Throws only on local I/O errors.
     public static func measure(python: String, model: String, ids: [Int32], contextTokens: Int, lora: LoRAConfig,
-                               lr: Float, steps: Int, threads: Int) throws -> Timing? {
+                               lr: Float, steps: Int, threads: Int) throws -> Outcome {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("yanfu-peft-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -67,15 +76,26 @@ public struct PEFTStepPeer: Sendable {
                               versions="PyTorch %s + transformers %s + PEFT %s on Python %s" % (
                                   torch.__version__, transformers.__version__, peft.__version__, sys.version.split()[0]))))
         """
-        let result = try Subprocess.run(python, ["-c", script, input.path], timeout: 3600)
-        guard result.status == 0, !result.timedOut,
-              let line = result.stdout.split(separator: "\n").last,
+        let timeLimit: TimeInterval = 3600
+        let result = try Subprocess.run(python, ["-c", script, input.path], timeout: timeLimit)
+        let lastError = result.stderr.split(separator: "\n").last.map(String.init) ?? ""
+        if result.timedOut { return .failed("\(python) did not finish within \(Int(timeLimit)) s") }
+        if result.signaled {
+            // SIGKILL with no time limit reached is, on Linux, almost always the OOM killer.
+            let why = result.status == 9 ? " (on Linux usually the out-of-memory killer: see `dmesg`)" : ""
+            return .failed("\(python) was killed by signal \(result.status)\(why)")
+        }
+        if result.status != 0 {
+            if lastError.contains("ModuleNotFoundError") { return .missingPackages("\(python): \(lastError)") }
+            return .failed("\(python) exited with status \(result.status)" + (lastError.isEmpty ? "" : ": \(lastError)"))
+        }
+        guard let line = result.stdout.split(separator: "\n").last,
               let obj = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
               let step = obj["step_s"] as? Double, let f = obj["forward_s"] as? Double,
               let b = obj["backward_s"] as? Double, let o = obj["optimizer_s"] as? Double
-        else { return nil }
-        return Timing(stepSeconds: step, forwardSeconds: f, backwardSeconds: b, optimizerSeconds: o,
-                      peakResidentBytes: ((obj["peak_rss_kb"] as? Int) ?? 0) * 1024,
-                      description: "\(obj["versions"] as? String ?? "PyTorch") (\(python), f32)")
+        else { return .failed("\(python) printed no timing line") }
+        return .measured(Timing(stepSeconds: step, forwardSeconds: f, backwardSeconds: b, optimizerSeconds: o,
+                                peakResidentBytes: ((obj["peak_rss_kb"] as? Int) ?? 0) * 1024,
+                                description: "\(obj["versions"] as? String ?? "PyTorch") (\(python), f32)"))
     }
 }
