@@ -68,7 +68,10 @@ public enum DurableFile {
 
     /// Flushes the folder holding `path`, so a rename into it survives a power cut.
     public static func syncFolder(of path: String) {
-        let dir = (path as NSString).deletingLastPathComponent
+        syncDirectory((path as NSString).deletingLastPathComponent)
+    }
+
+    private static func syncDirectory(_ dir: String) {
         let fd = open(dir.isEmpty ? "." : dir, O_RDONLY)
         if fd >= 0 { fsync(fd); close(fd) }
     }
@@ -96,7 +99,7 @@ public enum DurableFile {
         for (k, path) in paths.enumerated() where rename(temporary(path), path) != 0 {
             throw FileWriteError(path: path, reason: errnoText(), replaced: Array(paths[..<k]))
         }
-        for folder in Set(paths.map { ($0 as NSString).deletingLastPathComponent }) { syncFolder(of: folder + "/x") }
+        for folder in Set(paths.map { ($0 as NSString).deletingLastPathComponent }) { syncDirectory(folder) }
     }
 
     static func errnoText() -> String { String(cString: strerror(errno)) }

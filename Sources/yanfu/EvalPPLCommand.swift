@@ -151,7 +151,7 @@ struct EvalPPLCommand: ParsableCommand {
             try summary.write(to: out, settings: s, complete: true, command: command)
         }
         if json {
-            print(String(decoding: try summary.file(settings: s, complete: true).json(), as: UTF8.self), terminator: "")
+            print(String(decoding: try summary.file(settings: s, complete: true).json(indented: false), as: UTF8.self), terminator: "")
         } else {
             let t = summary.overall
             print(String(format: "base PPL %.3f, Temp-LoRA PPL %.3f (%+.1f%%) over %d reference tokens", t.basePPL, t.tempLoRAPPL, t.relativeChange * 100, t.tokens))

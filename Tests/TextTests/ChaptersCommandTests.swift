@@ -1,21 +1,11 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// `yanfu chapters` end to end, when the release executable has been built next to the tests.
 final class ChaptersCommandTests: XCTestCase {
     func run(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-        let binary = URL(fileURLWithPath: try Fixtures.binary())
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+        try ChildProcess.run(try Fixtures.binary(), arguments)
     }
 
     func testJSONOutput() throws {

@@ -9,19 +9,10 @@ enum ExternalTools {
         try Requirement.program(name, package: package, file: file, line: line)
     }
 
-    /// Runs a program; returns its exit status and output (stdout and stderr together).
+    /// Runs a program; returns its exit status and output (stdout, then stderr).
     @discardableResult
     static func run(_ executable: String, _ arguments: [String], in directory: URL? = nil) throws -> (status: Int32, output: String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: executable)
-        p.arguments = arguments
-        if let directory { p.currentDirectoryURL = directory }
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        p.standardError = pipe
-        try p.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+        let r = try ChildProcess.run(executable, arguments, in: directory?.path)
+        return (r.status, r.stdout + r.stderr)
     }
 }

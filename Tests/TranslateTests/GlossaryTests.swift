@@ -23,6 +23,12 @@ final class GlossaryTests: XCTestCase {
         XCTAssertThrowsError(try Glossary.read(file: "/nonexistent/g.tsv")) { e in
             XCTAssertTrue("\(e)".hasPrefix("/nonexistent/g.tsv: "), "\(e)")
         }
+        // Only comments: for translate and compare alike, a file given with nothing in it is refused.
+        let empty = TranslateTestSupport.temporaryDirectory("glossary-empty") + "/g.tsv"
+        XCTAssertNoThrow(try "# names to come\n\n".write(toFile: empty, atomically: true, encoding: .utf8))
+        XCTAssertThrowsError(try Glossary.read(file: empty)) { e in
+            XCTAssertEqual("\(e)", "\(empty): no glossary entries; expected `source<TAB>target` lines")
+        }
     }
 
     /// Saved by an editor with a byte-order mark, or in GB18030: the first term still matches.

@@ -1,5 +1,6 @@
 import Base
 import Foundation
+import TestSupport
 import Text
 import XCTest
 
@@ -61,7 +62,7 @@ final class ResumeKillTests: XCTestCase {
     }
 
     /// Starts the binary (in folder `cwd` when given); returns the process and its live stderr.
-    func start(_ args: [String], in cwd: String? = nil) throws -> (Process, TranslateTestSupport.Output) {
+    func start(_ args: [String], in cwd: String? = nil) throws -> (Process, ChildProcess.Output) {
         let (p, _, err) = try TranslateTestSupport.start(args, in: cwd)
         return (p, err)
     }

@@ -81,17 +81,10 @@ enum EPUBCheck {
         guard FileManager.default.fileExists(atPath: jar), let java else {
             throw Requirement.missing("epubcheck not found (\(jar) and java; Debian package epubcheck, installed by Scripts/setup)")
         }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: java)
-        p.arguments = ["-jar", jar, file]
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        p.standardError = pipe
-        try p.run()
-        let out = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
+        let r = try ChildProcess.run(java, ["-jar", jar, file])
+        let out = r.stdout + r.stderr
         // "Messages: 0 fatals / 0 errors / 0 warnings / 0 infos"
-        guard let line = out.split(separator: "\n").first(where: { $0.hasPrefix("Messages:") }) else { return (p.terminationStatus == 0 ? 0 : 1, out) }
+        guard let line = out.split(separator: "\n").first(where: { $0.hasPrefix("Messages:") }) else { return (r.status == 0 ? 0 : 1, out) }
         let numbers = line.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
         return ((numbers.first ?? 1) + (numbers.dropFirst().first ?? 1), out)
     }

@@ -30,59 +30,14 @@ enum TranslateTestSupport {
         try Requirement.binary(file: file, line: line)
     }
 
-    /// A stream of a child process (stdout or stderr), collected as it arrives.
-    final class Output: @unchecked Sendable {
-        private let lock = NSLock()
-        private var data = Data()
-        private let ended = DispatchSemaphore(value: 0)
-
-        /// Reads `pipe` on a background queue until end of file.
-        init(_ pipe: Pipe) {
-            pipe.fileHandleForReading.readabilityHandler = { [self] h in
-                let d = h.availableData
-                if d.isEmpty {
-                    h.readabilityHandler = nil
-                    ended.signal()
-                } else {
-                    lock.lock(); data.append(d); lock.unlock()
-                }
-            }
-        }
-
-        var value: String { lock.lock(); defer { lock.unlock() }; return String(decoding: data, as: UTF8.self) }
-
-        /// Waits (up to `seconds`) until the writer closed the stream (after the process ended).
-        func waitForEnd(seconds: Double = 10) { _ = ended.wait(timeout: .now() + seconds) }
-    }
-
-    /// Starts the release binary (in folder `cwd` when given; with `input` on its stdin); returns
-    /// the process and its live stdout and stderr.
-    static func start(_ args: [String], in cwd: String? = nil, input: String? = nil) throws -> (Process, stdout: Output, stderr: Output) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: try binary())
-        p.arguments = args
-        if let cwd { p.currentDirectoryURL = URL(fileURLWithPath: cwd) }
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        let inPipe = input.map { _ in Pipe() }
-        p.standardInput = inPipe ?? FileHandle.nullDevice
-        let o = Output(out), e = Output(err)
-        try p.run()
-        if let inPipe, let input {
-            inPipe.fileHandleForWriting.write(Data(input.utf8))
-            try inPipe.fileHandleForWriting.close()
-        }
-        return (p, o, e)
+    /// Starts the release binary (in folder `cwd` when given; with `input` on its stdin).
+    static func start(_ args: [String], in cwd: String? = nil, input: String? = nil) throws -> (Process, stdout: ChildProcess.Output, stderr: ChildProcess.Output) {
+        try ChildProcess.start(try binary(), args, in: cwd, input: input)
     }
 
     /// Runs the release binary to its end: exit status, stdout, stderr.
     static func run(_ args: [String], in cwd: String? = nil, input: String? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
-        let (p, out, err) = try start(args, in: cwd, input: input)
-        p.waitUntilExit()
-        out.waitForEnd()
-        err.waitForEnd()
-        return (p.terminationStatus, out.value, err.value)
+        try ChildProcess.run(try binary(), args, in: cwd, input: input)
     }
 
     static func temporaryDirectory(_ name: String) -> String {

@@ -13,7 +13,7 @@ public struct GlossaryEntry: Sendable, Equatable, Codable {
 
 /// A term list: the glossary TSV that `translate --glossary` shows in prompts and `compare
 /// --glossary` counts in runs (`source<TAB>target`, one a line, fields trimmed; blank lines and
-/// lines starting with `#` are skipped; a source listed twice is an error).
+/// lines starting with `#` are skipped; a source listed twice, or a file without entries, is an error).
 public struct Glossary: Sendable, Equatable {
     public var entries: [GlossaryEntry]
 
@@ -24,7 +24,12 @@ public struct Glossary: Sendable, Equatable {
             throw EvaluateError.invalidArgument("\(file): cannot read the glossary (missing or unreadable)")
         }
         // Any encoding a book may have, byte-order mark removed (else the first term never matches).
-        return try parse(TextDecoder.read(file: file).text, file: file)
+        let glossary = try parse(TextDecoder.read(file: file).text, file: file)
+        // A file given on purpose with nothing in it is a mistake (a wrong file, a lost edit).
+        guard !glossary.entries.isEmpty else {
+            throw EvaluateError.invalidArgument("\(file): no glossary entries; expected `source<TAB>target` lines")
+        }
+        return glossary
     }
 
     public static func parse(_ text: String, file: String = "<glossary>") throws -> Glossary {

@@ -129,10 +129,10 @@ public struct PerplexityFile: Codable, Sendable, Equatable {
         try c.encodeIfPresent(settings, forKey: .settings)
     }
 
-    /// The file's bytes: sorted keys, indented, a final newline.
-    public func json() throws -> Data {
+    /// The file's bytes: sorted keys, indented (one line for `--json`), a final newline.
+    public func json(indented: Bool = true) throws -> Data {
         let e = JSONEncoder()
-        e.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        e.outputFormatting = indented ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
         return try e.encode(self) + Data("\n".utf8)
     }
 
