@@ -54,10 +54,15 @@ enum Report {
             let blocking = ups.reduce(0.0) { $0 + $1.blockingSeconds }
             s += "## Temp-LoRA\n\n"
             s += "- updates: \(ups.count); seconds per update: median \(f(median(ups.map(\.seconds)))), total training \(f(train)) s\n"
-            s += "- time the translation waited for training: \(f(blocking)) s = \(f(genSec > 0 ? 100 * blocking / genSec : 0))% on top of translating (the Temp-LoRA overhead)\n\n"
-            s += "| update | units | tokens (trained) | losses | seconds | waited |\n|---|---|---|---|---|---|\n"
+            s += "- time the translation waited for training: \(f(blocking)) s = \(f(genSec > 0 ? 100 * blocking / genSec : 0))% on top of translating (the Temp-LoRA overhead)\n"
+            let checked = ups.filter { $0.heldOutLoss != nil }
+            if !checked.isEmpty {
+                s += "- updates checked on held-out pairs: \(checked.count); undone because they raised that loss: \(ups.filter { $0.rolledBack == true }.count)\n"
+            }
+            s += "\n| update | units | tokens (trained) | losses | held-out loss | seconds | waited |\n|---|---|---|---|---|---|---|\n"
             for u in ups {
-                s += "| \(u.update + 1) | \(u.firstUnit)–\(u.lastUnit) | \(u.tokens) (\(u.targetTokens)) | \(u.losses.map { String(format: "%.3f", $0) }.joined(separator: " → ")) | \(f(u.seconds)) | \(f(u.blockingSeconds)) |\n"
+                let held = u.heldOutLoss.map { h in String(format: "%.3f → %.3f", h[0], h[1]) + (u.rolledBack == true ? " (undone)" : "") } ?? "–"
+                s += "| \(u.update + 1) | \(u.firstUnit)–\(u.lastUnit) | \(u.tokens) (\(u.targetTokens)) | \(u.losses.map { String(format: "%.3f", $0) }.joined(separator: " → ")) | \(held) | \(f(u.seconds)) | \(f(u.blockingSeconds)) |\n"
             }
             s += "\n"
         }

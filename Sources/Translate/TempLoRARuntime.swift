@@ -23,8 +23,7 @@ final class TempLoRARuntime: AdapterRuntime, @unchecked Sendable {
     private struct Job {
         var index: Int
         var units: ClosedRange<Int>
-        var tokens: [Int32]
-        var mask: [Bool]
+        var data: UpdateData
     }
     private var queued: Job?
     private var running: (job: Job, done: DispatchSemaphore, result: ResultBox)?
@@ -52,25 +51,46 @@ final class TempLoRARuntime: AdapterRuntime, @unchecked Sendable {
 
     var pending: ClosedRange<Int>? { queued?.units ?? running?.job.units }
 
-    /// The training of one chunk: `epochs` steps, then the schedule's clock.
+    /// The training of one chunk: `epochs` steps, then the schedule's clock. With held-out pairs,
+    /// the update is undone when it raises their loss.
     private func train(_ job: Job) throws -> UpdateRecord {
         let start = Date()
+        let before = job.data.heldOut.map { (loss: heldOutLoss($0), state: trainer.snapshot()) }
         var losses: [Float] = [], last: TrainStepResult?
         for e in 0..<settings.epochs {
-            let r = try trainer.step(tokens: job.tokens, lossMask: job.mask)
+            let r = try trainer.step(tokens: job.data.tokens, lossMask: job.data.mask)
             losses.append(r.loss)
             last = r
             try interrupt?("train-step-\(e)", job.units.upperBound)
         }
         trainer.advanceSchedule()
-        let seconds = Date().timeIntervalSince(start)
-        return UpdateRecord(update: job.index, firstUnit: job.units.lowerBound, lastUnit: job.units.upperBound,
-                            tokens: last?.tokens ?? job.tokens.count, targetTokens: last?.targetTokens ?? 0,
-                            losses: losses, seconds: seconds, blockingSeconds: seconds)
+        var record = UpdateRecord(update: job.index, firstUnit: job.units.lowerBound, lastUnit: job.units.upperBound,
+                                  tokens: last?.tokens ?? job.data.tokens.count, targetTokens: last?.targetTokens ?? 0,
+                                  losses: losses, seconds: 0, blockingSeconds: 0)
+        if let b = before, let h = job.data.heldOut {
+            let after = heldOutLoss(h)
+            record.heldOutLoss = [b.loss, after]
+            if after > b.loss {
+                trainer.restore(b.state)
+                record.rolledBack = true
+            }
+        }
+        record.seconds = Date().timeIntervalSince(start)
+        record.blockingSeconds = record.seconds
+        return record
     }
 
-    func chunkFinished(index: Int, units: ClosedRange<Int>, tokens: [Int32], mask: [Bool]) throws -> [UpdateRecord] {
-        let job = Job(index: index, units: units, tokens: tokens, mask: mask)
+    /// Mean loss of the adapter as it is on a held-out sequence's target tokens (no training).
+    private func heldOutLoss(_ h: (tokens: [Int32], mask: [Bool])) -> Float {
+        KernelThreads.set(trainer.threads)
+        let session = trainer.model.makeSession(capacity: h.tokens.count)
+        session.adapter = Self.isZero(trainer.adapter) ? nil : trainer.adapter
+        let nll = session.negativeLogLikelihoods(h.tokens, scored: h.mask)
+        return nll.isEmpty ? 0 : Float(nll.reduce(0, +) / Double(nll.count))
+    }
+
+    func chunkFinished(index: Int, units: ClosedRange<Int>, data: UpdateData) throws -> [UpdateRecord] {
+        let job = Job(index: index, units: units, data: data)
         if settings.strategy == .cascaded {
             let r = try train(job)
             snapshotIsZero = Self.isZero(snapshot)
@@ -83,8 +103,8 @@ final class TempLoRARuntime: AdapterRuntime, @unchecked Sendable {
         return done
     }
 
-    func startPending(index: Int, units: ClosedRange<Int>, tokens: [Int32], mask: [Bool]) throws {
-        queued = Job(index: index, units: units, tokens: tokens, mask: mask)
+    func startPending(index: Int, units: ClosedRange<Int>, data: UpdateData) throws {
+        queued = Job(index: index, units: units, data: data)
         launchQueued()
     }
 

@@ -23,6 +23,11 @@ public final class Translator {
     /// Test hook: called before each unit with its run position and after each training step
     /// (position of the chunk's last unit, step number); throwing simulates a crash there.
     public var interruptHook: (@Sendable (_ event: String, _ position: Int) throws -> Void)?
+    /// Test hook standing in for a model that degenerates: rewrites the model's answer to the unit
+    /// at a run position (try 0: the first answer; 1: the output guard's retry).
+    public var answerHook: ((_ position: Int, _ try: Int, _ answer: String) -> String)?
+    /// Test hook: the sequence and loss mask each update trains on, with its chunk's run positions.
+    public var trainingHook: ((_ chunk: ClosedRange<Int>, _ tokens: [Int32], _ mask: [Bool]) -> Void)?
 
     let generator: LineGenerator
 
@@ -80,8 +85,7 @@ public final class Translator {
         let appender = try LineAppender(file: folder.segments)
         if let chunk = loop.saved.pendingChunk {
             // Parallel: the checkpoint was taken while this chunk trained in the background.
-            let seq = try trainingSequence(loop, chunk: chunk)
-            try runtime.startPending(index: loop.saved.updates - 1, units: chunk, tokens: seq.ids, mask: seq.mask)
+            try runtime.startPending(index: loop.saved.updates - 1, units: chunk, data: try updateData(loop, chunk: chunk).data)
         }
         while loop.position < plan.units.count {
             let unit = plan.units[loop.position]
@@ -90,7 +94,9 @@ public final class Translator {
                 slideContext(&loop)
                 try cacheEmptied(&loop, runtime: runtime, trained: false)
             }
-            let (record, seconds) = try translated(unit, loop: loop, runtime: runtime)
+            let (record, seconds) = try translated(unit, position: loop.position, context: Array(loop.pairs[loop.saved.contextStart..<loop.position]),
+                                                   guardState: loop.outputGuard, adapter: runtime.generationAdapter,
+                                                   adapterVersion: runtime.generationVersion, lastLoss: loop.saved.lastLoss)
             try keep(record, seconds: seconds, unit: unit, in: &loop, appender: appender, onEvent: onEvent)
             // Temp-LoRA: a chunk is done once Δ tokens of new bilingual text have piled up.
             if settings.strategy != .off && loop.tokens(loop.saved.chunkStart..<loop.position) >= settings.chunkTokens {
@@ -135,6 +141,8 @@ public final class Translator {
         let sessionStart: Int
         let started = Date()
         var generatedTokens = 0, generationSeconds = 0.0, replayed = 0
+        /// The output guard's running statistics, from the records before `position`.
+        var outputGuard = OutputGuard()
 
         /// Tokens of the pairs in `r`, as the budgets count them.
         func tokens(_ r: Range<Int>) -> Int { r.reduce(0) { $0 + pairTokens[$1] } }
@@ -165,9 +173,11 @@ public final class Translator {
         }
         onEvent(.note("resuming after unit \(records.count) of \(plan.units.count); state rebuilt from unit \(state.nextUnit)"))
         let pairs = records.prefix(state.nextUnit).map { BilingualPair(source: $0.source, target: $0.translation) }
-        return Loop(saved: state, runInfo: info, records: records, pairs: pairs, pairTokens: pairs.map(tokens(of:)),
-                    position: state.nextUnit, trainerSavedAt: state.updates, recordedAtStart: records.count,
-                    sessionStart: state.nextUnit)
+        var loop = Loop(saved: state, runInfo: info, records: records, pairs: pairs, pairTokens: pairs.map(tokens(of:)),
+                        position: state.nextUnit, trainerSavedAt: state.updates, recordedAtStart: records.count,
+                        sessionStart: state.nextUnit)
+        for r in records.prefix(state.nextUnit) { Self.recordInGuard(r, &loop.outputGuard) }
+        return loop
     }
 
     /// The context outgrew L_X: drop the oldest pairs down to half the budget, so the cache is
@@ -198,31 +208,42 @@ public final class Translator {
 
     /// The unit translated with the context and the glossary entries its source holds, as its
     /// record, and the seconds it took.
-    private func translated(_ unit: TranslationUnit, loop: Loop, runtime: AdapterRuntime) throws -> (SegmentRecord, Double) {
+    private func translated(_ unit: TranslationUnit, position: Int, context: [BilingualPair], guardState: OutputGuard,
+                            adapter: LoRAAdapter?, adapterVersion: Int, lastLoss: Float?) throws -> (SegmentRecord, Double) {
         let t0 = Date()
         let shownGlossary = glossary.matches(in: unit.source)
-        let context = Array(loop.pairs[loop.saved.contextStart..<loop.position])
         // A heading is answered as a heading: its number is given, the model adds the title.
         let answerStart = unit.headingNumber.map { "Chapter \($0):" }
         let prompt = try generator.encode(template.prompt(context: context, source: unit.source, glossary: shownGlossary,
                                                           answerStart: answerStart), bos: true)
-        let answer = try translate(unit, prompt: prompt.ids, context: context, glossary: shownGlossary,
-                                   checkCopies: answerStart == nil, runtime: runtime)
+        var answer = try translate(unit, position: position, prompt: prompt.ids, context: context, glossary: shownGlossary,
+                                   checkCopies: answerStart == nil, adapter: adapter)
+        var verdict: OutputGuard.Verdict?
+        if settings.outputGuard == true {
+            verdict = try guarded(unit, position: position, answer: &answer, glossary: shownGlossary, state: guardState)
+        }
         let seconds = Date().timeIntervalSince(t0)
-        var translation = answer.output.text
+        var translation = verdict?.text ?? answer.output.text
         if let a = answerStart { translation = translation.isEmpty ? String(a.dropLast()) : a + " " + translation }
         let record = SegmentRecord(
-            chapter: unit.chapter, unit: unit.unit, index: loop.position, paragraph: unit.paragraph,
+            chapter: unit.chapter, unit: unit.unit, index: position, paragraph: unit.paragraph,
             heading: unit.isHeading, source: unit.source, translation: translation,
             glossary: shownGlossary.map(\.source), promptTokens: prompt.ids.count,
             prefilledTokens: answer.prefilled, generatedTokens: answer.generated,
             seconds: (seconds * 1000).rounded() / 1000,
             prefillSeconds: (answer.prefillSeconds * 1000).rounded() / 1000,
             tokensPerSecond: seconds > 0 ? (Double(answer.generated) / seconds * 10).rounded() / 10 : 0,
-            adapterVersion: runtime.generationVersion, lastLoss: loop.saved.lastLoss,
+            adapterVersion: adapterVersion, lastLoss: lastLoss,
             rejectedCopies: answer.rejected.isEmpty ? nil : answer.rejected,
             withoutContext: answer.withoutContext ? true : nil)
-        return (record, seconds)
+        var r = record
+        if let v = verdict {
+            r.flags = v.isSound ? nil : v.flags.map(\.rawValue)
+            r.stripped = v.stripped.isEmpty ? nil : v.stripped
+            r.retriedFor = answer.retriedFor
+            r.rejectedAnswer = answer.rejectedAnswer
+        }
+        return (r, seconds)
     }
 
     /// Appends a new unit's record to segments.jsonl (a replayed unit keeps the one recorded),
@@ -241,6 +262,7 @@ public final class Translator {
             loop.records.append(record)
             loop.runInfo.chapterSeconds[String(unit.chapter), default: 0] += seconds
         }
+        Self.recordInGuard(loop.records[loop.position], &loop.outputGuard)
         loop.generatedTokens += record.generatedTokens
         loop.generationSeconds += seconds
         loop.pairs.append(BilingualPair(source: unit.source, target: translation))
@@ -261,16 +283,25 @@ public final class Translator {
     /// checkpoint taken) unless --kv-reuse keeps it for a few more updates.
     private func train(_ loop: inout Loop, runtime: AdapterRuntime, chapter: Int, onEvent: (TranslateEvent) -> Void) throws {
         let chunk = loop.saved.chunkStart...(loop.position - 1)
-        let seq = try trainingSequence(loop, chunk: chunk)
-        onEvent(.note("chunk \(loop.saved.updates + 1) done (units \(chunk.lowerBound)-\(chunk.upperBound), \(seq.ids.count) tokens): \(settings.strategy == .cascaded ? "training" : "swapping adapters, training in the background")"))
-        for u in try runtime.chunkFinished(index: loop.saved.updates, units: chunk, tokens: seq.ids, mask: seq.mask) {
+        guard chunk.contains(where: { loop.records[$0].flags == nil }) else {
+            onEvent(.warning("units \(chunk.lowerBound)-\(chunk.upperBound) all failed the output guard: no update on them"))
+            loop.saved.chunkStart = loop.position
+            return
+        }
+        let (data, next) = try updateData(loop, chunk: chunk)
+        trainingHook?(chunk, data.tokens, data.mask)
+        onEvent(.note("chunk \(loop.saved.updates + 1) done (units \(chunk.lowerBound)-\(chunk.upperBound), \(data.tokens.count) tokens): \(settings.strategy == .cascaded ? "training" : "swapping adapters, training in the background")"))
+        for u in try runtime.chunkFinished(index: loop.saved.updates, units: chunk, data: data) {
             loop.saved.updateLog.append(u)
             loop.saved.lastLoss = u.losses.last
             loop.runInfo.chapterSeconds[String(chapter), default: 0] += u.blockingSeconds
             onEvent(.note(String(format: "update %d on units %d-%d: %d tokens (%d trained), loss %@, %.1f s", u.update + 1, u.firstUnit, u.lastUnit, u.tokens, u.targetTokens, Self.losses(u), u.seconds)))
+            if u.rolledBack == true, let h = u.heldOutLoss {
+                onEvent(.warning(String(format: "update %d undone: it raised the loss on the held-out pairs from %.3f to %.3f", u.update + 1, h[0], h[1])))
+            }
         }
         loop.saved.updates += 1
-        loop.saved.chunkStart = loop.position
+        loop.saved.chunkStart = next
         if loop.staleUpdates >= settings.kvReuse {
             try cacheEmptied(&loop, runtime: runtime, trained: true)
         } else {
@@ -302,12 +333,51 @@ public final class Translator {
         loop.runInfo.sessions.append(session)
         loop.runInfo.updates = loop.saved.updateLog
         try RunFolder.writeAtomically(try loop.runInfo.json(), to: folder.runJSON)
-        try RunFolder.writeAtomically(Report.markdown(settings: settings, info: loop.runInfo, records: loop.records, plan: plan,
-                                                      glossary: tallyGlossary(loop.records))
-                                      + Coverage.markdown(book: book, plan: plan, records: loop.records),
-                                      to: folder.report)
+        try writeReport(info: loop.runInfo, records: loop.records)
         onEvent(.note("wrote \(folder.path)/translation.txt, bilingual.md, translation.epub, bilingual.epub, segments.jsonl, report.md\(settings.strategy != .off ? ", adapter/" : "")"))
         return Summary(units: loop.records.count, replayed: loop.replayed, seconds: session.seconds, updates: loop.saved.updateLog)
+    }
+
+    /// `--retry-flagged`: translates again the units report.md lists as incomplete or flagged
+    /// (Completeness), in book order, each after the pairs before it as they stand (up to L_X
+    /// tokens), with the run's final adapter; a new answer is kept when it has fewer problems.
+    /// segments.jsonl, the outputs and report.md are then rewritten, each atomically.
+    public func retryFlagged(onEvent: (TranslateEvent) -> Void = { _ in }) throws -> (retried: Int, fixed: Int) {
+        let info = try RunInfo.read(folder: folder)
+        var records = try folder.records()
+        guard info.finished, records.count == plan.units.count else {
+            throw TranslateError.resume(path: folder.path, reason: "the run is not finished (\(records.count) of \(plan.units.count) units): --retry-flagged works on a finished run")
+        }
+        let adapter = settings.strategy == .off ? nil : try LoRAAdapter.loadPEFT(from: folder.adapter, model: bundle.model)
+        let todo = Completeness.flagged(records)
+        var fixed = 0
+        for (k, i) in todo.enumerated() {
+            var g = OutputGuard()
+            for r in records[..<i] { Self.recordInGuard(r, &g) }
+            var start = i, budget = settings.contextTokens
+            while start > 0 {
+                let t = tokens(of: BilingualPair(source: records[start - 1].source, target: records[start - 1].translation))
+                guard t <= budget else { break }
+                budget -= t
+                start -= 1
+            }
+            let context = records[start..<i].map { BilingualPair(source: $0.source, target: $0.translation) }
+            var (r, _) = try translated(plan.units[i], position: i, context: context, guardState: g, adapter: adapter,
+                                        adapterVersion: info.updates.count, lastLoss: records[i].lastLoss)
+            let before = Completeness.problems(records[i]), after = Completeness.problems(r)
+            if after.count < before.count {
+                r.retriedFor = before
+                r.rejectedAnswer = records[i].translation
+                records[i] = r
+                fixed += 1
+            }
+            onEvent(.note("retried unit \(i) (chapter \(r.chapter), unit \(r.unit); \(before.joined(separator: ", "))), \(k + 1) of \(todo.count): \(after.count < before.count ? (after.isEmpty ? "fixed" : "better: " + after.joined(separator: ", ")) : "kept the old answer")"))
+        }
+        let lines = try records.map { try $0.jsonLine() + "\n" }.joined()
+        try RunFolder.writeAtomically(Data(lines.utf8), to: folder.segments)
+        try writeOutputs(records: records)
+        try writeReport(info: info, records: records)
+        return (todo.count, fixed)
     }
 
     private static func losses(_ u: UpdateRecord) -> String {
@@ -323,6 +393,11 @@ public final class Translator {
         var prefillSeconds = 0.0
         var rejected: [String] = []
         var withoutContext = false
+        /// Generation's token limit: an answer that reached it ran on.
+        var maxTokens = Int.max
+        var retriedFor: [String]?
+        var rejectedAnswer: String?
+        var ranOn: Bool { output.generated.count >= maxTokens }
 
         init(_ first: LineGenerator.Output) {
             output = first
@@ -346,17 +421,20 @@ public final class Translator {
     /// tried again with the copied token runs forbidden; if that copies too, the unit is
     /// translated without the book's context, which has nothing left to copy and puts a fresh
     /// line into the context, ending the loop.
-    private func translate(_ unit: TranslationUnit, prompt: [Int32], context: [BilingualPair], glossary: [GlossaryEntry],
-                           checkCopies: Bool, runtime: AdapterRuntime) throws -> Answer {
+    private func translate(_ unit: TranslationUnit, position: Int, prompt: [Int32], context: [BilingualPair], glossary: [GlossaryEntry],
+                           checkCopies: Bool, adapter: LoRAAdapter?) throws -> Answer {
         let sourceTokens = generator.tokenCount(unit.source)
-        let maxTokens = min(512, 3 * sourceTokens + 24)
+        let maxTokens = maxTokens(sourceTokens)
         let minTokens = sourceTokens / CopyGuard.sourceTokensPerAnswerToken
         func generate(_ ids: [Int32], ban: TokenRunBan? = nil, minTokens: Int = 0) -> LineGenerator.Output {
-            generator.generateLine(prompt: ids, maxTokens: maxTokens, repetitionPenalty: settings.repetitionPenalty,
-                                   adapter: runtime.generationAdapter, ban: ban, minTokens: minTokens,
-                                   answerEnd: template.answerEnd(in:))
+            var o = generator.generateLine(prompt: ids, maxTokens: maxTokens, repetitionPenalty: settings.repetitionPenalty,
+                                           adapter: adapter, ban: ban, minTokens: minTokens,
+                                           answerEnd: template.answerEnd(in:))
+            if let hook = answerHook { o.text = hook(position, 0, o.text) }
+            return o
         }
         var answer = Answer(generate(prompt))
+        answer.maxTokens = maxTokens
         guard checkCopies else { return answer }
         // Everything the prompt shows as an answer, the template's examples included.
         let shown = (template.kind == .plain ? PromptTemplate.examples : []) + context
@@ -371,20 +449,80 @@ public final class Translator {
         return answer
     }
 
+    private func maxTokens(_ sourceTokens: Int) -> Int { min(512, 3 * sourceTokens + 24) }
+
+    /// The output guard: an answer failing a check is translated once more, alone (no context to
+    /// copy or drift from) and without the adapter (the suspect when Temp-LoRA learnt a fault);
+    /// the answer failing fewer checks is kept, the first on a tie. Headings are checked for
+    /// Chinese and emptiness only and not retried: their "Chapter N:" is given.
+    private func guarded(_ unit: TranslationUnit, position: Int, answer: inout Answer, glossary: [GlossaryEntry],
+                         state: OutputGuard) throws -> OutputGuard.Verdict {
+        var first = state.check(source: unit.source, translation: answer.output.text, ranOn: answer.ranOn)
+        if unit.isHeading {
+            first.flags.removeAll { $0 != .empty && $0 != .chinese }
+            return first
+        }
+        guard !first.isSound else { return first }
+        let alone = try generator.encode(template.prompt(context: [], source: unit.source, glossary: glossary), bos: true)
+        var retry = generator.generateLine(prompt: alone.ids, maxTokens: answer.maxTokens, repetitionPenalty: settings.repetitionPenalty,
+                                           adapter: nil, minTokens: 0, answerEnd: template.answerEnd(in:))
+        if let hook = answerHook { retry.text = hook(position, 1, retry.text) }
+        let second = state.check(source: unit.source, translation: retry.text, ranOn: retry.generated.count >= answer.maxTokens)
+        answer.retriedFor = first.flags.map(\.rawValue)
+        answer.add(retry)
+        guard second.flags.count < first.flags.count else { return first }
+        answer.rejectedAnswer = answer.output.text
+        answer.output = retry
+        return second
+    }
+
+    /// A record's part in the guard's running statistics (headings take none).
+    private static func recordInGuard(_ r: SegmentRecord, _ g: inout OutputGuard) {
+        guard !r.heading else { return }
+        g.record(source: r.source, translation: r.translation, sound: r.flags == nil)
+    }
+
     /// Token count of a pair, as the budgets count it (both sides, plus the template's few tokens).
     private func tokens(of pair: BilingualPair) -> Int {
         generator.tokenCount(pair.source) + generator.tokenCount(pair.target) + 4
     }
 
     /// The chunk's pairs with up to L_T tokens of the pairs before it as loss-masked context.
+    /// An update's data. With the output guard, the chunk's last sound pairs (up to Δ/8 tokens,
+    /// at most 4, never all of them) are held out: the update is undone if it raises their loss,
+    /// and the next chunk starts with them, so they are trained on then. Also returns where the
+    /// next chunk starts.
+    private func updateData(_ loop: Loop, chunk: ClosedRange<Int>) throws -> (data: UpdateData, next: Int) {
+        let sound = chunk.filter { loop.records[$0].flags == nil }
+        var held: [Int] = [], heldTokens = 0
+        if settings.outputGuard == true {
+            for i in sound.reversed() {
+                guard held.count < 4, held.count + 1 < sound.count,
+                      held.isEmpty || heldTokens + loop.pairTokens[i] <= settings.chunkTokens / 8 else { break }
+                held.insert(i, at: 0)
+                heldTokens += loop.pairTokens[i]
+            }
+        }
+        guard let first = held.first else {
+            let seq = try trainingSequence(loop, chunk: chunk)
+            return (UpdateData(tokens: seq.ids, mask: seq.mask), chunk.upperBound + 1)
+        }
+        let seq = try trainingSequence(loop, chunk: chunk.lowerBound...(first - 1))
+        let h = try trainingSequence(loop, chunk: first...chunk.upperBound)
+        return (UpdateData(tokens: seq.ids, mask: seq.mask, heldOut: (h.ids, h.mask)), first)
+    }
+
+    /// Units the output guard flagged are left out, from the chunk and from its context.
     private func trainingSequence(_ loop: Loop, chunk: ClosedRange<Int>) throws -> (ids: [Int32], mask: [Bool]) {
+        let sound = { (i: Int) in loop.records[i].flags == nil }
         var first = chunk.lowerBound
         var budget = settings.trainContextTokens
         while first > 0 && loop.pairTokens[first - 1] <= budget {
             budget -= loop.pairTokens[first - 1]
             first -= 1
         }
-        let pieces = template.trainingSequence(context: Array(loop.pairs[first..<chunk.lowerBound]), chunk: Array(loop.pairs[chunk]))
+        let pieces = template.trainingSequence(context: (first..<chunk.lowerBound).filter(sound).map { loop.pairs[$0] },
+                                               chunk: chunk.filter(sound).map { loop.pairs[$0] })
         return try generator.encode(pieces, bos: true)
     }
 
@@ -447,6 +585,14 @@ public final class Translator {
             }
             if let data { try RunFolder.writeAtomically(data, to: path) }
         }
+    }
+
+    private func writeReport(info: RunInfo, records: [SegmentRecord]) throws {
+        try RunFolder.writeAtomically(Report.markdown(settings: settings, info: info, records: records, plan: plan,
+                                                      glossary: tallyGlossary(records))
+                                      + Completeness.markdown(plan: plan, records: records, guardOn: settings.outputGuard == true)
+                                      + Coverage.markdown(book: book, plan: plan, records: records),
+                                      to: folder.report)
     }
 
     private func tallyGlossary(_ records: [SegmentRecord]) -> GlossaryTally {

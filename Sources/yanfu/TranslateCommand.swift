@@ -70,6 +70,14 @@ struct TranslateCommand: ParsableCommand {
     @Option(help: "A TSV glossary (source<TAB>target): matching terms are shown in the prompt and counted in the report.")
     var glossary: String?
 
+    @Option(name: .customLong("guard"), help: ArgumentHelp(
+        "on: check every translated unit (Chinese left in, chatter, a length far off the book's, loops, words without spaces, stock openings, copies), translate a failing one again without the adapter and the context, keep it out of Temp-LoRA's training if it still fails (marked in segments.jsonl and report.md), and undo an adapter update that raises the loss on recent held-out pairs. off: train on every unit. Default: on; a resume keeps the run's.",
+        valueName: "on|off"))
+    var outputGuard: Switch?
+
+    @Flag(help: "With --resume: translate again the units report.md lists as flagged or incomplete (with the run's final adapter and each unit's context) and keep each new answer that passes the checks.")
+    var retryFlagged = false
+
     @Option(help: "Chapters to translate, by the numbers in their headings: 5, 3-7 or 3-.")
     var chapters: String?
 
@@ -128,6 +136,7 @@ struct TranslateCommand: ParsableCommand {
         s.system = system
         // A resume keeps the run's layout unless one is given (runs from before the choice: paper).
         s.layout = layout ?? (resume ? (try? RunInfo.read(folder: RunFolder(path: out)))?.settings.layout : .turns)
+        s.outputGuard = outputGuard.map { $0 == .on } ?? (resume ? (try? RunInfo.read(folder: RunFolder(path: out)))?.settings.outputGuard : true)
         s.encoding = encoding
         s.lossy = lossy ? true : nil   // absent from run.json unless given, so older runs still resume
         s.strategy = tempLoRA
@@ -148,6 +157,9 @@ struct TranslateCommand: ParsableCommand {
         if resume && force {
             throw ValidationError("--resume and --force contradict each other")
         }
+        if retryFlagged && !resume {
+            throw ValidationError("--retry-flagged works on an existing run: add --resume")
+        }
         RunInfo.toolVersion = Yanfu.version
         // Bad input fails before anything heavy is loaded.
         let text = try Translator.readBook(book, encoding: encoding, lossy: lossy)
@@ -158,11 +170,18 @@ struct TranslateCommand: ParsableCommand {
         let bundle = try ModelBundle(path: modelPath, threads: threadCount)
         let translator = try Translator(settings: s, bundle: bundle, folder: RunFolder(path: out), book: text)
         let display = TranslateProgressDisplay(quiet: quiet || json)
-        let summary = try translator.run(resume: resume, force: force) { display.show($0) }
+        // --retry-flagged on a run still going finishes it first.
+        let finished = retryFlagged && ((try? RunInfo.read(folder: RunFolder(path: out)))?.finished ?? false)
+        let summary = finished ? nil : try translator.run(resume: resume, force: force) { display.show($0) }
+        let retried = retryFlagged ? try translator.retryFlagged { display.show($0) } : nil
         display.finish()
+        if let r = retried, !quiet && !json {
+            print("retried \(r.retried) flagged unit(s), \(r.fixed) of them now better; see \(out)/report.md")
+        }
         if json {
-            let obj: [String: Any] = ["out": out, "units": summary.units, "replayed": summary.replayed,
-                                      "seconds": summary.seconds, "updates": summary.updates.count]
+            var obj: [String: Any] = ["out": out, "units": summary?.units ?? 0, "replayed": summary?.replayed ?? 0,
+                                      "seconds": summary?.seconds ?? 0, "updates": summary?.updates.count ?? 0]
+            if let r = retried { obj["retried"] = r.retried; obj["fixed"] = r.fixed }
             let d = try JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys])
             print(String(decoding: d, as: UTF8.self))
         }
@@ -172,3 +191,5 @@ struct TranslateCommand: ParsableCommand {
 extension TempLoRAStrategy: ExpressibleByArgument {}
 extension TemplateKind: ExpressibleByArgument {}
 extension PromptLayout: ExpressibleByArgument {}
+
+enum Switch: String, ExpressibleByArgument, CaseIterable { case on, off }

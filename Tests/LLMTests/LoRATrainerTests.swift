@@ -46,6 +46,34 @@ final class LoRATrainerTests: XCTestCase {
     }
 
     /// A NaN or infinite loss/gradient skips the update, warns, and leaves the adapter untouched.
+    /// An undone update leaves the adapter, the AdamW moments and the schedule as they were: the
+    /// steps after it are those of a run that never took it (without dropout, whose masks are
+    /// numbered by the steps taken).
+    func testRestoreUndoesAnUpdate() throws {
+        let model = try LoRATestSupport.tinyModel("llama")
+        let v = model.config.vocabSize
+        let straight = try trainer(model, dropout: 0)
+        try run(straight, steps: 3, vocab: v)
+        let undone = try trainer(model, dropout: 0)
+        try run(undone, steps: 1, vocab: v)
+        let before = undone.adapter.copy()
+        let snapshot = undone.snapshot()
+        let version = undone.adapter.version
+        try run(undone, steps: 1, vocab: v)
+        XCTAssertFalse(undone.adapter.isBitIdentical(to: before), "the step moved the adapter")
+        undone.restore(snapshot)
+        XCTAssertTrue(undone.adapter.isBitIdentical(to: before))
+        XCTAssertEqual(undone.scheduleStep, 1)
+        XCTAssertGreaterThan(undone.adapter.version, version + 1, "the version moves on past the undone step")
+        // The next two steps see the data the straight run's steps 2 and 3 saw.
+        for s in 0..<2 {
+            let (ids, mask) = LoRATestSupport.sequence(16, vocab: v, seed: UInt64(101 + s))
+            _ = try undone.step(tokens: ids, lossMask: mask)
+            undone.advanceSchedule()
+        }
+        XCTAssertTrue(undone.adapter.isBitIdentical(to: straight.adapter))
+    }
+
     func testNonFiniteStepIsSkipped() throws {
         let model = try LoRATestSupport.tinyModel("gemma3")
         let t = try trainer(model, dropout: 0)

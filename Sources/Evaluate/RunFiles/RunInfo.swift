@@ -119,6 +119,10 @@ public struct TranslateSettings: Sendable, Codable, Equatable {
     /// nil: every chapter; otherwise chapter numbers as written in the headings.
     public var chapters: ClosedRange<Int>?
     public var glossary: String?
+    /// Check each translated unit (OutputGuard) and train only on sound ones, retrying a failed
+    /// unit once; roll back an update that raises the loss on held-out recent pairs. nil: off
+    /// (runs made before the guard existed).
+    public var outputGuard: Bool?
     public var threads: Int
     /// Threads for training in the parallel strategy (generation gets the rest).
     public var trainThreads: Int

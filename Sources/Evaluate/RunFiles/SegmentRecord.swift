@@ -34,6 +34,16 @@ public struct SegmentRecord: Sendable, Codable, Equatable {
     public var rejectedCopies: [String]?
     /// True when every answer given the context copied, so the unit was translated without it.
     public var withoutContext: Bool?
+    /// The output guard's checks the kept translation fails (`empty`, `chinese`, `chatter`,
+    /// `length`, `loop`, `spaceless`, `stock_opening`, `copy`); nil when sound. A flagged unit
+    /// stays in the book but not in Temp-LoRA's training data.
+    public var flags: [String]? = nil
+    /// The checks the first answer failed when the unit was translated again because of them.
+    public var retriedFor: [String]? = nil
+    /// That first answer, when the retry's was kept.
+    public var rejectedAnswer: String? = nil
+    /// Chatter removed from the kept answer ("Sure, here is the English translation:").
+    public var stripped: String? = nil
 
     public init(chapter: Int, unit: Int, index: Int = -1, paragraph: Int? = nil, heading: Bool = false, source: String,
                 translation: String, glossary: [String] = [], promptTokens: Int = 0, prefilledTokens: Int = 0,
@@ -52,6 +62,7 @@ public struct SegmentRecord: Sendable, Codable, Equatable {
         case generatedTokens = "generated_tokens", seconds, prefillSeconds = "prefill_seconds", tokensPerSecond = "tokens_per_second"
         case adapterVersion = "adapter_version", lastLoss = "last_loss"
         case rejectedCopies = "rejected_copies", withoutContext = "without_context"
+        case flags, retriedFor = "retried_for", rejectedAnswer = "rejected_answer", stripped
     }
 
     public init(from decoder: Decoder) throws {
@@ -72,6 +83,10 @@ public struct SegmentRecord: Sendable, Codable, Equatable {
                   lastLoss: try c.decodeIfPresent(Float.self, forKey: .lastLoss),
                   rejectedCopies: try c.decodeIfPresent([String].self, forKey: .rejectedCopies),
                   withoutContext: try c.decodeIfPresent(Bool.self, forKey: .withoutContext))
+        flags = try c.decodeIfPresent([String].self, forKey: .flags)
+        retriedFor = try c.decodeIfPresent([String].self, forKey: .retriedFor)
+        rejectedAnswer = try c.decodeIfPresent(String.self, forKey: .rejectedAnswer)
+        stripped = try c.decodeIfPresent(String.self, forKey: .stripped)
     }
 
     /// Names of the fields that hold timings (left out of byte-for-byte comparisons).
@@ -107,6 +122,10 @@ public struct UpdateRecord: Sendable, Codable, Equatable {
     public var seconds: Double
     /// Time the translation waited for it (cascaded: all of it; parallel: only the wait at the swap).
     public var blockingSeconds: Double
+    /// The output guard's check: mean loss on the held-out pairs before and after the update.
+    public var heldOutLoss: [Float]? = nil
+    /// True when the update raised that loss and was undone (adapter and optimizer as before it).
+    public var rolledBack: Bool? = nil
 
     public init(update: Int, firstUnit: Int, lastUnit: Int, tokens: Int, targetTokens: Int, losses: [Float],
                 seconds: Double, blockingSeconds: Double) {

@@ -166,6 +166,33 @@ public final class LoRATrainer: @unchecked Sendable {
         return result(skipped: false)
     }
 
+    // MARK: - Undoing updates
+
+    /// The adapter's matrices, AdamW's moments and the schedule, to undo the updates after it.
+    public struct Snapshot: Sendable {
+        fileprivate let a: [[Float]], b: [[Float]], m: [[Float]], v: [[Float]]
+        fileprivate let t: Int, scheduleStep: Int
+    }
+
+    public func snapshot() -> Snapshot {
+        Snapshot(a: adapter.modules.map(\.a), b: adapter.modules.map(\.b), m: state.m, v: state.v, t: state.t,
+                 scheduleStep: scheduleStep)
+    }
+
+    /// Back to `s`. The adapter's version still moves on (what was computed with the undone
+    /// matrices is stale); `stepsTaken` too, so later dropout masks are not the undone steps'.
+    public func restore(_ s: Snapshot) {
+        for (i, m) in adapter.modules.enumerated() {
+            m.a = s.a[i]
+            m.b = s.b[i]
+        }
+        state.m = s.m
+        state.v = s.v
+        state.t = s.t
+        scheduleStep = s.scheduleStep
+        adapter.bumpVersion()
+    }
+
     // MARK: - State files
 
     static let optimizerFile = "optimizer.safetensors"
