@@ -40,10 +40,9 @@ H="$RUNS/hongloumeng"
 mkdir -p "$H"
 TIMES="$RESULTS/hongloumeng-$CHAPTERS-times.txt"
 : > "$TIMES"
-# Cheap runs first, so a cut-off session leaves the most configurations done; compare lists the
-# default model's runs first (p-values are against the first run).
-for run in qwen2.5-coder-1.5b-instruct:off qwen2.5-coder-0.5b-instruct:off gemma-3-270m:off \
-           gemma-3-270m:cascaded qwen2.5-coder-0.5b-instruct:cascaded qwen2.5-coder-1.5b-instruct:cascaded; do
+# The default model first; compare lists its runs first (p-values are against the first run).
+for run in qwen2.5-coder-1.5b-instruct:off qwen2.5-coder-1.5b-instruct:cascaded qwen2.5-coder-0.5b-instruct:off \
+           gemma-3-270m:off gemma-3-270m:cascaded qwen2.5-coder-0.5b-instruct:cascaded; do
     m="${run%%:*}" mode="${run##*:}"
     out="$H/$m-$mode"
     log="$H/$m-$mode-$CHAPTERS.time"

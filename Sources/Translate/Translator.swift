@@ -30,6 +30,8 @@ public final class Translator {
     public var trainingHook: ((_ chunk: ClosedRange<Int>, _ tokens: [Int32], _ mask: [Bool]) -> Void)?
 
     let generator: LineGenerator
+    /// The output guard's retries, alone: their own cache, so the book's context stays cached.
+    private lazy var retryGenerator = LineGenerator(model: bundle.model, tokenizer: bundle.tokenizer)
 
     /// `book`: the book already read with `readBook` (nil: read it now).
     public init(settings: TranslateSettings, bundle: ModelBundle, folder: RunFolder, book: Book? = nil) throws {
@@ -464,7 +466,7 @@ public final class Translator {
         }
         guard !first.isSound else { return first }
         let alone = try generator.encode(template.prompt(context: [], source: unit.source, glossary: glossary), bos: true)
-        var retry = generator.generateLine(prompt: alone.ids, maxTokens: answer.maxTokens, repetitionPenalty: settings.repetitionPenalty,
+        var retry = retryGenerator.generateLine(prompt: alone.ids, maxTokens: answer.maxTokens, repetitionPenalty: settings.repetitionPenalty,
                                            adapter: nil, minTokens: 0, answerEnd: template.answerEnd(in:))
         if let hook = answerHook { retry.text = hook(position, 1, retry.text) }
         let second = state.check(source: unit.source, translation: retry.text, ranOn: retry.generated.count >= answer.maxTokens)

@@ -20,6 +20,16 @@ struct TranslateCommand: ParsableCommand {
         one, so only the new text runs through the model; --layout paper lays them out as the \
         Temp-LoRA paper does (every Chinese line, then every English line).
 
+        The output guard (--guard, on by default) checks every answer before it joins the \
+        training data: Chinese left in, chatter around the translation ("Sure, here is the \
+        English translation:", stripped from the book), a length far off the book's running \
+        ratio, loops, words run together, stock openings. A failing unit is translated once more \
+        alone and without the adapter; if it still fails it stays in the book, marked in \
+        segments.jsonl (`flags`) and report.md, and Temp-LoRA does not train on it. An adapter \
+        update that raises the loss on a few held-out recent pairs is undone. report.md lists \
+        every chapter with missing, untranslated or flagged units; --retry-flagged --resume \
+        translates exactly those again with the final adapter.
+
         The book is a text file or an EPUB (2 or 3). The run folder (--out) gets translation.txt, \
         bilingual.md, translation.epub and bilingual.epub (rewritten after every chapter; with an \
         EPUB book they keep its pictures, styles and cover), segments.jsonl (one record per unit), \
@@ -37,6 +47,7 @@ struct TranslateCommand: ParsableCommand {
           yanfu translate novel.epub --out runs/novel-epub
           yanfu translate novel.txt --out runs/novel --resume
           yanfu translate novel.txt --out runs/novel --chapters 3-12 --resume
+          yanfu translate novel.txt --out runs/novel --resume --retry-flagged
         """
     )
 
@@ -71,7 +82,7 @@ struct TranslateCommand: ParsableCommand {
     var glossary: String?
 
     @Option(name: .customLong("guard"), help: ArgumentHelp(
-        "on: check every translated unit (Chinese left in, chatter, a length far off the book's, loops, words without spaces, stock openings, copies), translate a failing one again without the adapter and the context, keep it out of Temp-LoRA's training if it still fails (marked in segments.jsonl and report.md), and undo an adapter update that raises the loss on recent held-out pairs. off: train on every unit. Default: on; a resume keeps the run's.",
+        "on: check every translated unit (Chinese left in, chatter, a length far off the book's, loops, words without spaces, stock openings), translate a failing one again without the adapter and the context, keep it out of Temp-LoRA's training if it still fails (marked in segments.jsonl and report.md), and undo an adapter update that raises the loss on recent held-out pairs. off: train on every unit. Default: on; a resume keeps the run's.",
         valueName: "on|off"))
     var outputGuard: Switch?
 
