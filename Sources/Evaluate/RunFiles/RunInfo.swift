@@ -119,6 +119,13 @@ public struct TranslateSettings: Sendable, Codable, Equatable {
     /// nil: every chapter; otherwise chapter numbers as written in the headings.
     public var chapters: ClosedRange<Int>?
     public var glossary: String?
+    /// `--reference`: an English book whose chapters (by heading number) are taken as given, not
+    /// translated; their aligned sentence pairs feed the context and Temp-LoRA (nil: none).
+    public var reference: String?
+    /// The reference's encoding when detection must be overridden (nil: detected).
+    public var referenceEncoding: String?
+    /// CC-CEDICT for the aligner's word anchors when pairing the reference's sentences (nil: none).
+    public var dictionary: String?
     public var threads: Int
     /// Threads for training in the parallel strategy (generation gets the rest).
     public var trainThreads: Int
