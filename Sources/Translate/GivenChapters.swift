@@ -88,6 +88,9 @@ public struct GivenChapters: Sendable {
             }
             chapters[pair.source.index] = c
         }
+        guard !chapters.isEmpty else {
+            throw bad("the aligner paired none of the sentences of chapter(s) \(list(selected.map(\.key))) with the book's; expected their English translation")
+        }
         return GivenChapters(file: reference, chapters: chapters, warnings: warnings)
     }
 

@@ -258,7 +258,8 @@ public final class Translator {
         let pairs = chapters.reduce(0) { $0 + $1.given!.pairs }
         let next = plan.chapters.first { $0.given == nil }
         return "chapter(s) \(chapters.map { String($0.number) }.joined(separator: ", ")) from \(given.file): \(pairs) aligned sentence pairs, not generated; "
-            + (next.map { "translation starts at chapter \($0.number)" } ?? "every selected chapter is given, nothing to translate")
+            + (next.map { "translation starts at " + ($0.index == 0 ? "the text before the first heading" : "chapter \($0.number)") }
+                ?? "every selected chapter is given, nothing to translate")
     }
 
     /// Appends a new unit's record to segments.jsonl (a replayed unit keeps the one recorded),
