@@ -256,10 +256,9 @@ public final class Translator {
         guard let given else { return nil }
         let chapters = plan.chapters.filter { $0.given != nil }
         let pairs = chapters.reduce(0) { $0 + $1.given!.pairs }
-        let next = plan.chapters.first { $0.given == nil }
+        let rest = plan.chapters.filter { $0.given == nil }.map { $0.index == 0 ? "the text before the first heading" : "chapter \($0.number)" }
         return "chapter(s) \(chapters.map { String($0.number) }.joined(separator: ", ")) from \(given.file): \(pairs) aligned sentence pairs, not generated; "
-            + (next.map { "translation starts at " + ($0.index == 0 ? "the text before the first heading" : "chapter \($0.number)") }
-                ?? "every selected chapter is given, nothing to translate")
+            + (rest.isEmpty ? "nothing left to translate" : "to translate: " + rest.joined(separator: ", "))
     }
 
     /// Appends a new unit's record to segments.jsonl (a replayed unit keeps the one recorded),

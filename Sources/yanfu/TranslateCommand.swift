@@ -84,7 +84,7 @@ struct TranslateCommand: ParsableCommand {
     @Option(help: "Chapters to translate, by the numbers in their headings: 5, 3-7 or 3-.")
     var chapters: String?
 
-    @Option(help: ArgumentHelp("An English translation of some chapters (a book with chapter headings, e.g. the first volume done by hand): those chapters are not generated; their sentence pairs are aligned and train Temp-LoRA and fill the context instead.", valueName: "en.txt"))
+    @Option(help: ArgumentHelp("English of some of the chapters, e.g. a first volume translated by hand: a book whose headings number its chapters as the book's do (\"Chapter 3\" for 第三章). Those chapters are not generated: their aligned sentence pairs fill the context and train Temp-LoRA, and the outputs hold the reference's English. A resume must name the same file.", valueName: "en.txt"))
     var reference: String?
 
     @Option(help: "The encoding of --reference; detected when omitted.")
