@@ -39,7 +39,7 @@ public struct ChapterPairing: Sendable {
             let own = Set(side.unfinished), ownGiven = Set(side.given)
             return [(out.filter(ownGiven.contains), "given to translate as reference English (--reference), not translated"),
                     (out.filter { !ownGiven.contains($0) && own.contains($0) }, "unfinished in this run: translate stopped inside it or is still running"),
-                    (out.filter { !ownGiven.contains($0) && !own.contains($0) && given.contains($0) }, "taken from --reference in another run"),
+                    (out.filter { !ownGiven.contains($0) && !own.contains($0) && given.contains($0) }, "taken from --reference by a run"),
                     (out.filter { !ownGiven.contains($0) && !own.contains($0) && !given.contains($0) && unfinished.contains($0) }, "unfinished in another run"),
                     (out.filter { !unfinished.contains($0) && !given.contains($0) }, "not in every run and reference")]
                 .filter { !$0.0.isEmpty }.map { (side.origin, $0.0, $0.1) }

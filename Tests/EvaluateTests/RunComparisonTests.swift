@@ -180,9 +180,9 @@ final class RunComparisonTests: XCTestCase {
         XCTAssertEqual(result.chapters, [3, 4])
         XCTAssertEqual(result.skipped.map(\.origin), [exact.path, exact.path, given.path, given.path, book])
         XCTAssertEqual(result.skipped.map(\.chapters), [[1, 2], [0], [1, 2], [0], [1, 2]])
-        XCTAssertEqual(result.skipped.map(\.reason), ["taken from --reference in another run", "not in every run and reference",
+        XCTAssertEqual(result.skipped.map(\.reason), ["taken from --reference by a run", "not in every run and reference",
                                                       "given to translate as reference English (--reference), not translated",
-                                                      "not in every run and reference", "taken from --reference in another run"])
+                                                      "not in every run and reference", "taken from --reference by a run"])
     }
 
     func testLineAlignedReferenceBorrowsTheRunsChapters() throws {
