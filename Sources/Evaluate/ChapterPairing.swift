@@ -1,8 +1,9 @@
 import Text
 
 /// Runs and references paired chapter by chapter: only chapters every side has, and every run has
-/// finished, are scored (a run's chapter 0, the title before the first heading, drops out unless
-/// the reference has one too), and the others are reported. Documents are a chapter's units joined
+/// finished and translated (not taken from `translate --reference`), are scored (a run's chapter
+/// 0, the title before the first heading, drops out unless the reference has one too), and the
+/// others are reported. Documents are a chapter's units joined
 /// by one space (d-BLEU).
 public struct ChapterPairing: Sendable {
     public var runs: [ChapteredText]
@@ -20,13 +21,14 @@ public struct ChapterPairing: Sendable {
         self.runs = runs
         self.references = references
         let sides = runs + references
-        let unfinished = Set(runs.flatMap(\.unfinished))
+        let unfinished = Set(runs.flatMap(\.unfinished)), given = Set(runs.flatMap(\.given))
         // Run records carry the heading's number only, so the keys have no volume.
         chapters = ChapterMatch(sides.map { $0.order.map { ChapterKey(number: $0) } }).shared.map(\.number)
-            .filter { !unfinished.contains($0) }
+            .filter { !unfinished.contains($0) && !given.contains($0) }
         guard !chapters.isEmpty else {
             let listed = sides.map { side in
                 "\(side.origin) has \(Self.list(side.order))" + (side.unfinished.isEmpty ? "" : " (unfinished: \(Self.list(side.unfinished)))")
+                    + (side.given.isEmpty ? "" : " (from --reference: \(Self.list(side.given)))")
             }.joined(separator: "; ")
             throw EvaluateError.invalidArgument("no chapter in common: \(listed); expected the reference to cover "
                 + "finished chapters of the runs")
@@ -34,10 +36,12 @@ public struct ChapterPairing: Sendable {
         let shared = Set(chapters)
         skipped = sides.flatMap { side in
             let out = side.order.filter { !shared.contains($0) }
-            let own = Set(side.unfinished)
-            return [(out.filter(own.contains), "unfinished in this run: translate stopped inside it or is still running"),
-                    (out.filter { !own.contains($0) && unfinished.contains($0) }, "unfinished in another run"),
-                    (out.filter { !unfinished.contains($0) }, "not in every run and reference")]
+            let own = Set(side.unfinished), ownGiven = Set(side.given)
+            return [(out.filter(ownGiven.contains), "given to translate as reference English (--reference), not translated"),
+                    (out.filter { !ownGiven.contains($0) && own.contains($0) }, "unfinished in this run: translate stopped inside it or is still running"),
+                    (out.filter { !ownGiven.contains($0) && !own.contains($0) && given.contains($0) }, "taken from --reference by a run"),
+                    (out.filter { !ownGiven.contains($0) && !own.contains($0) && !given.contains($0) && unfinished.contains($0) }, "unfinished in another run"),
+                    (out.filter { !unfinished.contains($0) && !given.contains($0) }, "not in every run and reference")]
                 .filter { !$0.0.isEmpty }.map { (side.origin, $0.0, $0.1) }
         }
         sentenceLevelUnavailable = Self.sentenceAlignment(runs: runs, references: references, chapters: chapters)

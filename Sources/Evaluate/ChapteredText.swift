@@ -25,6 +25,9 @@ public struct ChapteredText: Sendable, Equatable {
     /// A run's chapters that translate has not finished (it is still running or was stopped inside
     /// them): scoring a part of a chapter against the whole reference chapter would mislead.
     public var unfinished: [Int] = []
+    /// A run's chapters whose English is the reference `translate --reference` was given, not a
+    /// translation: scored, they would score that reference against itself.
+    public var given: [Int] = []
 
     public init(origin: String, kind: Kind, order: [Int], chapters: [Int: [String]], sources: [Int: [String]]? = nil) {
         self.origin = origin
@@ -80,6 +83,8 @@ extension ChapteredText {
                                  sources: segments.map(\.source))
         let progress = RunFolderReader.unfinishedChapters(path, segments: segments)
         text.unfinished = progress.chapters
+        var seen = Set<Int>()
+        text.given = segments.filter { $0.reference == true && seen.insert($0.chapter).inserted }.map(\.chapter)
         text.warnings += progress.warning.map { [$0] } ?? []
         return text
     }

@@ -33,7 +33,7 @@ public enum TextError: Error, Equatable, LocalizedError, CustomStringConvertible
         case let .binary(file, offset, reason):
             return "\(file): byte offset \(offset): this is not a text file (\(reason)); expected text in UTF-8, UTF-16, GB18030 or Big5"
         case let .invalidBytes(file, encoding, offset, line):
-            return "\(file): byte offset \(offset) (line \(line)): invalid \(encoding) byte sequence; fix the file, pass its encoding (--encoding; for the English file of eval-ppl or align, --reference-encoding or --target-encoding), or use --lossy to replace bad bytes with U+FFFD"
+            return "\(file): byte offset \(offset) (line \(line)): invalid \(encoding) byte sequence; fix the file, pass its encoding (--encoding; for the English file of eval-ppl, align or translate --reference, --reference-encoding or --target-encoding), or use --lossy to replace bad bytes with U+FFFD"
         case let .unknownEncoding(name):
             return "unknown encoding '\(name)'; expected a name such as UTF-8, UTF-16LE, UTF-16BE, GB18030, GBK, GB2312 or Big5"
         case let .malformed(file, line, expected, found):

@@ -7,6 +7,7 @@ import Foundation
 public enum Completeness {
     /// Why a record is listed ("missing", "chinese", or the guard's flags), empty when it is fine.
     public static func problems(_ r: SegmentRecord) -> [String] {
+        guard r.reference != true else { return [] }   // the user's own English (--reference)
         var p = r.flags ?? []
         let text = r.heading ? String(r.translation.drop(while: { $0 != ":" }).dropFirst()) : r.translation
         if r.heading ? false : !text.unicodeScalars.contains(where: { $0.properties.isAlphabetic && !OutputGuard.isHan($0) }) {

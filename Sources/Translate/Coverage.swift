@@ -22,6 +22,11 @@ public enum Coverage {
             if let p = u.paragraph { done.insert([index, p]) } else { headed.insert(index) }
         }
         let selected = Set(plan.chapters.map(\.index))
+        // Given chapters whose units are all recorded: a paragraph of theirs without a unit is
+        // one whose sentences the aligner paired with no English.
+        let givenDone = Set(plan.chapters.indices.filter { pos in
+            plan.chapters[pos].given != nil && (plan.units.lastIndex { $0.chapterPosition == pos }.map { $0 < records.count } ?? true)
+        }.map { plan.chapters[$0].index })
         var lineStarts: [Int] = [0]
         if book.epub == nil {
             for (k, b) in book.text.utf8.enumerated() where b == 10 { lineStarts.append(k + 1) }
@@ -55,7 +60,10 @@ public enum Coverage {
             }
             for (k, p) in c.paragraphs.enumerated() where !done.contains([c.index, k]) {
                 let hasSentence = c.sentences.contains { $0.paragraph == k && !$0.text.allSatisfy(\.isWhitespace) }
-                let reason = p.isSeparator ? "decoration (no sentence)" : hasSentence ? "not translated yet (run unfinished)" : "no sentence to translate"
+                let reason = p.isSeparator ? "decoration (no sentence)"
+                    : !hasSentence ? "no sentence to translate"
+                    : givenDone.contains(c.index) ? "the aligner paired it with no English of the reference"
+                    : "not translated yet (run unfinished)"
                 items.append(Item(place: place(k), reason: "\(name): \(reason)", text: p.text))
             }
             for f in book.epub?.figures[c.index] ?? [] {

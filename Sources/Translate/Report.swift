@@ -19,6 +19,7 @@ enum Report {
             s += " (Δ \(settings.chunkTokens), L_T \(settings.trainContextTokens), \(settings.epochs) steps/chunk, r \(settings.lora.rank), α \(settings.lora.alpha), lr \(settings.optimizer.learningRate), kv-reuse \(settings.kvReuse))"
         }
         s += "\n- context L_X \(settings.contextTokens) tokens; units ≤ \(settings.unitSentences) sentences / \(settings.unitTokens) tokens; repetition penalty \(settings.repetitionPenalty)\n"
+        if let r = settings.reference { s += "- reference English: `\(r)`\(settings.dictionary.map { " (aligned with the dictionary `\($0)`)" } ?? "")\n" }
         s += "- threads \(settings.threads)\(settings.strategy == .parallel ? " (training \(settings.trainThreads), generation \(max(1, settings.threads - settings.trainThreads)))" : ""); yanfu \(info.yanfuVersion)\n\n"
 
         let gen = records.reduce(0) { $0 + $1.generatedTokens }
@@ -45,9 +46,10 @@ enum Report {
         s += "| chapter | units | seconds |\n|---|---|---|\n"
         for c in plan.chapters {
             let n = records.filter { $0.chapter == c.number }.count
-            s += "| \(c.number) \(c.heading) | \(n) | \(f(info.chapterSeconds[String(c.number)] ?? 0)) |\n"
+            s += "| \(c.number) \(c.heading)\(c.given != nil ? " (reference)" : "") | \(n) | \(f(info.chapterSeconds[String(c.number)] ?? 0)) |\n"
         }
         s += "\n"
+        s += given(settings: settings, plan: plan)
         if settings.strategy != .off {
             let ups = info.updates
             let train = ups.reduce(0.0) { $0 + $1.seconds }
@@ -67,7 +69,7 @@ enum Report {
             s += "\n"
         }
         if !glossary.terms.isEmpty {
-            s += "## Glossary\n\nUnits whose source holds the term, and how many of their translations hold its target.\n\n"
+            s += "## Glossary\n\nUnits whose source holds the term (units from the reference left out), and how many of their translations hold its target.\n\n"
             s += "| source | target | units | target used | rate |\n|---|---|---|---|---|\n"
             for t in glossary.terms {
                 s += "| \(t.source) | \(t.target) | \(t.units) | \(t.hits) | \(t.units > 0 ? f(100 * Double(t.hits) / Double(t.units), 0) + "%" : "–") |\n"
@@ -76,5 +78,22 @@ enum Report {
             s += "| all | | \(u) | \(h) | \(u > 0 ? f(100 * Double(h) / Double(u), 0) + "%" : "–") |\n\n"
         }
         return s
+    }
+
+    /// The chapters whose English came from --reference, and what the aligner left out of them.
+    static func given(settings: TranslateSettings, plan: UnitPlan) -> String {
+        let chapters = plan.chapters.filter { $0.given != nil }
+        guard let file = settings.reference, !chapters.isEmpty else { return "" }
+        var s = "## From the reference\n\n"
+        s += "Chapter(s) \(chapters.map { String($0.number) }.joined(separator: ", ")) are the English of `\(file)`, not generated: "
+        s += "chapters paired by heading number, sentences by the aligner, one unit per aligned pair (marked `\"reference\": true` "
+        s += "in segments.jsonl). They were the bilingual context and Temp-LoRA's training text like translated units. "
+        s += "Sentences the aligner paired with nothing are not in the run.\n\n"
+        s += "| chapter | pairs | Chinese sentences without English | reference sentences without Chinese |\n|---|---|---|---|\n"
+        for c in chapters {
+            let g = c.given!
+            s += "| \(c.number) \(c.heading) | \(g.pairs) | \(g.unpairedSource) | \(g.unpairedReference) |\n"
+        }
+        return s + "\n"
     }
 }

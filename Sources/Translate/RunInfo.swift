@@ -53,12 +53,15 @@ extension RunInfo {
 }
 
 extension TranslateSettings {
-    /// The same settings with the book, model and glossary paths canonical (a resume compares these).
+    /// The same settings with the book, model, glossary, reference and dictionary paths canonical
+    /// (a resume compares these).
     var canonicalPaths: TranslateSettings {
         var s = self
         s.book = RunFolder.canonical(book)
         s.model = RunFolder.canonical(model)
         s.glossary = glossary.map(RunFolder.canonical)
+        s.reference = reference.map(RunFolder.canonical)
+        s.dictionary = dictionary.map(RunFolder.canonical)
         return s
     }
 
@@ -70,6 +73,8 @@ extension TranslateSettings {
         try requireSetting(repetitionPenalty > 0, "--repetition-penalty", "expected a positive number, got \(repetitionPenalty)")
         try requireSetting(unitSentences >= 1, "--unit-sentences", "expected at least 1, got \(unitSentences)")
         try requireSetting(unitTokens >= 8, "--unit-tokens", "expected at least 8, got \(unitTokens)")
+        try requireSetting(reference != nil || referenceEncoding == nil, "--reference-encoding", "needs --reference")
+        try requireSetting(reference != nil || dictionary == nil, "--dictionary", "needs --reference (it helps align the reference's sentences)")
         try requireSetting(trainThreads >= 1 && (strategy != .parallel || trainThreads < threads || threads == 1),
                            "--train-threads", "expected 1 ≤ train threads < threads (\(threads)), got \(trainThreads)")
     }

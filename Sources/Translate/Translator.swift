@@ -33,8 +33,13 @@ public final class Translator {
     /// The output guard's retries, alone: their own cache, so the book's context stays cached.
     private lazy var retryGenerator = LineGenerator(model: bundle.model, tokenizer: bundle.tokenizer)
 
-    /// `book`: the book already read with `readBook` (nil: read it now).
-    public init(settings: TranslateSettings, bundle: ModelBundle, folder: RunFolder, book: Book? = nil) throws {
+    /// The chapters whose English comes from `settings.reference` (nil without one).
+    public let given: GivenChapters?
+
+    /// `book`: the book already read with `readBook` (nil: read it now); `given`: its reference
+    /// already read with `readReference` (nil: read it now, if the settings name one).
+    public init(settings: TranslateSettings, bundle: ModelBundle, folder: RunFolder, book: Book? = nil,
+                given: GivenChapters? = nil) throws {
         try settings.validate()
         self.settings = settings
         self.bundle = bundle
@@ -43,12 +48,24 @@ public final class Translator {
         glossary = try settings.glossary.map { try Glossary.read(file: $0) } ?? Glossary(entries: [])
         let book = try book ?? Translator.readBook(settings.book, encoding: settings.encoding, lossy: settings.lossy ?? false)
         self.book = book
+        let given = try given ?? Translator.readReference(settings, book: book)
+        self.given = given
         epubInfo = EPUBBookInfo(book: book, file: settings.book, sha256: try SHA256.hexDigest(ofFileAt: settings.book).hex)
         generator = LineGenerator(model: bundle.model, tokenizer: bundle.tokenizer)
         let g = generator
         plan = try UnitPlan.make(book: book, file: settings.book, chapters: settings.chapters,
-                                 tokenBudget: settings.unitTokens, maxSentences: settings.unitSentences,
+                                 tokenBudget: settings.unitTokens, maxSentences: settings.unitSentences, given: given,
                                  countTokens: { g.tokenCount($0) })
+    }
+
+    /// The reference the settings name, read and aligned with `book` (nil: none), so that a bad
+    /// reference fails before the model is loaded.
+    public static func readReference(_ settings: TranslateSettings, book: Book) throws -> GivenChapters? {
+        try settings.reference.map {
+            try GivenChapters.read(reference: $0, book: book, bookFile: settings.book, chapters: settings.chapters,
+                                   dictionary: settings.dictionary,
+                                   decoding: DecodeOptions(encoding: settings.referenceEncoding, lossy: settings.lossy ?? false))
+        }
     }
 
     /// Reads the book and refuses one without any sentence, so bad input fails before the
@@ -83,6 +100,7 @@ public final class Translator {
     public func run(resume: Bool, force: Bool, onEvent: (TranslateEvent) -> Void = { _ in }) throws -> Summary {
         var loop = try resume ? resumedLoop(onEvent) : freshLoop(force: force)
         for w in plan.warnings { onEvent(.warning(w)) }
+        if let note = givenNote() { onEvent(.note(note)) }
         let runtime = try makeRuntime(state: loop.saved)
         let appender = try LineAppender(file: folder.segments)
         if let chunk = loop.saved.pendingChunk {
@@ -96,9 +114,10 @@ public final class Translator {
                 slideContext(&loop)
                 try cacheEmptied(&loop, runtime: runtime, trained: false)
             }
-            let (record, seconds) = try translated(unit, position: loop.position, context: Array(loop.pairs[loop.saved.contextStart..<loop.position]),
-                                                   guardState: loop.outputGuard, adapter: runtime.generationAdapter,
-                                                   adapterVersion: runtime.generationVersion, lastLoss: loop.saved.lastLoss)
+            let (record, seconds) = try unit.reference.map { (givenRecord(unit, english: $0, loop: loop, runtime: runtime), 0.0) }
+                ?? translated(unit, position: loop.position, context: Array(loop.pairs[loop.saved.contextStart..<loop.position]),
+                              guardState: loop.outputGuard, adapter: runtime.generationAdapter,
+                              adapterVersion: runtime.generationVersion, lastLoss: loop.saved.lastLoss)
             try keep(record, seconds: seconds, unit: unit, in: &loop, appender: appender, onEvent: onEvent)
             // Temp-LoRA: a chunk is done once Δ tokens of new bilingual text have piled up.
             if settings.strategy != .off && loop.tokens(loop.saved.chunkStart..<loop.position) >= settings.chunkTokens {
@@ -246,6 +265,23 @@ public final class Translator {
             r.rejectedAnswer = answer.rejectedAnswer
         }
         return (r, seconds)
+    }
+
+    /// A unit of a given chapter as its record: the reference's English, nothing generated.
+    private func givenRecord(_ unit: TranslationUnit, english: String, loop: Loop, runtime: AdapterRuntime) -> SegmentRecord {
+        SegmentRecord(chapter: unit.chapter, unit: unit.unit, index: loop.position, paragraph: unit.paragraph,
+                      heading: unit.isHeading, source: unit.source, translation: english, prefillSeconds: 0,
+                      adapterVersion: runtime.generationVersion, lastLoss: loop.saved.lastLoss, reference: true)
+    }
+
+    /// Which chapters the reference gives, for the log.
+    private func givenNote() -> String? {
+        guard let given else { return nil }
+        let chapters = plan.chapters.filter { $0.given != nil }
+        let pairs = chapters.reduce(0) { $0 + $1.given!.pairs }
+        let rest = plan.chapters.filter { $0.given == nil }.map { $0.index == 0 ? "the text before the first heading" : "chapter \($0.number)" }
+        return "chapter(s) \(chapters.map { String($0.number) }.joined(separator: ", ")) from \(given.file): \(pairs) aligned sentence pairs, not generated; "
+            + (rest.isEmpty ? "nothing left to translate" : "to translate: " + rest.joined(separator: ", "))
     }
 
     /// Appends a new unit's record to segments.jsonl (a replayed unit keeps the one recorded),
@@ -556,6 +592,10 @@ public final class Translator {
             guard records[i].index == i, i < plan.units.count, records[i].source == plan.units[i].source else {
                 throw TranslateError.resume(path: folder.segments, reason: "line \(i + 1) does not match unit \(i) of the book (was the book changed?)")
             }
+            let english = plan.units[i].reference
+            guard (records[i].reference ?? false) == (english != nil), english.map({ $0 == records[i].translation }) ?? true else {
+                throw TranslateError.resume(path: folder.segments, reason: "line \(i + 1) does not match the English of unit \(i) in \(settings.reference ?? "the reference") (was the reference changed?)")
+            }
         }
         let state = try checkpoints.load(LoopState.self) ?? LoopState()
         guard state.nextUnit <= records.count else {
@@ -599,7 +639,8 @@ public final class Translator {
 
     private func tallyGlossary(_ records: [SegmentRecord]) -> GlossaryTally {
         var t = GlossaryTally(glossary: glossary)
-        for r in records { t.count(source: r.source, translation: r.translation) }
+        // The reference's English says nothing about how the model uses the glossary.
+        for r in records where r.reference != true { t.count(source: r.source, translation: r.translation) }
         return t
     }
 }

@@ -15,6 +15,8 @@ public struct TranslationUnit: Sendable, Equatable, Codable {
     public var source: String
     /// For a heading: the chapter number written in it (the translation starts "Chapter N:").
     public var headingNumber: Int?
+    /// The English given by `--reference` (the unit is not generated); nil: to be translated.
+    public var reference: String?
 
     public var isHeading: Bool { paragraph == nil }
 }
@@ -28,6 +30,15 @@ public struct UnitPlan: Sendable {
         public var paragraphs: Int
         /// The chapter's `Chapter.index` in the book (0 = preface).
         public var index: Int
+        /// Set when the chapter's English comes from `--reference`: what the aligner made of it.
+        public var given: Given?
+    }
+
+    /// A given chapter's counts, for the report.
+    public struct Given: Sendable, Equatable {
+        public var pairs: Int
+        public var unpairedSource: Int
+        public var unpairedReference: Int
     }
     public var chapters: [ChapterInfo]
     public var units: [TranslationUnit]
@@ -37,9 +48,11 @@ public struct UnitPlan: Sendable {
     public static func number(of c: Chapter) -> Int { c.number ?? c.index }
 
     /// Cuts `book` into units of at most `maxSentences` sentences and `tokenBudget` source
-    /// tokens (a longer sentence is a unit of its own); units never cross a paragraph.
+    /// tokens (a longer sentence is a unit of its own); units never cross a paragraph. A chapter
+    /// in `given` has its heading and its aligned pairs as units instead, each with its English.
     public static func make(book: Book, file: String, chapters range: ClosedRange<Int>?,
-                            tokenBudget: Int, maxSentences: Int, countTokens: (String) -> Int) throws -> UnitPlan {
+                            tokenBudget: Int, maxSentences: Int, given: GivenChapters? = nil,
+                            countTokens: (String) -> Int) throws -> UnitPlan {
         var all = book.chapters
         if let p = book.preface, !p.sentences.isEmpty { all.insert(p, at: 0) }
         var warnings = book.warnings
@@ -56,16 +69,27 @@ public struct UnitPlan: Sendable {
             }
             throw TranslateError.badInput(file: file, reason: "the book is empty (no sentences to translate)")
         }
-        var plan = UnitPlan(chapters: [], units: [], warnings: warnings)
+        var plan = UnitPlan(chapters: [], units: [], warnings: warnings + (given?.warnings ?? []))
         for c in selected where !c.sentences.isEmpty || !c.heading.isEmpty {
             let pos = plan.chapters.count
             let num = number(of: c)
-            plan.chapters.append(ChapterInfo(number: num, heading: headingLine(c), paragraphs: c.paragraphs.count, index: c.index))
+            let g = given?.chapters[c.index]
+            plan.chapters.append(ChapterInfo(number: num, heading: headingLine(c), paragraphs: c.paragraphs.count, index: c.index,
+                                             given: g.map { Given(pairs: $0.pairs.count, unpairedSource: $0.unpairedSource,
+                                                                  unpairedReference: $0.unpairedReference) }))
             var k = 0
             if !c.heading.isEmpty {
                 plan.units.append(TranslationUnit(chapter: num, chapterPosition: pos, unit: 0, paragraph: nil,
-                                                  source: headingLine(c), headingNumber: c.number))
+                                                  source: headingLine(c), headingNumber: c.number, reference: g?.heading))
                 k = 1
+            }
+            if let g {
+                for p in g.pairs {
+                    plan.units.append(TranslationUnit(chapter: num, chapterPosition: pos, unit: k, paragraph: p.paragraph,
+                                                      source: p.source, headingNumber: nil, reference: p.target))
+                    k += 1
+                }
+                continue
             }
             var current: [String] = [], tokens = 0, para = -1
             func flush() {

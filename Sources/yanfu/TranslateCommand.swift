@@ -41,6 +41,16 @@ struct TranslateCommand: ParsableCommand {
         chapters, resume with a --chapters range that begins with the run's (a run of 1-3 \
         resumed with --chapters 1-10): the folder becomes that of a run started with 1-10.
 
+        To take over a translation begun by hand, give its English with --reference (a book with \
+        chapter headings, any encoding or EPUB). Each selected chapter whose number the reference \
+        also has is not generated: its sentences are paired with the reference's by the aligner \
+        (as `yanfu align` does; --dictionary adds CC-CEDICT anchors), and those pairs go into the \
+        bilingual context and train the Temp-LoRA adapter, in book order, as translated ones \
+        would (the Temp-LoRA paper's teacher-forced setting); translation starts at the first \
+        chapter without a reference. The outputs hold the reference's English for those chapters, \
+        so the book is whole; segments.jsonl marks their units "reference": true and report.md \
+        lists them with what the aligner left unpaired.
+
         Examples:
           yanfu translate Corpora/sample/zh.txt --out runs/sample
           yanfu translate novel.txt --out runs/novel --chapters 3-7 --glossary names.tsv
@@ -48,6 +58,7 @@ struct TranslateCommand: ParsableCommand {
           yanfu translate novel.txt --out runs/novel --resume
           yanfu translate novel.txt --out runs/novel --chapters 3-12 --resume
           yanfu translate novel.txt --out runs/novel --resume --retry-flagged
+          yanfu translate novel.txt --out runs/novel --reference volume1-en.txt
         """
     )
 
@@ -57,7 +68,7 @@ struct TranslateCommand: ParsableCommand {
     @Option(help: "The book's encoding (e.g. GB18030, Big5, UTF-16LE); detected when omitted.")
     var encoding: String?
 
-    @Flag(help: "Replace invalid byte sequences in the book with U+FFFD (counted in a warning) instead of refusing it.")
+    @Flag(help: "Replace invalid byte sequences in the book (and --reference) with U+FFFD (counted in a warning) instead of refusing it.")
     var lossy = false
 
     @Option(help: "The run folder to create (or continue with --resume).")
@@ -91,6 +102,15 @@ struct TranslateCommand: ParsableCommand {
 
     @Option(help: "Chapters to translate, by the numbers in their headings: 5, 3-7 or 3-.")
     var chapters: String?
+
+    @Option(help: ArgumentHelp("English of some of the chapters, e.g. a first volume translated by hand: a book whose headings number its chapters as the book's do (\"Chapter 3\" for 第三章). Those chapters are not generated: their aligned sentence pairs fill the context and train Temp-LoRA, and the outputs hold the reference's English. A resume must name the same file.", valueName: "en.txt"))
+    var reference: String?
+
+    @Option(help: "The encoding of --reference; detected when omitted.")
+    var referenceEncoding: String?
+
+    @Option(help: "A CC-CEDICT file (plain or .gz) for the aligner's word anchors when pairing --reference's sentences.")
+    var dictionary: String?
 
     @OptionGroup(title: "Temp-LoRA") var tempLoRAOptions: TempLoRAOptions
 
@@ -161,6 +181,9 @@ struct TranslateCommand: ParsableCommand {
         s.unitTokens = unitTokens
         s.chapters = try chapters.map(parseChapterRange)
         s.glossary = glossary
+        s.reference = reference
+        s.referenceEncoding = referenceEncoding
+        s.dictionary = dictionary
         s.trainThreads = trainThreads ?? max(1, threadCount / 2)
         s.lora = tempLoRAOptions.lora
         s.optimizer = tempLoRAOptions.optimizer
@@ -175,11 +198,12 @@ struct TranslateCommand: ParsableCommand {
         // Bad input fails before anything heavy is loaded.
         let text = try Translator.readBook(book, encoding: encoding, lossy: lossy)
         if let g = glossary { _ = try Glossary.read(file: g) }
+        let given = try Translator.readReference(s, book: text)
         if model == nil && !FileManager.default.fileExists(atPath: modelPath) {
             throw TranslateError.badInput(file: modelPath, reason: "the default model is not there; run `yanfu model fetch` or pass --model")
         }
         let bundle = try ModelBundle(path: modelPath, threads: threadCount)
-        let translator = try Translator(settings: s, bundle: bundle, folder: RunFolder(path: out), book: text)
+        let translator = try Translator(settings: s, bundle: bundle, folder: RunFolder(path: out), book: text, given: given)
         let display = TranslateProgressDisplay(quiet: quiet || json)
         // --retry-flagged on a run still going finishes it first.
         let finished = retryFlagged && ((try? RunInfo.read(folder: RunFolder(path: out)))?.finished ?? false)

@@ -161,6 +161,30 @@ final class RunComparisonTests: XCTestCase {
         XCTAssertTrue(damaged.warnings[0].hasPrefix(info.path), damaged.warnings[0])
     }
 
+    /// Chapters a run took from `translate --reference` (records marked "reference": true) are its
+    /// reference's English, not a translation: left out for every run, with the reason.
+    func testChaptersGivenByTranslateReferenceAreLeftOut() throws {
+        let exact = try SampleRuns.write("exact", in: dir, rows: rows)
+        let given = try SampleRuns.write("given", in: dir, rows: rows)
+        let segments = given.appendingPathComponent("segments.jsonl")
+        let marked = try String(contentsOf: segments, encoding: .utf8).split(separator: "\n").map { line -> String in
+            var record = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            if [1, 2].contains(record["chapter"] as? Int) { record["reference"] = true }
+            return String(decoding: try JSONSerialization.data(withJSONObject: record, options: [.sortedKeys]), as: UTF8.self)
+        }
+        try Data((marked.joined(separator: "\n") + "\n").utf8).write(to: segments)
+        XCTAssertEqual(try ChapteredText.run(given.path).given, [1, 2])
+        XCTAssertEqual(try ChapteredText.run(exact.path).given, [])
+        let book = sample.appendingPathComponent("en.txt").path
+        let result = try compare([exact, given], reference: book)
+        XCTAssertEqual(result.chapters, [3, 4])
+        XCTAssertEqual(result.skipped.map(\.origin), [exact.path, exact.path, given.path, given.path, book])
+        XCTAssertEqual(result.skipped.map(\.chapters), [[1, 2], [0], [1, 2], [0], [1, 2]])
+        XCTAssertEqual(result.skipped.map(\.reason), ["taken from --reference by a run", "not in every run and reference",
+                                                      "given to translate as reference English (--reference), not translated",
+                                                      "not in every run and reference", "taken from --reference by a run"])
+    }
+
     func testLineAlignedReferenceBorrowsTheRunsChapters() throws {
         let run = try SampleRuns.write("run", in: dir, rows: rows)
         let lines = dir.appendingPathComponent("ref.txt")

@@ -123,6 +123,13 @@ public struct TranslateSettings: Sendable, Codable, Equatable {
     /// unit once; roll back an update that raises the loss on held-out recent pairs. nil: off
     /// (runs made before the guard existed).
     public var outputGuard: Bool?
+    /// `--reference`: an English book whose chapters (by heading number) are taken as given, not
+    /// translated; their aligned sentence pairs feed the context and Temp-LoRA (nil: none).
+    public var reference: String?
+    /// The reference's encoding when detection must be overridden (nil: detected).
+    public var referenceEncoding: String?
+    /// CC-CEDICT for the aligner's word anchors when pairing the reference's sentences (nil: none).
+    public var dictionary: String?
     public var threads: Int
     /// Threads for training in the parallel strategy (generation gets the rest).
     public var trainThreads: Int

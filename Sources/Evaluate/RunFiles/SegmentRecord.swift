@@ -34,6 +34,9 @@ public struct SegmentRecord: Sendable, Codable, Equatable {
     public var rejectedCopies: [String]?
     /// True when every answer given the context copied, so the unit was translated without it.
     public var withoutContext: Bool?
+    /// True when the translation is the English of `translate --reference`, not generated (nil:
+    /// generated; older files have no such field).
+    public var reference: Bool?
     /// The output guard's checks the kept translation fails (`empty`, `chinese`, `chatter`,
     /// `length`, `loop`, `spaceless`, `stock_opening`, `copy`); nil when sound. A flagged unit
     /// stays in the book but not in Temp-LoRA's training data.
@@ -48,12 +51,14 @@ public struct SegmentRecord: Sendable, Codable, Equatable {
     public init(chapter: Int, unit: Int, index: Int = -1, paragraph: Int? = nil, heading: Bool = false, source: String,
                 translation: String, glossary: [String] = [], promptTokens: Int = 0, prefilledTokens: Int = 0,
                 generatedTokens: Int = 0, seconds: Double = 0, prefillSeconds: Double? = nil, tokensPerSecond: Double = 0,
-                adapterVersion: Int = 0, lastLoss: Float? = nil, rejectedCopies: [String]? = nil, withoutContext: Bool? = nil) {
+                adapterVersion: Int = 0, lastLoss: Float? = nil, rejectedCopies: [String]? = nil, withoutContext: Bool? = nil,
+                reference: Bool? = nil) {
         self.chapter = chapter; self.unit = unit; self.index = index; self.paragraph = paragraph; self.heading = heading
         self.source = source; self.translation = translation; self.glossary = glossary; self.promptTokens = promptTokens
         self.prefilledTokens = prefilledTokens; self.generatedTokens = generatedTokens; self.seconds = seconds
         self.prefillSeconds = prefillSeconds; self.tokensPerSecond = tokensPerSecond; self.adapterVersion = adapterVersion
         self.lastLoss = lastLoss; self.rejectedCopies = rejectedCopies; self.withoutContext = withoutContext
+        self.reference = reference
     }
 
     enum CodingKeys: String, CodingKey {
@@ -61,7 +66,7 @@ public struct SegmentRecord: Sendable, Codable, Equatable {
         case promptTokens = "prompt_tokens", prefilledTokens = "prefilled_tokens"
         case generatedTokens = "generated_tokens", seconds, prefillSeconds = "prefill_seconds", tokensPerSecond = "tokens_per_second"
         case adapterVersion = "adapter_version", lastLoss = "last_loss"
-        case rejectedCopies = "rejected_copies", withoutContext = "without_context"
+        case rejectedCopies = "rejected_copies", withoutContext = "without_context", reference
         case flags, retriedFor = "retried_for", rejectedAnswer = "rejected_answer", stripped
     }
 
@@ -82,7 +87,8 @@ public struct SegmentRecord: Sendable, Codable, Equatable {
                   adapterVersion: try c.decodeIfPresent(Int.self, forKey: .adapterVersion) ?? 0,
                   lastLoss: try c.decodeIfPresent(Float.self, forKey: .lastLoss),
                   rejectedCopies: try c.decodeIfPresent([String].self, forKey: .rejectedCopies),
-                  withoutContext: try c.decodeIfPresent(Bool.self, forKey: .withoutContext))
+                  withoutContext: try c.decodeIfPresent(Bool.self, forKey: .withoutContext),
+                  reference: try c.decodeIfPresent(Bool.self, forKey: .reference))
         flags = try c.decodeIfPresent([String].self, forKey: .flags)
         retriedFor = try c.decodeIfPresent([String].self, forKey: .retriedFor)
         rejectedAnswer = try c.decodeIfPresent(String.self, forKey: .rejectedAnswer)

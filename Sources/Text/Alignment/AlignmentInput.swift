@@ -35,14 +35,18 @@ public enum AlignmentInput {
             throw TextError.misaligned(first: source, second: target, line: 0,
                                        detail: "no chapter number occurs in both files (\(books.source.chapters.count) and \(books.target.chapters.count) chapters found)")
         }
-        let chapters = books.pairs.map { pair in
-            ChapterSentences(id: book + "_" + String(format: "%04d", pair.number), number: pair.number,
-                             source: pair.source.sentences.map(\.text), target: pair.target.sentences.map(\.text))
-        }
+        let chapters = books.pairs.map { sentences(of: $0, book: book) }
         for c in chapters where c.source.isEmpty || c.target.isEmpty {
             warnings.append("chapter \(c.number ?? 0) has \(c.source.count) source and \(c.target.count) target sentences")
         }
         return Loaded(name: book, chapters: chapters, warnings: warnings)
+    }
+
+    /// A pair of chapters as the aligner takes them: every sentence of each, in order (so a
+    /// bead's ranges index `Chapter.sentences`), the heading left out.
+    public static func sentences(of pair: ChapterAlignedBooks.Pair, book: String) -> ChapterSentences {
+        ChapterSentences(id: book + "_" + String(format: "%04d", pair.number), number: pair.number,
+                         source: pair.source.sentences.map(\.text), target: pair.target.sentences.map(\.text))
     }
 
     /// True when the first non-blank line is a GuoFeng `<BOOK …>` or `<CHAPTER …>` marker.
