@@ -1,4 +1,5 @@
 import Evaluate
+import Foundation
 
 /// The possible renderings of names in one English translation, for `NameRenderings`: every part
 /// (up to four words) of every run of capitalised words, and each part that opens a run also with
@@ -8,6 +9,9 @@ import Evaluate
 struct EnglishNames {
     /// Every key in the translation, once, in order of appearance.
     private(set) var renderings: [String] = []
+    /// The keys that were a whole run (with or without its title words, and without the sentence's
+    /// first word, which may only be capitalised for its place): "Chen Mo", not "Chen" of it.
+    private(set) var whole: Set<String> = []
     /// Capitalised words not at a sentence's start.
     private(set) var midSentenceWords: [String] = []
     /// Keys with title words, as they were written in mid-sentence.
@@ -15,7 +19,7 @@ struct EnglishNames {
 
     /// Title words: they may lead a rendering but are not a name alone.
     static let titles: Set<String> = [
-        "lady", "dowager", "old", "young", "madame", "madam", "mistress", "miss", "master", "mr", "mrs", "ms", "sir",
+        "lady", "dowager", "old", "young", "madame", "madam", "mistress", "miss", "master", "mr", "mrs", "ms", "dr", "sir",
         "uncle", "aunt", "auntie", "granny", "grandmother", "grandma", "grandfather", "nurse", "goody", "dame",
         "brother", "sister", "cousin", "elder", "eldest", "little", "lord", "prince", "princess", "general",
     ]
@@ -29,18 +33,27 @@ struct EnglishNames {
         return !words.isEmpty && words.allSatisfy(midSentence.contains)
     }
 
+    /// Abbreviated titles: their full stop does not end a sentence ("Mrs. Hsüeh said").
+    static let abbreviations = ["Mr", "Mrs", "Ms", "Dr"]
+
     init(_ translation: String) {
-        let words = NameConsistency.words(in: translation)
+        var text = translation, dotted = Set<String>()
+        for a in Self.abbreviations where text.contains(a + ". ") {
+            text = text.replacingOccurrences(of: "\\b\(a)\\. ", with: a + " ", options: .regularExpression)
+            dotted.insert(a)
+        }
+        let words = NameConsistency.words(in: text)
         var seen = Set<String>()
-        func add(_ parts: ArraySlice<NameConsistency.Word>) {
+        func add(_ parts: ArraySlice<NameConsistency.Word>, whole isWhole: Bool) {
             var folding = true
             let key = parts.map { w -> String in
                 folding = folding && Self.isTitle(w.text)
                 return folding ? w.text.lowercased() : w.text
             }.joined(separator: " ")
             if seen.insert(key).inserted { renderings.append(key) }
+            if isWhole { whole.insert(key) }
             if Self.isTitle(parts.first!.text) && !parts.first!.atSentenceStart {
-                surfaces.append((key, parts.map(\.text).joined(separator: " ")))
+                surfaces.append((key, parts.map { dotted.contains($0.text) ? $0.text + "." : $0.text }.joined(separator: " ")))
             }
         }
         var i = 0
@@ -52,10 +65,12 @@ struct EnglishNames {
             // Title words just before the run: lower case, or a capitalised one the run left out (Miss).
             var lead = i
             while lead > i - 2 && lead > 0 && words[lead - 1].joinsNext && Self.isTitle(words[lead - 1].text) { lead -= 1 }
+            let opensSentence = words[i].atSentenceStart && end - i > 1
             for a in i..<end {
                 for b in (a + 1)...min(end, a + 4) {
-                    add(words[a..<b])
-                    if a == i { for l in lead..<i { add(words[l..<b]) } }
+                    let isWhole = b == end && (a == i || (a == i + 1 && opensSentence))
+                    add(words[a..<b], whole: isWhole)
+                    if a == i { for l in lead..<i { add(words[l..<b], whole: isWhole) } }
                 }
             }
             i = end

@@ -7,25 +7,30 @@ import Foundation
 ///
 /// A rendering is a name in the English as `NameConsistency` reads names (a run of capitalised
 /// words such as "Pao-yü", "Hsi Jen", "Madame Wang"; a sentence's first word only if the run also
-/// capitalises it mid-sentence), any part of one ("Pao-yü" in "Chia Pao-yü"), optionally led by up
-/// to two title words written in lower case or as a capitalised function word ("lady Feng",
-/// "dowager lady Chia", "Miss Lin"). A name settles on a rendering once it has occurred in at
-/// least `minUnits` units, the rendering is in at least `minShare` of their translations and in at
-/// most a quarter of that share of the other units', and no such rendering is more strongly tied
-/// to the name (Dice coefficient; a longer rendering found in nearly all the same units wins: "lady
-/// Feng" over "Feng"). A rendering can only become clear in a unit whose translation uses it, so
-/// that is where it is checked. The first settled rendering is kept for the rest of the run;
-/// adding the same pairs in the same order rebuilds the same state (a resume).
+/// capitalises it mid-sentence), optionally led by up to two title words ("lady Feng", "dowager
+/// lady Chia", "Mrs. Hsüeh"); see `EnglishNames`. A name settles on a rendering when
+/// - the name has occurred in at least `minUnits` units;
+/// - the rendering is a whole name (not "Chen" of "Chen Mo") in at least `minShare` of their
+///   translations, and at least `minPrecision` of all the translations that hold it are the name's;
+/// - no other name of the unit is more strongly tied to it (Dice coefficient: 金釧儿's "Chin
+///   Ch'uan-erh" beside 香菱), and no other name has settled on it, unless one name holds the other
+///   (鳳姐 and 鳳姐儿 may share "lady Feng");
+/// - no unrelated rendering qualifies as well (two of them in most of the name's units: not clear).
+/// Among the qualifying, the most strongly tied wins, or a longer one found in nearly all the same
+/// units ("lady Feng" over "Feng"). A rendering only becomes clear in a unit whose translation uses
+/// it, so that is where it is checked. The first settled rendering is kept for the rest of the run,
+/// and adding the same pairs in the same order rebuilds the same state (a resume).
 public struct NameRenderings: Sendable {
     public let names: [String]
     public let minUnits: Int
     public let minShare: Double
+    public let minPrecision: Double
     /// Pairs added so far.
     public private(set) var pairs = 0
 
     /// Per name: its units, and per rendering the units of the name whose translation holds it.
     private var nameUnits: [Int]
-    private var joint: [[String: Int]]
+    private var joint: [[String: Together]]
     /// Per rendering: the units (of any name or none) whose translation holds it.
     private var renderingUnits: [String: Int] = [:]
     /// Words seen capitalised in mid-sentence: only renderings made of these can settle.
@@ -34,13 +39,22 @@ public struct NameRenderings: Sendable {
     private var surfaces: [String: [String: Int]] = [:]
     private var settledIndex: [Int: Int] = [:]  // name → position in `settledOrder`
     private var settledOrder: [GlossaryEntry] = []
+    /// Settled renderings (keys) with the name that settled on each.
+    private var owners: [String: Int] = [:]
+
+    /// Units of a name whose translation holds a rendering: at all, and as a whole name.
+    private struct Together: Sendable {
+        var any: Int32 = 0
+        var whole: Int32 = 0
+    }
 
     /// `names`: the candidates to learn (duplicates are ignored).
-    public init(names: [String], minUnits: Int = 3, minShare: Double = 0.6) {
+    public init(names: [String], minUnits: Int = 3, minShare: Double = 0.6, minPrecision: Double = 0.5) {
         var seen = Set<String>()
         self.names = names.filter { !$0.isEmpty && seen.insert($0).inserted }
         self.minUnits = max(1, minUnits)
         self.minShare = minShare
+        self.minPrecision = minPrecision
         nameUnits = Array(repeating: 0, count: self.names.count)
         joint = Array(repeating: [:], count: self.names.count)
     }
@@ -59,35 +73,56 @@ public struct NameRenderings: Sendable {
         midSentence.formUnion(found.midSentenceWords)
         for (key, surface) in found.surfaces { surfaces[key, default: [:]][surface, default: 0] += 1 }
         for r in found.renderings { renderingUnits[r, default: 0] += 1 }
-        for n in names.indices where source.contains(names[n]) {
+        let present = names.indices.filter { source.contains(names[$0]) }
+        for n in present {
             nameUnits[n] += 1
-            for r in found.renderings { joint[n][r, default: 0] += 1 }
-            if settledIndex[n] == nil, let r = clearRendering(n, among: found.renderings) {
-                settledIndex[n] = settledOrder.count
-                settledOrder.append(GlossaryEntry(source: names[n], target: surface(r)))
+            for r in found.renderings {
+                joint[n][r, default: Together()].any += 1
+                if found.whole.contains(r) { joint[n][r]!.whole += 1 }
             }
+        }
+        let current = found.renderings.filter(found.whole.contains)
+        for n in present where settledIndex[n] == nil {
+            guard let r = clearRendering(n, among: current, present: present) else { continue }
+            settledIndex[n] = settledOrder.count
+            settledOrder.append(GlossaryEntry(source: names[n], target: surface(r)))
+            if owners[r] == nil { owners[r] = n }
         }
     }
 
-    /// The rendering name `n` is now clearly tied to, from those in the current unit.
-    private func clearRendering(_ n: Int, among current: [String]) -> String? {
+    private func dice(_ n: Int, _ r: String) -> Double {
+        2 * Double(joint[n][r]?.whole ?? 0) / Double(nameUnits[n] + (renderingUnits[r] ?? 0))
+    }
+
+    /// One name inside the other: 鳳姐 and 鳳姐儿, 黛玉 and 林黛玉.
+    private func nested(_ m: Int, _ n: Int) -> Bool { names[m].contains(names[n]) || names[n].contains(names[m]) }
+
+    /// The rendering name `n` is now clearly tied to, from the whole names of the current unit.
+    private func clearRendering(_ n: Int, among current: [String], present: [Int]) -> String? {
         let units = nameUnits[n]
         guard units >= minUnits else { return nil }
-        let others = pairs - units
         var eligible: [(rendering: String, together: Int, dice: Double)] = []
         for r in current where EnglishNames.canSettle(r, midSentence: midSentence) {
-            let together = joint[n][r] ?? 0, all = renderingUnits[r] ?? 0
-            let share = Double(together) / Double(units)
-            let elsewhere = others == 0 ? 0 : Double(all - together) / Double(others)
-            guard share >= minShare, elsewhere * 4 <= share else { continue }
-            eligible.append((r, together, 2 * Double(together) / Double(units + all)))
+            if let owner = owners[r], !nested(owner, n) { continue }
+            let t = joint[n][r] ?? Together(), all = renderingUnits[r] ?? 0
+            guard Double(t.whole) >= minShare * Double(units), Double(t.any) >= minPrecision * Double(all) else { continue }
+            let d = dice(n, r)
+            if present.contains(where: { $0 != n && !nested($0, n) && dice($0, r) > d }) { continue }
+            eligible.append((r, Int(t.whole), d))
         }
         guard let top = eligible.max(by: { ($0.dice, $1.rendering) < ($1.dice, $0.rendering) }) else { return nil }
+        if eligible.contains(where: { !Self.related($0.rendering, top.rendering) }) { return nil }
         // "lady Feng" over "Feng" when the longer goes with the name in nearly every unit the shorter does.
         let longer = eligible.filter {
             $0.rendering.hasSuffix(" " + top.rendering) && Double($0.together) >= 0.9 * Double(top.together)
         }
         return (longer.max { ($0.rendering.count, $0.dice, $1.rendering) < ($1.rendering.count, $1.dice, $0.rendering) } ?? top).rendering
+    }
+
+    /// One rendering's words inside the other's ("Chia Pao-yü" and "Pao-yü").
+    static func related(_ a: String, _ b: String) -> Bool {
+        let (x, y) = (" \(a) ", " \(b) ")
+        return x.contains(y) || y.contains(x)
     }
 
     /// How a rendering was written mid-sentence most often (its key lower-cases leading titles).
