@@ -41,6 +41,8 @@ public struct NameRenderings: Sendable {
     private var settledOrder: [GlossaryEntry] = []
     /// Settled renderings (keys) with the name that settled on each.
     private var owners: [String: Int] = [:]
+    /// The names by their first character, to find those of a unit in one pass over it.
+    private let byFirst: [Unicode.Scalar: [(index: Int, scalars: [Unicode.Scalar])]]
 
     /// Units of a name whose translation holds a rendering: at all, and as a whole name.
     private struct Together: Sendable {
@@ -51,12 +53,27 @@ public struct NameRenderings: Sendable {
     /// `names`: the candidates to learn (duplicates are ignored).
     public init(names: [String], minUnits: Int = 3, minShare: Double = 0.6, minPrecision: Double = 0.5) {
         var seen = Set<String>()
-        self.names = names.filter { !$0.isEmpty && seen.insert($0).inserted }
+        let names = names.filter { !$0.isEmpty && seen.insert($0).inserted }
+        self.names = names
         self.minUnits = max(1, minUnits)
         self.minShare = minShare
         self.minPrecision = minPrecision
-        nameUnits = Array(repeating: 0, count: self.names.count)
-        joint = Array(repeating: [:], count: self.names.count)
+        nameUnits = Array(repeating: 0, count: names.count)
+        joint = Array(repeating: [:], count: names.count)
+        byFirst = Dictionary(grouping: names.indices.map { ($0, Array(names[$0].unicodeScalars)) }) { $0.1[0] }
+    }
+
+    /// The names `source` holds, in the order of `names`.
+    private func names(in source: String) -> [Int] {
+        let s = Array(source.unicodeScalars)
+        var found = Set<Int>()
+        for i in s.indices {
+            for (n, name) in byFirst[s[i]] ?? [] where !found.contains(n) && i + name.count <= s.count
+                && s[i..<(i + name.count)].elementsEqual(name) {
+                found.insert(n)
+            }
+        }
+        return found.sorted()
     }
 
     /// The settled names in the order they settled, each with its rendering.
@@ -73,7 +90,7 @@ public struct NameRenderings: Sendable {
         midSentence.formUnion(found.midSentenceWords)
         for (key, surface) in found.surfaces { surfaces[key, default: [:]][surface, default: 0] += 1 }
         for r in found.renderings { renderingUnits[r, default: 0] += 1 }
-        let present = names.indices.filter { source.contains(names[$0]) }
+        let present = names(in: source)
         for n in present {
             nameUnits[n] += 1
             for r in found.renderings {
