@@ -57,16 +57,14 @@ struct GramStatistics {
                     keys.append(k); start.append(i); length.append(n); count.append(Int(c))
                     leftSum.append(0); rightSum.append(0); personCues.append(0); placeCues.append(0)
                 }
-                let left = text.scalars[Int(ids[i - 1])], right = text.scalars[Int(ids[i + n])]
+                // An n-gram has a neighbour id on each side, 0 (a break) at a run's edges; the
+                // character of 0 is U+0000, in no class.
                 let (l, r) = (ids[i - 1], ids[i + n])
+                let left = text.scalars[Int(l)], right = text.scalars[Int(r)]
                 neighbour(g, side: 0, l, &leftSum)
                 neighbour(g, side: 1, r, &rightSum)
-                if (r != 0 && NameCharacters.speechAfter.contains(right)) || (l != 0 && NameCharacters.addressBefore.contains(left)) {
-                    personCues[g] += 1
-                }
-                if (l != 0 && NameCharacters.placeBefore.contains(left)) || (r != 0 && NameCharacters.placeAfter.contains(right)) {
-                    placeCues[g] += 1
-                }
+                if NameCharacters.speechAfter.contains(right) || NameCharacters.addressBefore.contains(left) { personCues[g] += 1 }
+                if NameCharacters.placeBefore.contains(left) || NameCharacters.placeAfter.contains(right) { placeCues[g] += 1 }
             }
         }
     }
@@ -97,7 +95,7 @@ struct GramStatistics {
             let scalars = name(g)
             guard isNameShaped(scalars) else { continue }
             let branching = min(entropy(g, leftSum), entropy(g, rightSum))
-            // Up to ln 7.4 ≈ 2 a fragment can pass only with nearly every neighbour different.
+            // Fewer than 8 occurrences cannot reach 2 (ln 7.4), so a rare n-gram needs 0.6 of its most.
             guard branching >= min(2.0, 0.6 * log(Double(count[g]))) else { continue }
             let isPlace = NameCharacters.placeSuffix.contains(scalars.last!)
             let cues = isPlace ? max(personCues[g], placeCues[g]) : personCues[g]

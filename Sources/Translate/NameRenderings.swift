@@ -64,7 +64,7 @@ public struct NameRenderings: Sendable {
     }
 
     /// The names `source` holds, in the order of `names`.
-    private func names(in source: String) -> [Int] {
+    private func present(in source: String) -> [Int] {
         let s = Array(source.unicodeScalars)
         var found = Set<Int>()
         for i in s.indices {
@@ -90,7 +90,7 @@ public struct NameRenderings: Sendable {
         midSentence.formUnion(found.midSentenceWords)
         for (key, surface) in found.surfaces { surfaces[key, default: [:]][surface, default: 0] += 1 }
         for r in found.renderings { renderingUnits[r, default: 0] += 1 }
-        let present = names(in: source)
+        let present = present(in: source)
         for n in present {
             nameUnits[n] += 1
             for r in found.renderings {
