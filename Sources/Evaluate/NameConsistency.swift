@@ -114,22 +114,24 @@ public enum NameConsistency {
 }
 
 extension NameConsistency {
-    struct Word {
-        var text: String
-        var capitalised: Bool
-        var atSentenceStart: Bool
+    /// A word of English as the name rules see it (`words(in:)`); public so that the names a run
+    /// settles on (Translate's `NameRenderings`) follow the rule this report measures them by.
+    public struct Word: Sendable, Equatable {
+        public var text: String
+        public var capitalised: Bool
+        public var atSentenceStart: Bool
         /// Only spaces separate it from the next word (so the two can form one name).
-        var joinsNext: Bool
+        public var joinsNext: Bool
 
         /// A capitalised word that is not a function word or all capitals ("CHAPTER", "II").
-        var isName: Bool {
+        public var isName: Bool {
             capitalised && !NameConsistency.stopWords.contains(text)
                 && !(text.count > 1 && text.allSatisfy { !$0.isLetter || $0.isUppercase })
         }
     }
 
     /// Capitalised words of English that are seldom names: sentence openers, pronouns, titles.
-    static let stopWords: Set<String> = [
+    public static let stopWords: Set<String> = [
         "A", "An", "The", "And", "But", "Or", "So", "Then", "If", "When", "While", "As", "After", "Before", "Since",
         "Though", "Although", "Because", "Yet", "Still", "Now", "Just", "Even", "Only", "Also", "Here", "There",
         "This", "That", "These", "Those", "It", "Its", "I", "Me", "My", "We", "Our", "Us", "You", "Your", "He", "Him",
@@ -166,7 +168,7 @@ extension NameConsistency {
 
     /// Words (letters with inner apostrophes and hyphens: "Ts'un", "Pao-yu"), possessive 's removed,
     /// each marked capitalised or not and at the start of a sentence or not.
-    static func words(in text: String) -> [Word] {
+    public static func words(in text: String) -> [Word] {
         let chars = Array(text)
         var out = [Word]()
         var i = 0
