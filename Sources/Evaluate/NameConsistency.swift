@@ -37,6 +37,20 @@ public enum NameConsistency {
         public var withTarget: Int
         public var renderings: [Rendering]
         public var share: Double? { units == 0 ? nil : Double(withTarget) / Double(units) }
+        /// The share of the units rendered the run's most frequent way: how consistent the run is
+        /// with itself, whatever the glossary says.
+        public var majorityShare: Double? { units == 0 ? nil : Double(renderings.map(\.units).max() ?? 0) / Double(units) }
+    }
+
+    /// Per run: the mean over the terms it has units of, of the glossary's share and of the
+    /// majority share (nil without such terms).
+    public static func means(_ terms: [Term], runs: Int) -> [(glossary: Double, majority: Double)?] {
+        (0..<runs).map { k in
+            let used = terms.map { $0.runs[k] }.filter { $0.units > 0 }
+            guard !used.isEmpty else { return nil }
+            let n = Double(used.count)
+            return (used.reduce(0) { $0 + $1.share! } / n, used.reduce(0) { $0 + $1.majorityShare! } / n)
+        }
     }
 
     public struct Term: Sendable, Equatable {

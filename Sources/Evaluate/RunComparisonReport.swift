@@ -169,7 +169,11 @@ extension RunComparison.Result {
                     return "\(fixed(share * 100, 0))% of \(r.units)" + (names.isEmpty ? "" : "; " + names)
                 }
             }
-            out += MarkdownReport.table(headers: ["Term", "Glossary"] + runs.map(\.name), rows: rows) + "\n"
+            let mean = ["mean over terms", "glossary's way / majority way"] + NameConsistency.means(terms, runs: runs.count).map { m in
+                m.map { "\(fixed($0.glossary * 100, 1))% / \(fixed($0.majority * 100, 1))%" } ?? "–"
+            }
+            out += MarkdownReport.table(headers: ["Term", "Glossary"] + runs.map(\.name), rows: rows + [mean]) + "\n"
+            out += "The majority way is the share of a term's units whose translation holds the run's most frequent rendering of it.\n\n"
         } else if let names = frequentNames {
             out += "No glossary given (--glossary): the reference's \(names.count) most frequent proper names, counted in "
                 + "the reference and in each run. " + NameConsistency.frequentNameRule + "\n\n"
@@ -202,6 +206,7 @@ extension RunComparison.Result {
                 .object([("source", .string(t.source)), ("target", .string(t.target)), ("runs", .array(zip(runs, t.runs).map { run, r in
                     .object([("run", .string(run.name)), ("units", .int(r.units)), ("with_target", .int(r.withTarget)),
                              ("share", r.share.map { .number($0) } ?? .null),
+                             ("majority_share", r.majorityShare.map { .number($0) } ?? .null),
                              ("renderings", .array(r.renderings.map { .object([("name", .string($0.name)), ("units", .int($0.units))]) }))])
                 }))])
             }))]

@@ -25,6 +25,8 @@ public struct RunFolder: Sendable {
     public var translationEPUB: String { path + "/translation.epub" }
     public var bilingualEPUB: String { path + "/bilingual.epub" }
     public var report: String { path + "/report.md" }
+    /// The automatic glossary: the names the run settled on (source<TAB>English).
+    public var names: String { path + "/names.tsv" }
     public var timings: String { path + "/timings.json" }
     public var adapter: String { path + "/adapter" }
     public var state: String { path + "/state" }

@@ -30,6 +30,8 @@ public final class Translator {
     public var trainingHook: ((_ chunk: ClosedRange<Int>, _ tokens: [Int32], _ mask: [Bool]) -> Void)?
 
     let generator: LineGenerator
+    /// The book's recurring names, best first (NameFinder), for the automatic glossary.
+    private lazy var nameCandidates = NameFinder.candidates(in: book).prefix(Self.autoGlossaryNames).map(\.name)
     /// The output guard's retries, alone: their own cache, so the book's context stays cached.
     private lazy var retryGenerator = LineGenerator(model: bundle.model, tokenizer: bundle.tokenizer)
 
@@ -116,7 +118,7 @@ public final class Translator {
             }
             let (record, seconds) = try unit.reference.map { (givenRecord(unit, english: $0, loop: loop, runtime: runtime), 0.0) }
                 ?? translated(unit, position: loop.position, context: Array(loop.pairs[loop.saved.contextStart..<loop.position]),
-                              guardState: loop.outputGuard, adapter: runtime.generationAdapter,
+                              memory: loop.memory, adapter: runtime.generationAdapter,
                               adapterVersion: runtime.generationVersion, lastLoss: loop.saved.lastLoss)
             try keep(record, seconds: seconds, unit: unit, in: &loop, appender: appender, onEvent: onEvent)
             // Temp-LoRA: a chunk is done once Δ tokens of new bilingual text have piled up.
@@ -154,6 +156,8 @@ public final class Translator {
         var pairs: [BilingualPair]
         var pairTokens: [Int]
         var position: Int
+        /// The guard's statistics and the settled names, from the records before `position`.
+        var memory: BookMemory
         /// Adapter updates since the KV cache was last emptied (up to --kv-reuse).
         var staleUpdates = 0
         /// `saved.updates` when the trainer was last saved.
@@ -162,8 +166,6 @@ public final class Translator {
         let sessionStart: Int
         let started = Date()
         var generatedTokens = 0, generationSeconds = 0.0, replayed = 0
-        /// The output guard's running statistics, from the records before `position`.
-        var outputGuard = OutputGuard()
 
         /// Tokens of the pairs in `r`, as the budgets count them.
         func tokens(_ r: Range<Int>) -> Int { r.reduce(0) { $0 + pairTokens[$1] } }
@@ -180,26 +182,40 @@ public final class Translator {
         let info = try RunInfo.make(settings: settings, template: template.kind, bundle: bundle)
         try folder.prepareFresh(force: force)
         try RunFolder.writeAtomically(try info.json(), to: folder.runJSON)
-        return Loop(saved: LoopState(), runInfo: info, records: [], pairs: [], pairTokens: [], position: 0, trainerSavedAt: 0,
-                    recordedAtStart: 0, sessionStart: 0)
+        return Loop(saved: LoopState(), runInfo: info, records: [], pairs: [], pairTokens: [], position: 0,
+                    memory: freshMemory(), trainerSavedAt: 0, recordedAtStart: 0, sessionStart: 0)
     }
 
     private func resumedLoop(_ onEvent: (TranslateEvent) -> Void) throws -> Loop {
         var (info, records, state) = try loadForResume()
-        if info.settings.chapters != settings.chapters {
-            onEvent(.note("extending the run from chapters \(chapterRangeText(info.settings.chapters)) to \(chapterRangeText(settings.chapters))"))
+        if info.settings.chapters != settings.chapters || info.settings.glossary != settings.canonicalPaths.glossary {
+            if info.settings.chapters != settings.chapters {
+                onEvent(.note("extending the run from chapters \(chapterRangeText(info.settings.chapters)) to \(chapterRangeText(settings.chapters))"))
+                info.finished = false
+            } else {
+                onEvent(.note("the glossary is now \(settings.glossary ?? "none"): units from \(state.nextUnit) on are prompted with it (units already recorded keep their translations)"))
+            }
             info.settings = settings.canonicalPaths
-            info.finished = false
             try RunFolder.writeAtomically(try info.json(), to: folder.runJSON)
         }
         onEvent(.note("resuming after unit \(records.count) of \(plan.units.count); state rebuilt from unit \(state.nextUnit)"))
         let pairs = records.prefix(state.nextUnit).map { BilingualPair(source: $0.source, target: $0.translation) }
         var loop = Loop(saved: state, runInfo: info, records: records, pairs: pairs, pairTokens: pairs.map(tokens(of:)),
-                        position: state.nextUnit, trainerSavedAt: state.updates, recordedAtStart: records.count,
-                        sessionStart: state.nextUnit)
-        for r in records.prefix(state.nextUnit) { Self.recordInGuard(r, &loop.outputGuard) }
+                        position: state.nextUnit, memory: freshMemory(), trainerSavedAt: state.updates,
+                        recordedAtStart: records.count, sessionStart: state.nextUnit)
+        for r in records.prefix(state.nextUnit) { loop.memory.record(r) }
         return loop
     }
+
+    /// An empty memory: the guard's statistics, and the book's recurring names (NameFinder's best
+    /// `autoGlossaryNames`) to learn renderings for when the automatic glossary is on.
+    private func freshMemory() -> BookMemory {
+        BookMemory(names: settings.autoGlossary == true ? NameRenderings(names: nameCandidates) : nil)
+    }
+
+    /// How many of NameFinder's candidates the automatic glossary follows (all 40 best on 紅樓夢
+    /// are names; by 100 a few titles and fragments come in, which rarely settle).
+    static let autoGlossaryNames = 100
 
     /// The context outgrew L_X: drop the oldest pairs down to half the budget, so the cache is
     /// recomputed once every ~L_X/2 tokens, not every unit.
@@ -229,10 +245,10 @@ public final class Translator {
 
     /// The unit translated with the context and the glossary entries its source holds, as its
     /// record, and the seconds it took.
-    private func translated(_ unit: TranslationUnit, position: Int, context: [BilingualPair], guardState: OutputGuard,
+    private func translated(_ unit: TranslationUnit, position: Int, context: [BilingualPair], memory: BookMemory,
                             adapter: LoRAAdapter?, adapterVersion: Int, lastLoss: Float?) throws -> (SegmentRecord, Double) {
         let t0 = Date()
-        let shownGlossary = glossary.matches(in: unit.source)
+        let shownGlossary = memory.glossary(user: glossary).matches(in: unit.source)
         // A heading is answered as a heading: its number is given, the model adds the title.
         let answerStart = unit.headingNumber.map { "Chapter \($0):" }
         let prompt = try generator.encode(template.prompt(context: context, source: unit.source, glossary: shownGlossary,
@@ -241,7 +257,7 @@ public final class Translator {
                                    checkCopies: answerStart == nil, adapter: adapter)
         var verdict: OutputGuard.Verdict?
         if settings.outputGuard == true {
-            verdict = try guarded(unit, position: position, answer: &answer, glossary: shownGlossary, state: guardState)
+            verdict = try guarded(unit, position: position, answer: &answer, glossary: shownGlossary, state: memory.outputGuard)
         }
         let seconds = Date().timeIntervalSince(t0)
         var translation = verdict?.text ?? answer.output.text
@@ -300,7 +316,7 @@ public final class Translator {
             loop.records.append(record)
             loop.runInfo.chapterSeconds[String(unit.chapter), default: 0] += seconds
         }
-        Self.recordInGuard(loop.records[loop.position], &loop.outputGuard)
+        loop.memory.record(loop.records[loop.position])
         loop.generatedTokens += record.generatedTokens
         loop.generationSeconds += seconds
         loop.pairs.append(BilingualPair(source: unit.source, target: translation))
@@ -352,6 +368,7 @@ public final class Translator {
     /// session keeps its wall time and chapter times up to its last finished chapter.
     private func chapterFinished(_ loop: Loop) throws {
         try writeOutputs(records: loop.records)
+        try writeNames(loop.memory)
         var soFar = loop.runInfo
         soFar.sessions.append(loop.session)
         try RunFolder.writeAtomically(try soFar.json(), to: folder.runJSON)
@@ -371,8 +388,9 @@ public final class Translator {
         loop.runInfo.sessions.append(session)
         loop.runInfo.updates = loop.saved.updateLog
         try RunFolder.writeAtomically(try loop.runInfo.json(), to: folder.runJSON)
-        try writeReport(info: loop.runInfo, records: loop.records)
-        onEvent(.note("wrote \(folder.path)/translation.txt, bilingual.md, translation.epub, bilingual.epub, segments.jsonl, report.md\(settings.strategy != .off ? ", adapter/" : "")"))
+        try writeNames(loop.memory)
+        try writeReport(info: loop.runInfo, records: loop.records, memory: loop.memory)
+        onEvent(.note("wrote \(folder.path)/translation.txt, bilingual.md, translation.epub, bilingual.epub, segments.jsonl, report.md\(loop.memory.names?.settled().isEmpty == false ? ", names.tsv" : "")\(settings.strategy != .off ? ", adapter/" : "")"))
         return Summary(units: loop.records.count, replayed: loop.replayed, seconds: session.seconds, updates: loop.saved.updateLog)
     }
 
@@ -388,10 +406,9 @@ public final class Translator {
         }
         let adapter = settings.strategy == .off ? nil : try LoRAAdapter.loadPEFT(from: folder.adapter, model: bundle.model)
         let todo = Completeness.flagged(records)
-        var fixed = 0
+        var fixed = 0, memory = freshMemory(), remembered = 0
         for (k, i) in todo.enumerated() {
-            var g = OutputGuard()
-            for r in records[..<i] { Self.recordInGuard(r, &g) }
+            while remembered < i { memory.record(records[remembered]); remembered += 1 }
             var start = i, budget = settings.contextTokens
             while start > 0 {
                 let t = tokens(of: BilingualPair(source: records[start - 1].source, target: records[start - 1].translation))
@@ -400,7 +417,7 @@ public final class Translator {
                 start -= 1
             }
             let context = records[start..<i].map { BilingualPair(source: $0.source, target: $0.translation) }
-            var (r, _) = try translated(plan.units[i], position: i, context: context, guardState: g, adapter: adapter,
+            var (r, _) = try translated(plan.units[i], position: i, context: context, memory: memory, adapter: adapter,
                                         adapterVersion: info.updates.count, lastLoss: records[i].lastLoss)
             let before = Completeness.problems(records[i]), after = Completeness.problems(r)
             if after.count < before.count {
@@ -414,7 +431,8 @@ public final class Translator {
         let lines = try records.map { try $0.jsonLine() + "\n" }.joined()
         try RunFolder.writeAtomically(Data(lines.utf8), to: folder.segments)
         try writeOutputs(records: records)
-        try writeReport(info: info, records: records)
+        while remembered < records.count { memory.record(records[remembered]); remembered += 1 }
+        try writeReport(info: info, records: records, memory: memory)
         return (todo.count, fixed)
     }
 
@@ -514,12 +532,6 @@ public final class Translator {
         return second
     }
 
-    /// A record's part in the guard's running statistics (headings take none).
-    private static func recordInGuard(_ r: SegmentRecord, _ g: inout OutputGuard) {
-        guard !r.heading else { return }
-        g.record(source: r.source, translation: r.translation, sound: r.flags == nil)
-    }
-
     /// Token count of a pair, as the budgets count it (both sides, plus the template's few tokens).
     private func tokens(of pair: BilingualPair) -> Int {
         generator.tokenCount(pair.source) + generator.tokenCount(pair.target) + 4
@@ -566,12 +578,15 @@ public final class Translator {
 
     private func loadForResume() throws -> (RunInfo, [SegmentRecord], LoopState) {
         let info = try RunInfo.read(folder: folder)
-        // Only --chapters may change, to a range that begins with the run's: the run is then
-        // extended, as if it had been started with the longer range.
+        // Only --chapters (and --glossary) may change, chapters to a range that begins with the
+        // run's: the run is then extended, as if it had been started with the longer range.
         // Paths count as the same when they name the same file from here.
         let saved = info.settings.canonicalPaths, now = settings.canonicalPaths
         var sameButChapters = saved
         sameButChapters.chapters = now.chapters
+        // A glossary may be given or changed on resume (names.tsv corrected by hand): the units
+        // after the checkpoint are prompted with it.
+        sameButChapters.glossary = now.glossary
         guard sameButChapters == now else {
             throw TranslateError.resume(path: folder.path, reason: "the settings differ from the run's (see run.json): \(saved.differences(from: now, keys: .convertToSnakeCase).joined(separator: ", "))")
         }
@@ -629,15 +644,22 @@ public final class Translator {
         }
     }
 
-    private func writeReport(info: RunInfo, records: [SegmentRecord]) throws {
+    /// names.tsv: the names the run settled on so far (not over a user's glossary of that path).
+    private func writeNames(_ memory: BookMemory) throws {
+        guard let settled = memory.names?.settled(), !settled.isEmpty,
+              settings.canonicalPaths.glossary != RunFolder.canonical(folder.names) else { return }
+        try NameGlossary.write(settled, to: folder.names)
+    }
+
+    private func writeReport(info: RunInfo, records: [SegmentRecord], memory: BookMemory) throws {
         try RunFolder.writeAtomically(Report.markdown(settings: settings, info: info, records: records, plan: plan,
-                                                      glossary: tallyGlossary(records))
+                                                      glossary: tallyGlossary(records, glossary: memory.glossary(user: glossary)))
                                       + Completeness.markdown(plan: plan, records: records, guardOn: settings.outputGuard == true)
                                       + Coverage.markdown(book: book, plan: plan, records: records),
                                       to: folder.report)
     }
 
-    private func tallyGlossary(_ records: [SegmentRecord]) -> GlossaryTally {
+    private func tallyGlossary(_ records: [SegmentRecord], glossary: Glossary) -> GlossaryTally {
         var t = GlossaryTally(glossary: glossary)
         // The reference's English says nothing about how the model uses the glossary.
         for r in records where r.reference != true { t.count(source: r.source, translation: r.translation) }

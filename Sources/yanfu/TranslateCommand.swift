@@ -97,6 +97,11 @@ struct TranslateCommand: ParsableCommand {
         valueName: "on|off"))
     var outputGuard: Switch?
 
+    @Option(name: .customLong("auto-glossary"), help: ArgumentHelp(
+        "on: find the book's recurring names (frequent Chinese n-grams with name statistics), settle each on the English the run first gives it clearly, and show those renderings in the prompt from then on, so Temp-LoRA trains on them too; written to names.tsv in the run folder (a --glossary entry for the same name wins; to change one, copy names.tsv, edit it and resume with --glossary pointing at the copy). Default: on; a resume keeps the run's.",
+        valueName: "on|off"))
+    var autoGlossary: Switch?
+
     @Flag(help: "With --resume: translate again the units report.md lists as flagged or incomplete (with the run's final adapter and each unit's context) and keep each new answer that passes the checks.")
     var retryFlagged = false
 
@@ -167,7 +172,10 @@ struct TranslateCommand: ParsableCommand {
         s.system = system
         // A resume keeps the run's layout unless one is given (runs from before the choice: paper).
         s.layout = layout ?? (resume ? (try? RunInfo.read(folder: RunFolder(path: out)))?.settings.layout : .turns)
-        s.outputGuard = outputGuard.map { $0 == .on } ?? (resume ? (try? RunInfo.read(folder: RunFolder(path: out)))?.settings.outputGuard : true)
+        // A resume keeps the run's guard and automatic glossary unless told (older runs: neither).
+        let saved = resume ? (try? RunInfo.read(folder: RunFolder(path: out)))?.settings : nil
+        s.outputGuard = outputGuard.map { $0 == .on } ?? (resume ? saved?.outputGuard : true)
+        s.autoGlossary = autoGlossary.map { $0 == .on } ?? (resume ? saved?.autoGlossary : true)
         s.encoding = encoding
         s.lossy = lossy ? true : nil   // absent from run.json unless given, so older runs still resume
         s.strategy = tempLoRA

@@ -210,6 +210,13 @@ final class RunComparisonTests: XCTestCase {
         let share = try XCTUnwrap(chenMo.runs[1].share)
         print("glossary: Chen Mo share \(share)")
         XCTAssertEqual(share, 0.5)   // every other unit with Chen Mo says Chen Mu: exactly half (measured)
+        // The drifting run is split down the middle for Chen Mo: its majority way holds half too.
+        XCTAssertEqual(chenMo.runs[0].majorityShare, 1)
+        XCTAssertEqual(chenMo.runs[1].majorityShare, 0.5)
+        let means = NameConsistency.means(terms, runs: 2)
+        XCTAssertEqual(means.count, 2)
+        let exactMean = try XCTUnwrap(means[0]), driftMean = try XCTUnwrap(means[1])
+        XCTAssertGreaterThan(exactMean.majority, driftMean.majority)
         // Names that co-occur with Chen Mo belong to their own terms.
         let zhou = try XCTUnwrap(terms.first { $0.source == "周伯" })
         XCTAssertEqual(zhou.runs[0].renderings.first?.name, "Uncle Zhou")

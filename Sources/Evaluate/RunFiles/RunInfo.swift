@@ -123,6 +123,10 @@ public struct TranslateSettings: Sendable, Codable, Equatable {
     /// unit once; roll back an update that raises the loss on held-out recent pairs. nil: off
     /// (runs made before the guard existed).
     public var outputGuard: Bool?
+    /// Find the book's recurring names, settle each on the English the run first gives it
+    /// clearly, and show those in the prompt from then on (names.tsv; a user's glossary wins).
+    /// nil: off (runs made before it existed).
+    public var autoGlossary: Bool?
     /// `--reference`: an English book whose chapters (by heading number) are taken as given, not
     /// translated; their aligned sentence pairs feed the context and Temp-LoRA (nil: none).
     public var reference: String?
