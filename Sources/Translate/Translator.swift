@@ -480,7 +480,7 @@ public final class Translator {
     private func translate(_ unit: TranslationUnit, position: Int, prompt: [Int32], context: [BilingualPair], glossary: [GlossaryEntry],
                            checkCopies: Bool, adapter: LoRAAdapter?) throws -> Answer {
         let sourceTokens = generator.tokenCount(unit.source)
-        let maxTokens = maxTokens(sourceTokens)
+        let maxTokens = min(512, 3 * sourceTokens + 24)
         let minTokens = sourceTokens / CopyGuard.sourceTokensPerAnswerToken
         func generate(_ ids: [Int32], ban: TokenRunBan? = nil, minTokens: Int = 0) -> LineGenerator.Output {
             var o = generator.generateLine(prompt: ids, maxTokens: maxTokens, repetitionPenalty: settings.repetitionPenalty,
@@ -505,17 +505,15 @@ public final class Translator {
         return answer
     }
 
-    private func maxTokens(_ sourceTokens: Int) -> Int { min(512, 3 * sourceTokens + 24) }
-
     /// The output guard: an answer failing a check is translated once more, alone (no context to
     /// copy or drift from) and without the adapter (the suspect when Temp-LoRA learnt a fault);
     /// the answer failing fewer checks is kept, the first on a tie. Headings are checked for
-    /// Chinese and emptiness only and not retried: their "Chapter N:" is given.
+    /// Chinese only and not retried: their "Chapter N:" is given, and a bare 第一回 has no title.
     private func guarded(_ unit: TranslationUnit, position: Int, answer: inout Answer, glossary: [GlossaryEntry],
                          state: OutputGuard) throws -> OutputGuard.Verdict {
         var first = state.check(source: unit.source, translation: answer.output.text, ranOn: answer.ranOn)
         if unit.isHeading {
-            first.flags.removeAll { $0 != .empty && $0 != .chinese }
+            first.flags.removeAll { $0 != .chinese }
             return first
         }
         guard !first.isSound else { return first }
@@ -537,7 +535,6 @@ public final class Translator {
         generator.tokenCount(pair.source) + generator.tokenCount(pair.target) + 4
     }
 
-    /// The chunk's pairs with up to L_T tokens of the pairs before it as loss-masked context.
     /// An update's data. With the output guard, the chunk's last sound pairs (up to Δ/8 tokens,
     /// at most 4, never all of them) are held out: the update is undone if it raises their loss,
     /// and the next chunk starts with them, so they are trained on then. Also returns where the
@@ -562,6 +559,7 @@ public final class Translator {
         return (UpdateData(tokens: seq.ids, mask: seq.mask, heldOut: (h.ids, h.mask)), first)
     }
 
+    /// The chunk's pairs with up to L_T tokens of the pairs before it as loss-masked context.
     /// Units the output guard flagged are left out, from the chunk and from its context.
     private func trainingSequence(_ loop: Loop, chunk: ClosedRange<Int>) throws -> (ids: [Int32], mask: [Bool]) {
         let sound = { (i: Int) in loop.records[i].flags == nil }

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Taking over a translation (issue 21's "continue" proof): 紅樓夢 with Joly's chapters 1..N-1 as
+# `translate --reference`, translating chapters N..M with Temp-LoRA cascaded after the adapter has
+# trained on the reference, against the same chapters translated without the reference (Temp-LoRA
+# off); compared against Joly (d-BLEU, chrF, paired bootstrap; how often each of
+# hongloumeng-names.tsv's names is written in Joly's spelling).
+# Resumable: rerun to continue (training on ten chapters of reference takes hours on 2 cores).
+#   Eval/templora/continue.sh [FIRST_TRANSLATED] [LAST]    (default 11 13; MODEL=catalog name or path)
+source "$(dirname "$0")/common.sh"
+FIRST="${1:-11}"
+LAST="${2:-13}"
+MODEL="${MODEL:-qwen2.5-coder-1.5b-instruct}"
+RUN="$RUNS/continue-$(basename "$MODEL")"
+DEST="$RESULTS/continue-$(basename "$MODEL")-$FIRST-$LAST"
+mkdir -p "$RUN" "$DEST"
+"$YANFU" model fetch "$MODEL" >/dev/null 2>&1 || true   # a path is used as it is
+# Joly's English up to the heading of chapter FIRST: the chapters a translator would have.
+REF="$RUN/joly-1-$((FIRST - 1)).txt"
+python3 - "$CORPORA/hongloumeng/en.txt" "$FIRST" "$REF" <<'EOF'
+import re, sys
+src, first, out = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+def roman(n):
+    s = ""
+    for v, r in [(10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")] * 4:
+        while n >= v: s += r; n -= v
+    return s
+lines = open(src, encoding="utf-8").read().split("\n")
+cut = next(i for i, l in enumerate(lines) if l.strip() == "CHAPTER %s." % roman(first))
+open(out, "w", encoding="utf-8").write("\n".join(lines[:cut]).rstrip() + "\n")
+EOF
+run() {   # name, then translate's options
+    local name="$1"; shift
+    local out="$RUN/$name" log="$RUN/$name.time"
+    [ -f "$out/run.json" ] && grep -q '"finished" *: *true' "$out/run.json" && [ -f "$log" ] || \
+        /usr/bin/time -f "%e s wall, %M KB peak RSS" -o "$log" "$YANFU" translate "$CORPORA/hongloumeng/zh.txt" \
+            --model "$MODEL" --out "$out" $(resume_flag "$out") --quiet "$@"
+    cp "$out/report.md" "$DEST/run-$name.md"
+}
+run reference --chapters "1-$LAST" --reference "$REF" --temp-lora cascaded
+run off --chapters "$FIRST-$LAST" --temp-lora off
+{ echo "machine: $(machine)"; for n in reference off; do echo "$n: $(cat "$RUN/$n.time")"; done; } > "$DEST/walltimes.txt"
+# compare leaves out the chapters the reference run took from Joly; the rest are scored alike.
+"$YANFU" compare "$RUN/off" "$RUN/reference" --reference "$CORPORA/hongloumeng/en.txt" \
+    --glossary "$HERE/hongloumeng-names.tsv" --out "$DEST"
