@@ -43,6 +43,9 @@ final class OutputGuardTests: XCTestCase {
         // A refusal or comment instead of a translation is flagged.
         XCTAssertEqual(flags("I'm sorry, but I can't translate this passage without more context."), [.chatter])
         XCTAssertEqual(flags("It seems the text is a line of classical Chinese poetry about a stone."), [.chatter])
+        // The instruction said back, as Qwen2.5 1.5B did on the sample book when a unit was prompted alone.
+        XCTAssertEqual(flags("Please translate the following text into English: She is the granddaughter of Zhou Bo."), [.chatter])
+        XCTAssertEqual(flags("Please translate the text into English. The name is Zhou Bao."), [.chatter])
         // Nothing but chatter.
         XCTAssertEqual(flags("Here is the translation:"), [.chatter])
     }
