@@ -38,7 +38,7 @@ public struct SegmentRecord: Sendable, Codable, Equatable {
     /// generated; older files have no such field).
     public var reference: Bool?
     /// The output guard's checks the kept translation fails (`empty`, `chinese`, `chatter`,
-    /// `length`, `loop`, `spaceless`, `stock_opening`, `copy`); nil when sound. A flagged unit
+    /// `length`, `loop`, `spaceless`, `stock_opening`); nil when sound. A flagged unit
     /// stays in the book but not in Temp-LoRA's training data.
     public var flags: [String]? = nil
     /// The checks the first answer failed when the unit was translated again because of them.
