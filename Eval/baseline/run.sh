@@ -46,9 +46,7 @@ for run in qwen2.5-coder-1.5b-instruct:off qwen2.5-coder-1.5b-instruct:cascaded 
     m="${run%%:*}" mode="${run##*:}"
     out="$H/$m-$mode"
     log="$H/$m-$mode-$CHAPTERS.time"
-    [ -f "$out/run.json" ] && grep -q '"finished" *: *true' "$out/run.json" && [ -f "$log" ] || \
-        /usr/bin/time -f "%e s wall, %M KB peak RSS" -o "$log" "$YANFU" translate "$CORPORA/hongloumeng/zh.txt" \
-            --chapters "$CHAPTERS" --model "$m" --temp-lora "$mode" --out "$out" $(resume_flag "$out") --quiet
+    translate_timed "$out" "$log" "$CORPORA/hongloumeng/zh.txt" --chapters "$CHAPTERS" --model "$m" --temp-lora "$mode"
     echo "$m $mode: $(cat "$log")" >> "$TIMES"
 done
 echo "machine: $(machine)" >> "$TIMES"

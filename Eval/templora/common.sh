@@ -14,3 +14,11 @@ mkdir -p "$RUNS" "$RESULTS"
 # Continue a run folder that exists, start one that does not.
 resume_flag() { [ -f "$1/settings.json" ] || [ -f "$1/run.json" ] && echo --resume || true; }
 machine() { echo "$(lscpu | sed -n 's/^Model name: *//p'), $(nproc) threads, $(free -g | awk '/Mem:/{print $2}') GiB, yanfu $("$YANFU" --version)"; }
+# Runs `yanfu translate BOOK --out OUT …` under /usr/bin/time (wall time and peak RSS to LOG),
+# continuing OUT if it exists; skipped when OUT is finished and LOG was written.
+#   translate_timed OUT LOG BOOK [translate options]
+translate_timed() {
+    local out="$1" log="$2" book="$3"; shift 3
+    [ -f "$out/run.json" ] && grep -q '"finished" *: *true' "$out/run.json" && [ -f "$log" ] && return 0
+    /usr/bin/time -f "%e s wall, %M KB peak RSS" -o "$log" "$YANFU" translate "$book" --out "$out" $(resume_flag "$out") --quiet "$@"
+}

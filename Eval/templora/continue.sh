@@ -31,9 +31,7 @@ EOF
 run() {   # name, then translate's options
     local name="$1"; shift
     local out="$RUN/$name" log="$RUN/$name.time"
-    [ -f "$out/run.json" ] && grep -q '"finished" *: *true' "$out/run.json" && [ -f "$log" ] || \
-        /usr/bin/time -f "%e s wall, %M KB peak RSS" -o "$log" "$YANFU" translate "$CORPORA/hongloumeng/zh.txt" \
-            --model "$MODEL" --out "$out" $(resume_flag "$out") --quiet "$@"
+    translate_timed "$out" "$log" "$CORPORA/hongloumeng/zh.txt" --model "$MODEL" "$@"
     cp "$out/report.md" "$DEST/run-$name.md"
 }
 run reference --chapters "1-$LAST" --reference "$REF" --temp-lora cascaded

@@ -17,9 +17,7 @@ for run in off:off:on cascaded-guard:cascaded:on cascaded-noguard:cascaded:off; 
     IFS=: read -r name mode guard <<< "$run"
     out="$RUN/$name"
     log="$RUN/$name-$CHAPTERS.time"
-    [ -f "$out/run.json" ] && grep -q '"finished" *: *true' "$out/run.json" && [ -f "$log" ] || \
-        /usr/bin/time -f "%e s wall, %M KB peak RSS" -o "$log" "$YANFU" translate "$CORPORA/hongloumeng/zh.txt" \
-            --chapters "$CHAPTERS" --model "$MODEL" --temp-lora "$mode" --guard "$guard" --out "$out" $(resume_flag "$out") --quiet
+    translate_timed "$out" "$log" "$CORPORA/hongloumeng/zh.txt" --chapters "$CHAPTERS" --model "$MODEL" --temp-lora "$mode" --guard "$guard"
     cp "$out/report.md" "$DEST/run-$name.md"
 done
 { echo "machine: $(machine)"; for n in off cascaded-guard cascaded-noguard; do echo "$n: $(cat "$RUN/$n-$CHAPTERS.time")"; done; } > "$DEST/walltimes.txt"
