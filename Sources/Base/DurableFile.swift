@@ -33,6 +33,30 @@ public enum DurableFile {
         try write([(path, Data(text.utf8))])
     }
 
+    /// Writes the file at `path` from the parts `produce` hands to `emit` in order, so a large
+    /// file (an adapter, optimizer moments) is never whole in memory; durable like `write`.
+    public static func write(to path: String,
+                             _ produce: (_ emit: (UnsafeRawBufferPointer) throws -> Void) throws -> Void) throws(FileWriteError) {
+        let tmp = temporary(path)
+        let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard fd >= 0 else { throw FileWriteError(path: path, reason: errnoText()) }
+        var failure: String?
+        do {
+            try produce { raw throws(FileWriteError) in
+                if let f = writeAll(fd, raw) { throw FileWriteError(path: path, reason: f) }
+            }
+            if fsync(fd) != 0 { failure = errnoText() }
+        } catch {
+            failure = (error as? FileWriteError)?.reason ?? "\(error)"
+        }
+        close(fd)
+        if let failure {
+            unlink(tmp)
+            throw FileWriteError(path: path, reason: failure)
+        }
+        do { try commit([path]) } catch { unlink(tmp); throw error }
+    }
+
     /// Writes every file to its temporary first and renames them only when all are on the disk,
     /// so a failed write replaces none of them.
     public static func write(_ files: [(path: String, data: Data)]) throws(FileWriteError) {
@@ -82,17 +106,20 @@ public enum DurableFile {
         let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         guard fd >= 0 else { throw FileWriteError(path: path, reason: errnoText()) }
         defer { close(fd) }
-        var failure: String?
-        data.withUnsafeBytes { raw in
-            var off = 0
-            while off < raw.count {
-                let n = Foundation.write(fd, raw.baseAddress! + off, raw.count - off)
-                if n < 0 { if errno == EINTR { continue }; failure = errnoText(); return }
-                off += n
-            }
-        }
+        var failure = data.withUnsafeBytes { writeAll(fd, $0) }
         if failure == nil && fsync(fd) != 0 { failure = errnoText() }
         if let failure { throw FileWriteError(path: path, reason: failure) }
+    }
+
+    /// Writes all of `raw` to `fd`; the error's text, or nil.
+    private static func writeAll(_ fd: Int32, _ raw: UnsafeRawBufferPointer) -> String? {
+        var off = 0
+        while off < raw.count {
+            let n = Foundation.write(fd, raw.baseAddress! + off, raw.count - off)
+            if n < 0 { if errno == EINTR { continue }; return errnoText() }
+            off += n
+        }
+        return nil
     }
 
     private static func commit(_ paths: [String]) throws(FileWriteError) {

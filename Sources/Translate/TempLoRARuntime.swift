@@ -64,6 +64,7 @@ final class TempLoRARuntime: AdapterRuntime, @unchecked Sendable {
             try interrupt?("train-step-\(e)", job.units.upperBound)
         }
         trainer.advanceSchedule()
+        trainer.releaseBuffers()
         var record = UpdateRecord(update: job.index, firstUnit: job.units.lowerBound, lastUnit: job.units.upperBound,
                                   tokens: last?.tokens ?? job.data.tokens.count, targetTokens: last?.targetTokens ?? 0,
                                   losses: losses, seconds: 0, blockingSeconds: 0)

@@ -74,6 +74,19 @@ final class LoRATrainerTests: XCTestCase {
         XCTAssertTrue(undone.adapter.isBitIdentical(to: straight.adapter))
     }
 
+    /// A book's run frees the training buffers after each update: the steps after it compute the
+    /// same bits as steps that kept them.
+    func testReleasingBuffersChangesNothing() throws {
+        let model = try LoRATestSupport.tinyModel("llama")
+        let kept = try trainer(model), released = try trainer(model)
+        for _ in 0..<3 {
+            try run(kept, steps: 1, vocab: model.config.vocabSize)
+            try run(released, steps: 1, vocab: model.config.vocabSize)
+            released.releaseBuffers()
+        }
+        XCTAssertTrue(released.adapter.isBitIdentical(to: kept.adapter))
+    }
+
     func testNonFiniteStepIsSkipped() throws {
         let model = try LoRATestSupport.tinyModel("gemma3")
         let t = try trainer(model, dropout: 0)

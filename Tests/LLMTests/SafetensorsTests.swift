@@ -38,6 +38,27 @@ final class SafetensorsTests: XCTestCase {
         XCTAssertEqual(try f.floats(f.tensors["empty"]!), [])
     }
 
+    /// The file is streamed tensor by tensor: the same bytes as `serialized()`; a write that fails
+    /// partway leaves the file it was to replace as it was, and no temporary.
+    func testStreamedWriteAndFailedWrite() throws {
+        var w = SafetensorsWriter(metadata: ["format": "pt"])
+        w.add("m", shape: [3, 2], floats: [1, -2, 3.5, 0, .pi, -0.0])
+        w.add("z", dtype: .f16, shape: [1], bytes: [0x00, 0x3C])
+        let path = dir + "/s.safetensors"
+        try w.write(to: path)
+        XCTAssertEqual(Array(try Data(contentsOf: URL(fileURLWithPath: path))), w.serialized())
+        struct Cut: Error {}
+        var parts = 0
+        XCTAssertThrowsError(try DurableFile.write(to: path) { emit in
+            try [1, 2, 3].withUnsafeBytes { try emit($0) }
+            parts += 1
+            throw Cut()
+        }) { XCTAssertTrue("\($0)".contains(path), "\($0)") }
+        XCTAssertEqual(parts, 1)
+        XCTAssertEqual(Array(try Data(contentsOf: URL(fileURLWithPath: path))), w.serialized())
+        XCTAssertFalse(FileManager.default.fileExists(atPath: DurableFile.temporary(path)))
+    }
+
     private func expectError(_ bytes: [UInt8], _ fragments: [String], file: StaticString = #filePath, line: UInt = #line) {
         let path = dir + "/bad.safetensors"
         _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))

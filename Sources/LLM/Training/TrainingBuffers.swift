@@ -24,6 +24,15 @@ final class FloatBuffer: @unchecked Sendable {
 
     var bytes: Int { count * MemoryLayout<Float>.size }
 
+    /// Gives the memory back, down to one float (the next `reserve` allocates again).
+    func release() {
+        guard count > 1 else { return }
+        pointer.deallocate()
+        count = 1
+        pointer = .allocate(capacity: 1)
+        pointer.initialize(to: 0)
+    }
+
     deinit { pointer.deallocate() }
 }
 

@@ -71,6 +71,16 @@ final class TrainingGraph {
         return w
     }
 
+    /// Frees the activation sets, checkpoints, scratch and the int16 head until the next `run`.
+    /// Temp-LoRA trains a few minutes per chunk and generates in between: holding some 4 GB on
+    /// the 1.5B across the generation (and the checkpoint's writing) only raised the peak.
+    func releaseBuffers() {
+        acts = []
+        gradScratch = nil
+        integerWeights = nil
+        for b in [checkpoints, csGlobal, csLocal, attnScratch, headScratch] { b.release() }
+    }
+
     /// The activation sets for `rows` positions: one per layer, or fewer within the budget
     /// (at least one, shared by the recomputed layers).
     private func activations(rows: Int) -> [LayerActivations] {
