@@ -24,8 +24,12 @@ public struct AttentionShape: Sendable {
     /// Query rows handled per block (bounds the score scratch).
     public static let blockRows = 64
 
-    /// Floats of scratch `attentionForward` needs (one score block per pool thread).
-    public var scratchCount: Int { KernelThreads.count * min(queries, AttentionShape.blockRows) * (firstPosition + queries) }
+    /// Floats of scratch `attentionForward` needs (one score block per pool thread; a decoded
+    /// token's block holds the scores of a KV head's whole group of query heads).
+    public var scratchCount: Int {
+        let rows = queries == 1 ? max(1, heads / max(1, kvHeads)) : min(queries, AttentionShape.blockRows)
+        return KernelThreads.count * rows * (firstPosition + queries)
+    }
 }
 
 /// Causal attention with grouped-query heads and an optional sliding window.
@@ -35,11 +39,15 @@ public struct AttentionShape: Sendable {
 /// - k, v: the cache, rows of kvHeads·headDim for absolute positions 0 ..< firstPosition+queries
 ///   (the new positions already written).
 /// - out: `queries` rows of heads·headDim.
-/// Scores are computed per head and block of query rows with SGEMM (SGEMV for a single query),
-/// masked, softmaxed, and multiplied with V.
+/// Scores are computed per head and block of query rows with SGEMM, masked, softmaxed, and
+/// multiplied with V. A single query (decoding) goes by KV head instead (`decodeAttention`).
 public func attentionForward(q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>,
                              out: UnsafeMutablePointer<Float>, shape s: AttentionShape,
                              scratch: UnsafeMutablePointer<Float>) {
+    if s.queries == 1 {
+        decodeAttention(q: q, k: k, v: v, out: out, shape: s, scratch: scratch)
+        return
+    }
     let hd = s.headDim
     let ldq = s.heads * hd, ldk = s.kvHeads * hd
     let group = s.heads / s.kvHeads
@@ -60,12 +68,8 @@ public func attentionForward(q: UnsafePointer<Float>, k: UnsafePointer<Float>, v
             let kp = k + kLo * ldk + kvh * hd
             let vp = v + kLo * ldk + kvh * hd
             let op = out + t0 * ldq + h * hd
-            if m == 1 {
-                cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(nk), Int32(hd), 1, kp, Int32(ldk), qp, 1, 0, scratch, 1)
-            } else {
-                sgemm(CblasNoTrans, CblasTrans, Int32(m), Int32(nk), Int32(hd), 1,
-                            qp, Int32(ldq), kp, Int32(ldk), 0, scratch, Int32(nk))
-            }
+            sgemm(CblasNoTrans, CblasTrans, Int32(m), Int32(nk), Int32(hd), 1,
+                  qp, Int32(ldq), kp, Int32(ldk), 0, scratch, Int32(nk))
             for i in 0..<m {
                 let t = s.firstPosition + t0 + i
                 let lo = (s.window > 0 ? max(kLo, t - s.window + 1) : kLo) - kLo
@@ -75,15 +79,38 @@ public func attentionForward(q: UnsafePointer<Float>, k: UnsafePointer<Float>, v
                 softmaxForward(row + lo, count: hi - lo + 1)
                 if hi + 1 < nk { (row + hi + 1).update(repeating: 0, count: nk - hi - 1) }
             }
-            if m == 1 {
-                cblas_sgemv(CblasRowMajor, CblasTrans, Int32(nk), Int32(hd), 1, vp, Int32(ldk), scratch, 1, 0, op, 1)
-            } else {
-                sgemm(CblasNoTrans, CblasNoTrans, Int32(m), Int32(hd), Int32(nk), 1,
-                            scratch, Int32(nk), vp, Int32(ldk), 0, op, Int32(ldq))
-            }
+            sgemm(CblasNoTrans, CblasNoTrans, Int32(m), Int32(hd), Int32(nk), 1,
+                  scratch, Int32(nk), vp, Int32(ldk), 0, op, Int32(ldq))
             t0 = t1
         }
       }
+    }
+}
+
+/// One decoded token: each KV head's keys and values are read once for its whole group of query
+/// heads (one product of `heads/kvHeads` rows), the KV heads split across the pool. Per query head
+/// the cache was read group times over, one SGEMV each: on the 1.5B (6 query heads a KV head) that
+/// made decoding at 1,000 tokens of context some 30% slower than at the start.
+private func decodeAttention(q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>,
+                             out: UnsafeMutablePointer<Float>, shape s: AttentionShape,
+                             scratch: UnsafeMutablePointer<Float>) {
+    let hd = s.headDim, ldk = s.kvHeads * hd
+    let group = s.heads / s.kvHeads
+    let t = s.firstPosition
+    let kLo = s.window > 0 ? max(0, t - s.window + 1) : 0
+    let nk = t + 1 - kLo
+    parallelFor(s.kvHeads, chunks: s.kvHeads) { h0, h1, thread in
+        let scores = scratch + thread * group * (t + 1)
+        for kvh in h0..<h1 {
+            // The group's query heads are adjacent in q and out: a group × hd matrix each.
+            let qp = q + kvh * group * hd, op = out + kvh * group * hd
+            let kp = k + kLo * ldk + kvh * hd, vp = v + kLo * ldk + kvh * hd
+            sgemm(CblasNoTrans, CblasTrans, Int32(group), Int32(nk), Int32(hd), 1,
+                  qp, Int32(hd), kp, Int32(ldk), 0, scores, Int32(nk))
+            for i in 0..<group { softmaxForward(scores + i * nk, count: nk) }
+            sgemm(CblasNoTrans, CblasNoTrans, Int32(group), Int32(hd), Int32(nk), 1,
+                  scores, Int32(nk), vp, Int32(ldk), 0, op, Int32(hd))
+        }
     }
 }
 

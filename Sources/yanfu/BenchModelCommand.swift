@@ -16,6 +16,7 @@ struct BenchModelCommand: ParsableCommand {
 
             Example:
               yanfu bench model --model ~/.cache/yanfu/models/gemma-3-270m-q4_k_m.gguf --threads 2
+              yanfu bench model --depth 1024 --prompt-tokens 64    (speeds as translating sees them)
             """
     )
 
@@ -30,6 +31,9 @@ struct BenchModelCommand: ParsableCommand {
 
     @Option(help: "Tokens to generate.")
     var genTokens: Int = 128
+
+    @Option(help: "Tokens of context before each timed phase, as llama-bench's -d (0: an empty context). A translation unit is decoded after some 500–2,000 tokens of bilingual context.")
+    var depth: Int = 0
 
     @Option(help: "Measured repetitions (after one warm-up).")
     var repetitions: Int = 3
@@ -51,6 +55,7 @@ struct BenchModelCommand: ParsableCommand {
         guard threads >= 1, promptTokens >= 1, genTokens >= 1, repetitions >= 1 else {
             throw ValidationError("--threads, --prompt-tokens, --gen-tokens and --repetitions must be positive")
         }
+        guard depth >= 0 else { throw ValidationError("--depth must be 0 or more") }
     }
 
     func run() throws {
@@ -66,22 +71,23 @@ struct BenchModelCommand: ParsableCommand {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             throw ExitCode.failure
         }
-        let b = ModelBenchmark.run(lm, promptTokens: promptTokens, generatedTokens: genTokens, repetitions: repetitions)
-        let peakMB = Double(ProcessMemory.peakResidentBytes ?? 0) / 1_048_576
+        let b = ModelBenchmark.run(lm, promptTokens: promptTokens, generatedTokens: genTokens, depth: depth,
+                                  repetitions: repetitions)
+        let peakMB = Double(MemoryUsage.peakResidentBytes ?? 0) / 1_048_576
         var peer: LlamaBenchResult?
         var peerError: String?
         if !noLlamaBench, let exe = llamaBench ?? LlamaBenchResult.findOnPath() {
             do {
                 peer = try LlamaBenchResult.run(executable: exe, model: model, threads: threads,
                                                 promptTokens: promptTokens, generatedTokens: genTokens,
-                                                repetitions: repetitions)
+                                                depth: depth, repetitions: repetitions)
             } catch {
                 peerError = "\(error)"
             }
         }
         if json {
             var obj: [String: Any] = [
-                "model": model, "threads": threads, "prompt_tokens": promptTokens, "gen_tokens": genTokens,
+                "model": model, "threads": threads, "prompt_tokens": promptTokens, "gen_tokens": genTokens, "depth": depth,
                 "repetitions": repetitions, "prefill_tok_s": b.prefillTokensPerSecond, "decode_tok_s": b.decodeTokensPerSecond,
                 "prefill_samples": b.prefillSamples, "decode_samples": b.decodeSamples,
                 "peak_rss_mb": peakMB, "prefill_cpu_share": b.prefillCPUShare, "decode_cpu_share": b.decodeCPUShare,
@@ -106,10 +112,11 @@ struct BenchModelCommand: ParsableCommand {
         func ratio(_ a: Double, _ b: Double?) -> String { b.map { String(format: "%5.2f×", a / $0) } ?? "" }
         print("model: \(model)")
         print("threads: \(threads), OpenBLAS core: \(KernelThreads.blasCoreName), SIMD: \(KernelThreads.avx512Enabled ? "AVX-512" : KernelThreads.simdEnabled ? "AVX2+FMA" : "scalar")")
-        print("test        yanfu tok/s   llama.cpp tok/s   ratio")
-        print("pp\(promptTokens)".padding(toLength: 12, withPad: " ", startingAt: 0)
+        let at = depth > 0 ? " @ d\(depth)" : "", w = 12 + at.count
+        print("test".padding(toLength: w, withPad: " ", startingAt: 0) + "yanfu tok/s   llama.cpp tok/s   ratio")
+        print("pp\(promptTokens)\(at)".padding(toLength: w, withPad: " ", startingAt: 0)
               + "\(f(b.prefillTokensPerSecond))      \(f(peer?.prefillTokensPerSecond))          \(ratio(b.prefillTokensPerSecond, peer?.prefillTokensPerSecond))")
-        print("tg\(genTokens)".padding(toLength: 12, withPad: " ", startingAt: 0)
+        print("tg\(genTokens)\(at)".padding(toLength: w, withPad: " ", startingAt: 0)
               + "\(f(b.decodeTokensPerSecond))      \(f(peer?.decodeTokensPerSecond))          \(ratio(b.decodeTokensPerSecond, peer?.decodeTokensPerSecond))")
         print(String(format: "peak memory (VmHWM): %.0f MB", peakMB))
         print(String(format: "CPU share of the %d threads: prefill %.0f%%, decode %.0f%%; load average %.1f%@", threads,

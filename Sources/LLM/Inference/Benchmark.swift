@@ -6,6 +6,8 @@ import Kernels
 public struct ModelBenchmark: Sendable {
     public var promptTokens: Int
     public var generatedTokens: Int
+    /// Tokens already in the context when each timed phase starts (llama-bench's -d).
+    public var depth: Int
     public var repetitions: Int
     /// Median over repetitions.
     public var prefillTokensPerSecond: Double
@@ -17,15 +19,21 @@ public struct ModelBenchmark: Sendable {
     public var prefillCPUShare: Double
     public var decodeCPUShare: Double
 
-    /// Runs `repetitions` rounds (after one warm-up) of: a fresh `promptTokens` prefill, and
-    /// `generatedTokens` single-token decodes from an empty context. Token ids are fixed
-    /// pseudo-random vocabulary entries, as llama-bench uses random tokens.
+    /// Runs `repetitions` rounds (after one warm-up) of: a `promptTokens` prefill, and
+    /// `generatedTokens` single-token decodes, each after `depth` tokens of context (prefilled
+    /// untimed; 0: an empty context). Token ids are fixed pseudo-random vocabulary entries, as
+    /// llama-bench uses random tokens.
     public static func run(_ model: LanguageModel, promptTokens: Int = 512, generatedTokens: Int = 128,
-                           repetitions: Int = 3) -> ModelBenchmark {
+                           depth: Int = 0, repetitions: Int = 3) -> ModelBenchmark {
         var rng = SplitMix64(seed: 1234)
         let vocab = UInt64(model.config.vocabSize)
         let prompt = (0..<promptTokens).map { _ in Int32(truncatingIfNeeded: rng.next() % vocab) }
-        let session = model.makeSession(capacity: max(promptTokens, generatedTokens) + 1)
+        let context = (0..<depth).map { _ in Int32(truncatingIfNeeded: rng.next() % vocab) }
+        let session = model.makeSession(capacity: depth + max(promptTokens, generatedTokens) + 1)
+        func start() {
+            session.reset()
+            if depth > 0 { session.prefill(context, logits: .last) }
+        }
         let threads = Double(KernelThreads.count)
         // (tokens per second, CPU share) of one timed phase.
         func timed(_ tokens: Int, _ body: () -> Void) -> (Double, Double) {
@@ -35,11 +43,11 @@ public struct ModelBenchmark: Sendable {
             return (Double(tokens) / wall, (cpuSeconds() - c0) / wall / threads)
         }
         func prefill() -> (Double, Double) {
-            session.reset()
+            start()
             return timed(promptTokens) { session.prefill(prompt, logits: .last) }
         }
         func decode() -> (Double, Double) {
-            session.reset()
+            start()
             return timed(generatedTokens) {
                 var id = prompt[0]
                 for _ in 0..<generatedTokens { id = Int32(argmax(session.decode(id))) }
@@ -52,7 +60,7 @@ public struct ModelBenchmark: Sendable {
             pp.append(prefill())
             tg.append(decode())
         }
-        return ModelBenchmark(promptTokens: promptTokens, generatedTokens: generatedTokens, repetitions: max(1, repetitions),
+        return ModelBenchmark(promptTokens: promptTokens, generatedTokens: generatedTokens, depth: depth, repetitions: max(1, repetitions),
                               prefillTokensPerSecond: median(pp.map(\.0)), decodeTokensPerSecond: median(tg.map(\.0)),
                               prefillSamples: pp.map(\.0), decodeSamples: tg.map(\.0),
                               prefillCPUShare: median(pp.map(\.1)), decodeCPUShare: median(tg.map(\.1)))
@@ -78,35 +86,18 @@ func median(_ x: [Double]) -> Double {
     return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
 }
 
-/// Process memory figures from /proc/self/status (Linux; nil elsewhere).
-public enum ProcessMemory {
-    /// Peak resident set size (VmHWM) in bytes.
-    public static var peakResidentBytes: Int? { field("VmHWM:") }
-    /// Current resident set size (VmRSS) in bytes.
-    public static var residentBytes: Int? { field("VmRSS:") }
-
-    private static func field(_ name: String) -> Int? {
-        guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return nil }
-        for line in text.split(separator: "\n") where line.hasPrefix(name) {
-            let parts = line.split(separator: " ", omittingEmptySubsequences: true)
-            if parts.count >= 2, let kb = Int(parts[1]) { return kb * 1024 }
-        }
-        return nil
-    }
-}
-
 /// llama-bench's figures for the same model, from its JSON output.
 public struct LlamaBenchResult: Sendable {
     public var prefillTokensPerSecond: Double?
     public var decodeTokensPerSecond: Double?
 
-    /// Runs `llama-bench -m MODEL -t THREADS -p 512 -n 128 -o json` and parses the averages.
+    /// Runs `llama-bench -m MODEL -t THREADS -p 512 -n 128 [-d DEPTH] -o json` and parses the averages.
     public static func run(executable: String, model: String, threads: Int, promptTokens: Int = 512,
-                           generatedTokens: Int = 128, repetitions: Int = 5) throws -> LlamaBenchResult {
+                           generatedTokens: Int = 128, depth: Int = 0, repetitions: Int = 5) throws -> LlamaBenchResult {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: executable)
         p.arguments = ["-m", model, "-t", String(threads), "-p", String(promptTokens), "-n", String(generatedTokens),
-                       "-r", String(repetitions), "-o", "json"]
+                       "-r", String(repetitions), "-o", "json"] + (depth > 0 ? ["-d", String(depth)] : [])
         let out = Pipe()
         p.standardOutput = out
         p.standardError = FileHandle.nullDevice
