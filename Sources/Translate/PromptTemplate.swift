@@ -166,7 +166,12 @@ public struct PromptTemplate: Sendable, Equatable {
     }
 
     /// A training sequence: the context is loss-masked, the chunk's English is the target.
-    public func trainingSequence(context: [BilingualPair], chunk: [BilingualPair]) -> [PromptPiece] {
+    /// `notes[i]`: the glossary entries chunk[i] was prompted with (turns layout). Its exchange
+    /// is trained with that note, as it was prompted: trained without, the adapter learnt that
+    /// everything in a user turn is text to translate, and the 1.5B began answering a prompt
+    /// that carried a note with the note's translation ("Please translate the text into English.
+    /// The name: Uncle Zhou = Uncle Zhou.") after eight updates on the sample book.
+    public func trainingSequence(context: [BilingualPair], chunk: [BilingualPair], notes: [[GlossaryEntry]] = []) -> [PromptPiece] {
         if kind == .plain {
             var p = [PromptPiece("Chinese to English translation, line by line.\n")]
             for e in Self.examples + context { p += plainPair(e, target: false) }
@@ -179,7 +184,7 @@ public struct PromptTemplate: Sendable, Equatable {
             var p = exchanges(context, lastSource: nil, glossary: [])
             let close = turn(user: false).close
             for (i, c) in chunk.enumerated() {
-                p += userTurn(c.source, first: context.isEmpty && i == 0, glossary: [])
+                p += userTurn(c.source, first: context.isEmpty && i == 0, glossary: i < notes.count ? notes[i] : [])
                 p.append(PromptPiece(Self.line(c.target), target: true))
                 p.append(PromptPiece(close, markup: true, target: true))
             }

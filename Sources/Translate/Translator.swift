@@ -569,8 +569,12 @@ public final class Translator {
             budget -= loop.pairTokens[first - 1]
             first -= 1
         }
+        let units = chunk.filter(sound)
+        // Each unit's glossary note as prompted: the terms it was shown, as the glossary now has them.
+        let entries = Dictionary(loop.memory.glossary(user: glossary).entries.map { ($0.source, $0) }, uniquingKeysWith: { a, _ in a })
         let pieces = template.trainingSequence(context: (first..<chunk.lowerBound).filter(sound).map { loop.pairs[$0] },
-                                               chunk: chunk.filter(sound).map { loop.pairs[$0] })
+                                               chunk: units.map { loop.pairs[$0] },
+                                               notes: units.map { loop.records[$0].glossary.compactMap { entries[$0] } })
         return try generator.encode(pieces, bos: true)
     }
 

@@ -85,6 +85,13 @@ final class PromptTemplateTests: XCTestCase {
         XCTAssertEqual(seq.filter(\.isTarget).map(\.text).joined(), "It got dark.<|im_end|>\nHe went home.<|im_end|>\n")
         let fresh = t.trainingSequence(context: [], chunk: chunk).map(\.text).joined()
         XCTAssertTrue(fresh.hasPrefix("<|im_start|>user\n请将下面的文本翻译成英文。\n天黑了。"), fresh)
+        // A unit prompted with a glossary note is trained with it, as its prompt had it.
+        let g = [GlossaryEntry(source: "小明", target: "Xiao Ming")]
+        let named = [BilingualPair(source: "小明笑了。", target: "Xiao Ming laughed.")]
+        let noted = t.trainingSequence(context: context, chunk: named, notes: [g])
+        XCTAssertEqual(noted.map(\.text).joined(),
+                       t.prompt(context: context, source: "小明笑了。", glossary: g).map(\.text).joined() + "Xiao Ming laughed.<|im_end|>\n")
+        XCTAssertEqual(noted.filter(\.isTarget).map(\.text).joined(), "Xiao Ming laughed.<|im_end|>\n", "the note is never a target")
     }
 
     func testTrainingSequenceTargetsOnlyTheChunksEnglish() {
