@@ -8,6 +8,7 @@
 # reference (four chapters: a session's compute, where 紅樓夢 takes days).
 # Resumable: rerun to continue; a longer CHAPTERS range (same first chapter) extends the runs.
 #   Eval/templora/guard.sh [CHAPTERS|sample]   (default 1-10; MODEL=catalog name or path)
+[ "${1:-}" = sample ] && NEEDS_CORPORA=0
 source "$(dirname "$0")/common.sh"
 CHAPTERS="${1:-1-10}"
 MODEL="${MODEL:-qwen2.5-coder-1.5b-instruct}"
