@@ -37,24 +37,9 @@ public enum DurableFile {
     /// file (an adapter, optimizer moments) is never whole in memory; durable like `write`.
     public static func write(to path: String,
                              _ produce: (_ emit: (UnsafeRawBufferPointer) throws -> Void) throws -> Void) throws(FileWriteError) {
-        let tmp = temporary(path)
-        let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        guard fd >= 0 else { throw FileWriteError(path: path, reason: errnoText()) }
-        var failure: String?
-        do {
-            try produce { raw throws(FileWriteError) in
-                if let f = writeAll(fd, raw) { throw FileWriteError(path: path, reason: f) }
-            }
-            if fsync(fd) != 0 { failure = errnoText() }
-        } catch {
-            failure = (error as? FileWriteError)?.reason ?? "\(error)"
-        }
-        close(fd)
-        if let failure {
-            unlink(tmp)
-            throw FileWriteError(path: path, reason: failure)
-        }
-        do { try commit([path]) } catch { unlink(tmp); throw error }
+        defer { unlink(temporary(path)) }   // gone after the rename; left over only on failure
+        try writeSynced(to: temporary(path), naming: path, produce)
+        try commit([path])
     }
 
     /// Writes every file to its temporary first and renames them only when all are on the disk,
@@ -103,23 +88,28 @@ public enum DurableFile {
     public static func temporary(_ path: String) -> String { path + ".tmp" }
 
     private static func writeSynced(_ data: Data, to tmp: String, naming path: String) throws(FileWriteError) {
+        try writeSynced(to: tmp, naming: path) { emit in try data.withUnsafeBytes { try emit($0) } }
+    }
+
+    /// Writes what `produce` emits to `tmp` and flushes it to the disk; errors name `path`.
+    private static func writeSynced(to tmp: String, naming path: String,
+                                    _ produce: (_ emit: (UnsafeRawBufferPointer) throws -> Void) throws -> Void) throws(FileWriteError) {
         let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         guard fd >= 0 else { throw FileWriteError(path: path, reason: errnoText()) }
         defer { close(fd) }
-        var failure = data.withUnsafeBytes { writeAll(fd, $0) }
-        if failure == nil && fsync(fd) != 0 { failure = errnoText() }
-        if let failure { throw FileWriteError(path: path, reason: failure) }
-    }
-
-    /// Writes all of `raw` to `fd`; the error's text, or nil.
-    private static func writeAll(_ fd: Int32, _ raw: UnsafeRawBufferPointer) -> String? {
-        var off = 0
-        while off < raw.count {
-            let n = Foundation.write(fd, raw.baseAddress! + off, raw.count - off)
-            if n < 0 { if errno == EINTR { continue }; return errnoText() }
-            off += n
+        do {
+            try produce { raw in
+                var off = 0
+                while off < raw.count {
+                    let n = Foundation.write(fd, raw.baseAddress! + off, raw.count - off)
+                    if n < 0 { if errno == EINTR { continue }; throw FileWriteError(path: path, reason: errnoText()) }
+                    off += n
+                }
+            }
+        } catch {
+            throw error as? FileWriteError ?? FileWriteError(path: path, reason: "\(error)")
         }
-        return nil
+        if fsync(fd) != 0 { throw FileWriteError(path: path, reason: errnoText()) }
     }
 
     private static func commit(_ paths: [String]) throws(FileWriteError) {

@@ -165,11 +165,11 @@ public struct OutputGuard: Sendable {
     static let trailingChatter = try! NSRegularExpression(
         pattern: #"\s*(\(?\s*note\s*:|let me know\b|i hope (this|that) helps|if you (have|need) any|feel free to)[\s\S]*$"#,
         options: [.caseInsensitive])
-    /// An answer that declines, talks instead of translating, or says the instruction back
-    /// ("Please translate the following text into English:", seen from Qwen2.5 1.5B on a unit
-    /// prompted alone).
+    /// An answer that declines, talks instead of translating, or opens by saying the instruction
+    /// back ("Please translate the following text into English:", seen from Qwen2.5 1.5B on a
+    /// unit prompted alone); a story's "asked him to translate the text" is not.
     static let refusal = try! NSRegularExpression(
-        pattern: #"^\s*(i'?m sorry|i am sorry|sorry,|i cannot|i can'?t|as an ai|i'?m unable|it seems|it looks like|this (text|passage|sentence) (is|appears|seems))|\b(please\s+)?translate\s+(the\s+|this\s+)?(following\s+)?(text|passage|sentence)"#,
+        pattern: #"^\s*(i'?m sorry|i am sorry|sorry,|i cannot|i can'?t|as an ai|i'?m unable|it seems|it looks like|this (text|passage|sentence) (is|appears|seems)|(please\s+)?translate\s+(the\s+|this\s+)?(following\s+)?(text|passage|sentence))"#,
         options: [.caseInsensitive])
 
     /// The answer without its chatter, what was removed, and whether it is a refusal.

@@ -170,7 +170,7 @@ public struct PromptTemplate: Sendable, Equatable {
     /// is trained with that note, as it was prompted: trained without, the adapter learnt that
     /// everything in a user turn is text to translate, and the 1.5B began answering a prompt
     /// that carried a note with the note's translation ("Please translate the text into English.
-    /// The name: Uncle Zhou = Uncle Zhou.") after eight updates on the sample book.
+    /// The name: Uncle Zhou = Uncle Zhou.") after four updates on the sample book.
     public func trainingSequence(context: [BilingualPair], chunk: [BilingualPair], notes: [[GlossaryEntry]] = []) -> [PromptPiece] {
         if kind == .plain {
             var p = [PromptPiece("Chinese to English translation, line by line.\n")]

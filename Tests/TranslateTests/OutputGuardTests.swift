@@ -46,6 +46,7 @@ final class OutputGuardTests: XCTestCase {
         // The instruction said back, as Qwen2.5 1.5B did on the sample book when a unit was prompted alone.
         XCTAssertEqual(flags("Please translate the following text into English: She is the granddaughter of Zhou Bo."), [.chatter])
         XCTAssertEqual(flags("Please translate the text into English. The name is Zhou Bao."), [.chatter])
+        XCTAssertEqual(flags("The old scholar asked Chen Mo to translate the text on the stone for him.", source: "老先生请陈墨替他翻译石碑上的文字。"), [], "a story may speak of translating")
         // Nothing but chatter.
         XCTAssertEqual(flags("Here is the translation:"), [.chatter])
     }

@@ -82,7 +82,7 @@ public final class LoRATrainer: @unchecked Sendable {
                                     targets: adapter.config.targets.count) * 4
     }
 
-    /// Frees the training graph's buffers until the next step (between a book's updates).
+    /// Frees the training graph's activations and scratch until the next step (between a book's updates).
     public func releaseBuffers() { graph.releaseBuffers() }
 
     /// Bytes of activations and scratch the training graph has held at most so far.

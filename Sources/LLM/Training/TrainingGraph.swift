@@ -71,13 +71,13 @@ final class TrainingGraph {
         return w
     }
 
-    /// Frees the activation sets, checkpoints, scratch and the int16 head until the next `run`.
-    /// Temp-LoRA trains a few minutes per chunk and generates in between: holding some 4 GB on
-    /// the 1.5B across the generation (and the checkpoint's writing) only raised the peak.
+    /// Frees the activation sets, checkpoints and scratch until the next `run`. Temp-LoRA trains a
+    /// few minutes per chunk and generates in between: holding some 3 GB on the 1.5B across the
+    /// generation (and the checkpoint's writing) only raised the peak. The int16 head stays: every
+    /// step needs it, and packing it again per update would be work done twice.
     func releaseBuffers() {
         acts = []
         gradScratch = nil
-        integerWeights = nil
         for b in [checkpoints, csGlobal, csLocal, attnScratch, headScratch] { b.release() }
     }
 
