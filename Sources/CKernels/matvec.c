@@ -6,8 +6,10 @@
 
 static int simd_state = -1;   // -1 undecided, 0 scalar, 1 AVX2
 static int avx512_state = 0;
+static int vnni_state = 0;
 static int forced_scalar = 0;
 static int forced_avx2 = 0;
+static int forced_no_vnni = 0;
 
 int ck_simd_enabled(void) {
     if (simd_state < 0) {
@@ -16,6 +18,7 @@ int ck_simd_enabled(void) {
         simd_state = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c");
         avx512_state = simd_state && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
                        __builtin_cpu_supports("avx512vl");
+        vnni_state = avx512_state && __builtin_cpu_supports("avx512vnni");
 #else
         simd_state = 0;
 #endif
@@ -24,6 +27,14 @@ int ck_simd_enabled(void) {
 }
 
 int ck_avx512_enabled(void) { return ck_simd_enabled() && avx512_state && !forced_avx2; }
+
+int ck_vnni_enabled(void) { return ck_avx512_enabled() && vnni_state && !forced_no_vnni; }
+
+int ck_force_no_vnni(int on) {
+    int old = forced_no_vnni;
+    forced_no_vnni = on;
+    return old;
+}
 
 int ck_force_avx2(int on) {
     int old = forced_avx2;
@@ -62,13 +73,19 @@ typedef struct {
     const float *x;
     float *y;
     const int16_t *xq;   // x rounded to int16 for the integer kernel, or null
+    const int8_t *xq8;   // x rounded to int8 for the VNNI kernel (K-quants), or null
     const float *dx;
     const int32_t *xs;
+    const int32_t *x4;
 } mv_job;
 
 static void mv_range(void *ctx, int64_t r0, int64_t r1) {
     const mv_job *j = (const mv_job *)ctx;
 #ifdef CK_X86
+    if (j->xq8) {
+        ck_matvec_rows_x8(j->type, j->w, j->row_bytes, j->cols, j->xq8, j->dx, j->xs, j->x4, j->nx, j->y, j->rows, r0, r1);
+        return;
+    }
     if (j->xq) {
         ck_matvec_rows_x16(j->type, j->w, j->row_bytes, j->cols, j->xq, j->dx, j->xs, j->nx, j->y, j->rows, r0, r1);
         return;
@@ -120,6 +137,32 @@ static int quantize_x(const float *x, int64_t cols, int64_t nx) {
     return 1;
 }
 
+// The same for the int8 kernels, with row v's x4 (cols/4 of them) at v·cols/4.
+static _Thread_local int8_t *x8;
+static _Thread_local float *x8_scales;
+static _Thread_local int32_t *x8_sums, *x8_fours;
+static _Thread_local int64_t x8_cap;
+
+static int quantize_x8(const float *x, int64_t cols, int64_t nx) {
+    const int64_t need = cols * nx;
+    if (x8_cap < need) {
+        int8_t *q = (int8_t *)realloc(x8, (size_t)need);
+        float *d = (float *)realloc(x8_scales, (size_t)(need / 32 + 1) * sizeof(float));
+        int32_t *s = (int32_t *)realloc(x8_sums, (size_t)(need / 32 + 1) * sizeof(int32_t));
+        int32_t *f = (int32_t *)realloc(x8_fours, (size_t)(need / 4 + 1) * sizeof(int32_t));
+        if (q) x8 = q;
+        if (d) x8_scales = d;
+        if (s) x8_sums = s;
+        if (f) x8_fours = f;
+        if (q && d && s && f) x8_cap = need;
+    }
+    if (x8_cap < need) return 0;
+    for (int64_t v = 0; v < nx; v++)
+        ck_quantize_x8(x + v * cols, cols, x8 + v * cols, x8_scales + v * (cols / 32), x8_sums + v * (cols / 32),
+                       x8_fours + v * (cols / 4));
+    return 1;
+}
+
 int ck_matvec_x16_rows(uint32_t type) {
 #ifdef CK_X86
     if (ck_avx512_enabled() && ck_has_x16_kernel(type)) return 64;
@@ -130,13 +173,23 @@ int ck_matvec_x16_rows(uint32_t type) {
 
 void ck_matvec_multi(uint32_t type, const void *w, size_t row_bytes, int64_t rows, int64_t cols,
                      const float *x, int64_t nx, float *y) {
-    mv_job j = {type, (const uint8_t *)w, row_bytes, cols, nx, rows, x, y, 0, 0, 0};
+    mv_job j = {type, (const uint8_t *)w, row_bytes, cols, nx, rows, x, y, 0, 0, 0, 0, 0};
     int64_t chunks = chunk_count(rows);
 #ifdef CK_X86
-    if (nx <= ck_matvec_x16_rows(type) && quantize_x(x, cols, nx)) {
+    int rounded = 0;
+    if (nx <= ck_matvec_x16_rows(type) && ck_vnni_enabled() && ck_has_x8_kernel(type) && quantize_x8(x, cols, nx)) {
+        j.xq8 = x8;
+        j.dx = x8_scales;
+        j.xs = x8_sums;
+        j.x4 = x8_fours;
+        rounded = 1;
+    } else if (nx <= ck_matvec_x16_rows(type) && quantize_x(x, cols, nx)) {
         j.xq = x16;
         j.dx = x16_scales;
         j.xs = x16_sums;
+        rounded = 1;
+    }
+    if (rounded) {
         // Several x rows go over a chunk's weight rows one after the other: chunks of at most
         // 512 KB stay in L2 for all but the first.
         if (nx > 1) {

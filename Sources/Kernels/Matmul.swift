@@ -57,7 +57,7 @@ public final class GroupedRows: @unchecked Sendable {
 }
 
 /// Below this many input rows the quantized matrix-vector kernel (weights read once, never
-/// dequantized to memory) beats dequantize-then-SGEMM; with activations rounded to int16
+/// dequantized to memory) beats dequantize-then-SGEMM; with activations rounded to int16 or int8
 /// (`ck_matvec_x16_rows`) it does up to 64 rows, the size of a translation unit's prefill.
 public let matvecMaxRows = 4
 

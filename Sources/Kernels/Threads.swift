@@ -38,6 +38,13 @@ public enum KernelThreads {
     /// Whether the AVX-512 dot products are active (for the types that have them).
     public static var avx512Enabled: Bool { ck_avx512_enabled() != 0 }
 
+    /// Whether decoding's K-quant products round x to int8 for AVX-512 VNNI (else to int16).
+    public static var vnniEnabled: Bool { ck_vnni_enabled() != 0 }
+
+    /// Forces the int16 kernels where the VNNI ones would run (tests compare them).
+    @discardableResult
+    public static func forceNoVNNI(_ on: Bool) -> Bool { ck_force_no_vnni(on ? 1 : 0) != 0 }
+
     /// Forces AVX2 instead of AVX-512 (tests compare them).
     @discardableResult
     public static func forceAVX2(_ on: Bool) -> Bool { ck_force_avx2(on ? 1 : 0) != 0 }

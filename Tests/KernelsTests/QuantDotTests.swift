@@ -68,50 +68,63 @@ final class QuantDotTests: XCTestCase {
                 var y = [Float](repeating: 0, count: rows)
                 let scratch = UnsafeMutableBufferPointer<Float>.allocate(capacity: rows * cols)
                 defer { scratch.deallocate() }
-                for (scalar, avx2) in [(false, false), (false, true), (true, false)] {
+                for (scalar, avx2, noVNNI) in [(false, false, false), (false, false, true), (false, true, false), (true, false, false)] {
                     KernelThreads.forceScalar(scalar)
                     KernelThreads.forceAVX2(avx2)
+                    KernelThreads.forceNoVNNI(noVNNI)
                     matmul(x, rows: 1, w, &y, scratch: scratch)
-                    let roundsX = Self.roundsXToInt16(type)
+                    let step = Self.xRoundingSteps(type)
                     for r in 0..<rows {
                         var exact = 0.0, mag = 0.0, xRounding = 0.0
                         for c in 0..<cols {
                             exact += Double(ref[r * cols + c]) * Double(x[c])
                             mag += abs(Double(ref[r * cols + c]) * Double(x[c]))
-                            if roundsX { xRounding += abs(Double(ref[r * cols + c])) * Self.blockMax(x, c) / 65534 }
+                            if let step { xRounding += abs(Double(ref[r * cols + c])) * Self.blockMax(x, c) / step }
                         }
-                        // f32 accumulation (1e-5 of the magnitude) plus the analytic int16 rounding of
-                        // x: the measured gap uses at most 5.3% of it.
+                        // f32 accumulation (1e-5 of the magnitude) plus the analytic int16 or int8
+                        // rounding of x.
                         QuantDotTests.ratio[0] = max(QuantDotTests.ratio[0], abs(Double(y[r]) - exact) / (1e-5 * mag + xRounding + 1e-7))
                         XCTAssertEqual(Double(y[r]), exact, accuracy: 1e-5 * mag + xRounding + 1e-7,
-                                       "\(type) scalar=\(scalar) avx2=\(avx2) row \(r)")
+                                       "\(type) scalar=\(scalar) avx2=\(avx2) noVNNI=\(noVNNI) row \(r)")
                     }
                 }
                 KernelThreads.forceScalar(false)
                 KernelThreads.forceAVX2(false)
+                KernelThreads.forceNoVNNI(false)
             }
         }
     }
 
-    /// Does the matrix-vector product round x to int16 per 32-block for `type` (AVX-512 Q8_0, Q5_0,
-    /// Q4_K, Q6_K)?
-    static func roundsXToInt16(_ type: TensorType) -> Bool {
-        KernelThreads.avx512Enabled && [.q8_0, .q5_0, .q4_K, .q6_K].contains(type)
+    /// nil when the matrix-vector product takes x as it is for `type`; otherwise the number of
+    /// half-steps x is rounded to per 32-block: int8 for AVX-512 VNNI's Q4_K and Q6_K (254), int16
+    /// for AVX-512's Q8_0, Q5_0 and the K-quants without VNNI (65534).
+    static func xRoundingSteps(_ type: TensorType) -> Double? {
+        guard KernelThreads.avx512Enabled, [.q8_0, .q5_0, .q4_K, .q6_K].contains(type) else { return nil }
+        return KernelThreads.vnniEnabled && [.q4_K, .q6_K].contains(type) ? 254 : 65534
     }
 
-    /// The largest |x| in the 32-element block holding x[c]: x[c] is off by at most that / 65534.
+    /// The largest |x| in the 32-element block holding x[c]: x[c] is off by at most that / steps.
     static func blockMax(_ x: [Float], _ c: Int) -> Double {
         let b = c / 32 * 32
         return Double(x[b..<b + 32].map { abs($0) }.max()!)
     }
 
-    func testInt16KernelGivesARowTheSameValueInEveryGroup() throws {
+    func testRoundedXKernelsGiveARowTheSameValueInEveryGroup() throws {
         // The 16-row kernel and the single-row kernel must agree bit for bit, so that a row's
         // value does not depend on the thread count (which moves the group boundaries).
         try XCTSkipUnless(KernelThreads.avx512Enabled, "no AVX-512 on this machine")
+        for noVNNI in KernelThreads.vnniEnabled ? [false, true] : [false] {
+            KernelThreads.forceNoVNNI(noVNNI)
+            defer { KernelThreads.forceNoVNNI(false) }
+            try roundedXKernelsGiveARowTheSameValueInEveryGroup()
+        }
+    }
+
+    func roundedXKernelsGiveARowTheSameValueInEveryGroup() throws {
         var rng = SplitMix64(seed: 11)
         let cols = 768, rows = 1003
         for type in [TensorType.q8_0, .q5_0, .q4_K, .q6_K] {
+            let steps = try XCTUnwrap(Self.xRoundingSteps(type))
             let bytes = (0..<rows).flatMap { _ in Self.randomRow(type, cols: cols, rng: &rng) }
             var x = (0..<cols).map { _ in Float(rng.nextDouble() * 2 - 1) }
             x[70] = 40   // an outlier, as real hidden states have
@@ -153,9 +166,9 @@ final class QuantDotTests: XCTestCase {
                     var exact = 0.0, bound = 1e-7
                     for c in 0..<cols {
                         exact += Double(ref[r * cols + c]) * Double(x[c])
-                        bound += abs(Double(ref[r * cols + c])) * (Self.blockMax(x, c) / 65534 + 1e-5 * Double(abs(x[c])))
+                        bound += abs(Double(ref[r * cols + c])) * (Self.blockMax(x, c) / steps + 1e-5 * Double(abs(x[c])))
                     }
-                    // Analytic int16 rounding plus f32 accumulation: the measured gap uses 21% of it.
+                    // Analytic rounding of x plus f32 accumulation.
                     QuantDotTests.ratio[1] = max(QuantDotTests.ratio[1], abs(Double(one[r]) - exact) / bound)
                     XCTAssertEqual(Double(one[r]), exact, accuracy: bound, "\(type) row \(r)")
                 }
@@ -164,8 +177,16 @@ final class QuantDotTests: XCTestCase {
     }
 
     func testMatmulPathsAgree() {
-        // The same product through matvec (n = 1), multi-row matvec (int16-rounded rows up to
-        // matvecRows(type)) and dequantize+SGEMM (beyond).
+        // The same product through matvec (n = 1), multi-row matvec (int8- or int16-rounded rows up
+        // to matvecRows(type)) and dequantize+SGEMM (beyond).
+        for noVNNI in KernelThreads.vnniEnabled ? [false, true] : [false] {
+            KernelThreads.forceNoVNNI(noVNNI)
+            defer { KernelThreads.forceNoVNNI(false) }
+            matmulPathsAgree()
+        }
+    }
+
+    func matmulPathsAgree() {
         var rng = SplitMix64(seed: 7)
         let cols = 256, rows = 300
         for type in [TensorType.q4_K, .q8_0, .q6_K, .q5_0, .f32] {
@@ -182,7 +203,8 @@ final class QuantDotTests: XCTestCase {
                     defer { scratch.deallocate() }
                     KernelThreads.set(2)
                     matmul(x, rows: n, w, &y, scratch: scratch)
-                    let rounded = n <= matvecRows(type) && Self.roundsXToInt16(type)
+                    let steps = n <= matvecRows(type) ? Self.xRoundingSteps(type) : nil
+                    let rounded = steps != nil
                     // Past matvecRows, block-quantized weights go through int16 panels: x and the
                     // weights both rounded to ±8191 steps of their block's largest value.
                     let panels = n > matvecRows(type) && type != .f32 && Int16Weights.fast
@@ -197,8 +219,8 @@ final class QuantDotTests: XCTestCase {
                         for r in 0..<rows {
                             var exact = 0.0, xRounding = 0.0
                             for c in 0..<cols { exact += Double(ref[r * cols + c]) * Double(xi[c]) }
-                            if rounded {
-                                for c in 0..<cols { xRounding += abs(Double(ref[r * cols + c])) * Self.blockMax(xi, c) / 65534 }
+                            if let steps {
+                                for c in 0..<cols { xRounding += abs(Double(ref[r * cols + c])) * Self.blockMax(xi, c) / steps }
                             }
                             if panels {
                                 let row = Array(ref[r * cols..<(r + 1) * cols])

@@ -30,6 +30,11 @@ int ck_avx512_enabled(void);
 int ck_force_avx2(int on);
 /// Forces the scalar paths (for tests comparing both); returns the previous setting.
 int ck_force_scalar(int on);
+/// 1 when decoding's K-quant products round x to int8 for AVX-512 VNNI (otherwise to int16).
+int ck_vnni_enabled(void);
+/// Forces the int16 kernels where VNNI would be used (for tests comparing both); returns the
+/// previous setting.
+int ck_force_no_vnni(int on);
 
 /// Dot product of one stored row of `n` elements (n a multiple of the block size) with f32 `x`.
 float ck_dot_row(uint32_t type, const void *row, const float *x, int64_t n);
@@ -54,7 +59,8 @@ int ck_in_task(void);
 void ck_matvec(uint32_t type, const void *w, size_t row_bytes, int64_t rows, int64_t cols,
                const float *x, float *y);
 /// Same for `nx` input vectors (x is nx×cols, y is nx×rows): each weight row is read once from
-/// memory. Up to ck_matvec_x16_rows(type) vectors are rounded to int16 and take the integer
+/// memory. Up to ck_matvec_x16_rows(type) vectors are rounded to int16 (int8 for Q4_K and Q6_K
+/// where AVX-512 VNNI runs them) and take the integer
 /// kernel, each row exactly as ck_matvec would give it; more take the f32 kernel.
 void ck_matvec_multi(uint32_t type, const void *w, size_t row_bytes, int64_t rows, int64_t cols,
                      const float *x, int64_t nx, float *y);
