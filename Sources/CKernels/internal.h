@@ -1,7 +1,21 @@
 // Functions shared between the CKernels translation units (not part of the public header).
 #ifndef YANFU_CKERNELS_INTERNAL_H
 #define YANFU_CKERNELS_INTERNAL_H
+#include <math.h>
 #include <stdint.h>
+
+/// The step that rounds the 32 values at x to ±levels (their largest |x| / levels) and its
+/// inverse; NaN when one of them is not finite, so that the products are NaN as in f32.
+static inline float ck_block_step(const float *x, float levels, float *inv) {
+    float m = 0;
+    int finite = 1;
+    for (int i = 0; i < 32; i++) {
+        m = fabsf(x[i]) > m ? fabsf(x[i]) : m;
+        finite &= isfinite(x[i]) != 0;
+    }
+    *inv = m > 0 ? levels / m : 0;
+    return finite ? m / levels : NAN;
+}
 
 float ck_f16_to_f32(uint16_t h);
 void ck_kscales(const uint8_t *s, uint8_t sc[8], uint8_t m[8]);

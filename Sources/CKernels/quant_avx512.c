@@ -165,20 +165,13 @@ float ck_dot_row_avx512(uint32_t type, const void *row, const float *x, int64_t 
 void ck_quantize_x16(const float *x, int64_t n, int16_t *xq, float *dx, int32_t *xs) {
     for (int64_t b = 0; b < n / 32; b++) {
         const float *xb = x + 32 * b;
-        float m = 0;
-        int finite = 1;
-        for (int i = 0; i < 32; i++) {
-            m = fabsf(xb[i]) > m ? fabsf(xb[i]) : m;
-            finite &= isfinite(xb[i]) != 0;
-        }
+        float inv;
+        dx[b] = ck_block_step(xb, 32767.0f, &inv);
         xs[b] = 0;
-        if (!finite) {   // a NaN or infinity still makes the products NaN, as in f32
-            dx[b] = NAN;
+        if (isnan(dx[b])) {
             for (int i = 0; i < 32; i++) xq[32 * b + i] = 0;
             continue;
         }
-        float inv = m > 0 ? 32767.0f / m : 0;
-        dx[b] = m / 32767.0f;
         for (int i = 0; i < 32; i++) {
             float v = rintf(xb[i] * inv);
             xq[32 * b + i] = (int16_t)(v > 32767 ? 32767 : v < -32767 ? -32767 : v);

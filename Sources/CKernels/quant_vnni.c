@@ -1,7 +1,8 @@
-// Decoding's K-quant products with AVX-512 VNNI: x rounded to int8 per 32-element block, so that
-// one vpdpbusd multiplies 64 unsigned weights by 64 int8 activations and sums them by four into
-// exact int32 lanes. The int16 kernels (quant_avx512.c) widen every weight to 16 bits and do
-// twice the multiplies; at the default model's sizes they, not memory, bound generation.
+// Decoding's and short prompts' K-quant products with AVX-512 VNNI: x rounded to int8 per
+// 32-element block, so that one vpdpbusd multiplies 64 unsigned weights by 64 int8 activations
+// and sums them by four into exact int32 lanes. The int16 kernels (quant_avx512.c) widen every
+// weight to 16 bits and do twice the multiplies; at the default model's sizes they, not memory,
+// bound generation.
 // x's rounding (half a step of its block's largest value / 127) is finer than llama.cpp's, which
 // rounds x to int8 per 256 values.
 #include "ckernels.h"
@@ -18,19 +19,12 @@ void ck_quantize_x8(const float *x, int64_t n, int8_t *xq, float *dx, int32_t *x
     for (int64_t b = 0; b < n / 32; b++) {
         const float *xb = x + 32 * b;
         int8_t *qb = xq + 32 * b;
-        float m = 0;
-        int finite = 1;
-        for (int i = 0; i < 32; i++) {
-            m = fabsf(xb[i]) > m ? fabsf(xb[i]) : m;
-            finite &= isfinite(xb[i]) != 0;
-        }
+        float inv;
+        dx[b] = ck_block_step(xb, 127.0f, &inv);
         xs[b] = 0;
-        if (!finite) {   // a NaN or infinity still makes the products NaN, as in f32
-            dx[b] = NAN;
+        if (isnan(dx[b])) {
             memset(qb, 0, 32);
         } else {
-            float inv = m > 0 ? 127.0f / m : 0;
-            dx[b] = m / 127.0f;
             for (int i = 0; i < 32; i++) {
                 float v = rintf(xb[i] * inv);
                 qb[i] = (int8_t)(v > 127 ? 127 : v < -127 ? -127 : v);

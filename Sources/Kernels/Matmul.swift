@@ -58,12 +58,13 @@ public final class GroupedRows: @unchecked Sendable {
 
 /// Below this many input rows the quantized matrix-vector kernel (weights read once, never
 /// dequantized to memory) beats dequantize-then-SGEMM; with activations rounded to int16 or int8
-/// (`ck_matvec_x16_rows`) it does up to 64 rows, the size of a translation unit's prefill.
+/// (`ck_matvec_integer_rows`) it does up to 64 rows, 128 for the K-quants on int8 (a translation
+/// unit's prefill).
 public let matvecMaxRows = 4
 
 /// The most rows `matmul` gives the matrix-vector kernel for this weight type.
 @inline(__always)
-public func matvecRows(_ type: TensorType) -> Int { max(matvecMaxRows, Int(ck_matvec_x16_rows(type.rawValue))) }
+public func matvecRows(_ type: TensorType) -> Int { max(matvecMaxRows, Int(ck_matvec_integer_rows(type.rawValue))) }
 
 /// Y = X·Wᵀ: `x` holds `n` rows of `w.cols` values, `y` receives `n` rows of `w.rows` values.
 ///

@@ -191,7 +191,7 @@ final class QuantDotTests: XCTestCase {
         let cols = 256, rows = 300
         for type in [TensorType.q4_K, .q8_0, .q6_K, .q5_0, .f32] {
             let bytes = (0..<rows).flatMap { _ in Self.randomRow(type, cols: cols, rng: &rng) }
-            for n in [1, 3, 9, 64, 70] {
+            for n in [1, 3, 9, 100, 130] {
                 let x = (0..<n * cols).map { _ in Float(rng.nextDouble() * 2 - 1) }
                 bytes.withUnsafeBytes { raw in
                     let w = WeightMatrix(type: type, data: raw.baseAddress!, rows: rows, cols: cols)

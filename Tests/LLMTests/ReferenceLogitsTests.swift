@@ -34,9 +34,12 @@ final class ReferenceLogitsTests: XCTestCase {
             var logits = session.prefill(ids)
             XCTAssertEqual(logits.count, model.config.vocabSize)
             // The same top 20 in the same order, except that logits closer than twice the
-            // tolerance in transformers may come in either order.
+            // tolerance in transformers may come in either order; an id outside transformers' top
+            // 20 may rank among ours only as high as its 20th logit and the tolerance allow.
             let ours = ModelTestSupport.topK(logits, 20)
-            XCTAssertEqual(Set(ours.prefix(19)).subtracting(topIds), [], "\(name) case \(n): top-20 ids")
+            for id in ours where !topIds.contains(id) {
+                XCTAssertLessThanOrEqual(Double(logits[id]), topLogits[19] + tolerance, "\(name) case \(n): \(id) in our top 20")
+            }
             for (k, id) in ours.enumerated() where id != topIds[k] {
                 let j = topIds.firstIndex(of: id) ?? topIds.count - 1
                 XCTAssertLessThan(abs(topLogits[j] - topLogits[k]), 2 * tolerance, "\(name) case \(n): rank \(k) holds \(id)")

@@ -59,13 +59,13 @@ int ck_in_task(void);
 void ck_matvec(uint32_t type, const void *w, size_t row_bytes, int64_t rows, int64_t cols,
                const float *x, float *y);
 /// Same for `nx` input vectors (x is nx×cols, y is nx×rows): each weight row is read once from
-/// memory. Up to ck_matvec_x16_rows(type) vectors are rounded to int16 (int8 for Q4_K and Q6_K
+/// memory. Up to ck_matvec_integer_rows(type) vectors are rounded to int16 (int8 for Q4_K and Q6_K
 /// where AVX-512 VNNI runs them) and take the integer
 /// kernel, each row exactly as ck_matvec would give it; more take the f32 kernel.
 void ck_matvec_multi(uint32_t type, const void *w, size_t row_bytes, int64_t rows, int64_t cols,
                      const float *x, int64_t nx, float *y);
-/// The most input vectors ck_matvec_multi runs through the int16 kernel for `type` (0: none here).
-int ck_matvec_x16_rows(uint32_t type);
+/// The most input vectors ck_matvec_multi runs through its integer kernels for `type` (0: none here).
+int ck_matvec_integer_rows(uint32_t type);
 /// 1 when ck_matvec_grouped_q8_0 has its kernel here (AVX-512BW); otherwise do not group.
 int ck_has_grouped_q8_0(void);
 /// Copies the first 16·groups rows of a Q8_0 matrix (cols a multiple of 32) into the decoding
