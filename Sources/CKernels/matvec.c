@@ -137,13 +137,13 @@ static int quantize_x(const float *x, int64_t cols, int64_t nx) {
     return 1;
 }
 
-// The same for the int8 kernels, with row v's x4 (cols/4 of them) at v·cols/4.
+// The same for the int8 kernels, with row v's x4 (cols/4 of them, Q6_K's alone) at v·cols/4.
 static _Thread_local int8_t *x8;
 static _Thread_local float *x8_scales;
 static _Thread_local int32_t *x8_sums, *x8_fours;
 static _Thread_local int64_t x8_cap;
 
-static int quantize_x8(const float *x, int64_t cols, int64_t nx) {
+static int quantize_x8(uint32_t type, const float *x, int64_t cols, int64_t nx) {
     const int64_t need = cols * nx;
     if (x8_cap < need) {
         int8_t *q = (int8_t *)realloc(x8, (size_t)need);
@@ -159,7 +159,7 @@ static int quantize_x8(const float *x, int64_t cols, int64_t nx) {
     if (x8_cap < need) return 0;
     for (int64_t v = 0; v < nx; v++)
         ck_quantize_x8(x + v * cols, cols, x8 + v * cols, x8_scales + v * (cols / 32), x8_sums + v * (cols / 32),
-                       x8_fours + v * (cols / 4));
+                       type == CK_Q6_K ? x8_fours + v * (cols / 4) : 0);
     return 1;
 }
 
@@ -181,20 +181,17 @@ void ck_matvec_multi(uint32_t type, const void *w, size_t row_bytes, int64_t row
     mv_job j = {type, (const uint8_t *)w, row_bytes, cols, nx, rows, x, y, 0, 0, 0, 0, 0};
     int64_t chunks = chunk_count(rows);
 #ifdef CK_X86
-    int rounded = 0;
-    if (nx <= ck_matvec_integer_rows(type) && ck_vnni_enabled() && ck_has_x8_kernel(type) && quantize_x8(x, cols, nx)) {
+    if (nx <= ck_matvec_integer_rows(type) && ck_vnni_enabled() && ck_has_x8_kernel(type) && quantize_x8(type, x, cols, nx)) {
         j.xq8 = x8;
         j.dx = x8_scales;
         j.xs = x8_sums;
         j.x4 = x8_fours;
-        rounded = 1;
-    } else if (nx <= ck_matvec_integer_rows(type) && ck_has_x16_kernel(type) && quantize_x(x, cols, nx)) {
+    } else if (nx <= ck_matvec_integer_rows(type) && quantize_x(x, cols, nx)) {
         j.xq = x16;
         j.dx = x16_scales;
         j.xs = x16_sums;
-        rounded = 1;
     }
-    if (rounded) {
+    if (j.xq8 || j.xq) {
         // Several x rows go over a chunk's weight rows one after the other: chunks of at most
         // 512 KB stay in L2 for all but the first.
         if (nx > 1) {

@@ -31,7 +31,8 @@ void ck_quantize_x8(const float *x, int64_t n, int8_t *xq, float *dx, int32_t *x
                 xs[b] += qb[i];
             }
         }
-        for (int j = 0; j < 8; j++) x4[8 * b + j] = 32 * (qb[4 * j] + qb[4 * j + 1] + qb[4 * j + 2] + qb[4 * j + 3]);
+        if (x4)
+            for (int j = 0; j < 8; j++) x4[8 * b + j] = 32 * (qb[4 * j] + qb[4 * j + 1] + qb[4 * j + 2] + qb[4 * j + 3]);
     }
 }
 
