@@ -163,13 +163,12 @@ static int quantize_x8(uint32_t type, const float *x, int64_t cols, int64_t nx) 
     return 1;
 }
 
-// Measured on the 1.5B after 1,024 tokens of context (bench model --depth 1024, back to back):
-// the int8 kernel against the int16 panels, 48.0 against 30.6 tok/s for 96 prompt tokens, 61.6
-// against 39.8 for 128, 59.7 against 53.1 for 192 (within this machine's noise) and 55.3 against
-// 61.6 for 256. Translation units' prompts are mostly under 128 tokens.
+// The K-quants' int8 panels (gemm_x8.c) decode every weight row once per product, which pays
+// from about 16 rows of x on (measured on the 1.5B's matrices with 2 threads: 1536×1536 at 32
+// rows 125 against 100 GMAC/s, 8 rows 54 against 94).
 int ck_matvec_integer_rows(uint32_t type) {
 #ifdef CK_X86
-    if (ck_vnni_enabled() && ck_has_x8_kernel(type)) return 128;
+    if (ck_vnni_enabled() && ck_has_x8_kernel(type)) return 16;
     if (ck_avx512_enabled() && ck_has_x16_kernel(type)) return 64;
 #endif
     (void)type;

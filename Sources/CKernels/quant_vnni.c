@@ -9,11 +9,8 @@
 #include "internal.h"
 
 #ifdef CK_X86
-#include <immintrin.h>
 #include <math.h>
-#include <string.h>
-
-#define CK_VNNI __attribute__((target("avx512f,avx512bw,avx512vl,avx512vnni,avx2,fma,f16c")))
+#include "vnni_decode.h"
 
 void ck_quantize_x8(const float *x, int64_t n, int8_t *xq, float *dx, int32_t *xs, int32_t *x4) {
     for (int64_t b = 0; b < n / 32; b++) {
@@ -38,12 +35,6 @@ void ck_quantize_x8(const float *x, int64_t n, int8_t *xq, float *dx, int32_t *x
 
 int ck_has_x8_kernel(uint32_t type) { return type == CK_Q4_K || type == CK_Q6_K; }
 
-CK_VNNI static inline float h2f(const uint8_t *p) {
-    uint16_t h;
-    memcpy(&h, p, 2);
-    return _cvtsh_ss(h);
-}
-
 CK_VNNI static inline float hsum8(__m256 v) {
     __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
     s = _mm_add_ps(s, _mm_movehl_ps(s, s));
@@ -55,20 +46,6 @@ CK_VNNI static inline __m512i halves(int a, int b) {
     return _mm512_inserti64x4(_mm512_set1_epi32(a), _mm256_set1_epi32(b), 1);
 }
 
-// Q4_K's eight 6-bit scales and eight 6-bit mins (packed in 12 bytes) as eight bytes each:
-// scales 0–3 and mins 0–3 are the low six bits of bytes 0–3 and 4–7; scales and mins 4–7 take
-// their low four bits from bytes 8–11 and their top two from the top bits of bytes 0–3 and 4–7.
-CK_VNNI static inline void k4_scales(const uint8_t *s, uint64_t *sc, uint64_t *m) {
-    uint32_t a, b, c;
-    memcpy(&a, s, 4);
-    memcpy(&b, s + 4, 4);
-    memcpy(&c, s + 8, 4);
-    const uint32_t sc_hi = (c & 0x0f0f0f0fu) | (((a >> 6) & 0x03030303u) << 4);
-    const uint32_t m_hi = ((c >> 4) & 0x0f0f0f0fu) | (((b >> 6) & 0x03030303u) << 4);
-    *sc = (uint64_t)(a & 0x3f3f3f3fu) | (uint64_t)sc_hi << 32;
-    *m = (uint64_t)(b & 0x3f3f3f3fu) | (uint64_t)m_hi << 32;
-}
-
 CK_VNNI static inline __m256 u8x8(uint64_t v) {
     return _mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(_mm_cvtsi64_si128((long long)v)));
 }
@@ -76,12 +53,9 @@ CK_VNNI static inline __m256 u8x8(uint64_t v) {
 #define NX 8
 // One Q4_K row against nx rows of x (nx a constant: 1 when decoding, NX for a prompt's rows); per
 // x row the operations and their order do not depend on nx, so a row gets the same bits either way.
-// A 32-byte chunk c of a super-block holds sub-block 2c in its low nibbles and 2c+1 in its high
-// ones: broadcast to 64 bytes and the upper half shifted by 4, it lines up with x's 64 values.
 // Sub-block k's offset is dmin·m_k·dx_k·Σxq over the block (xs).
 CK_VNNI static inline void q4_k_x8(const uint8_t *p, int64_t nb, int64_t cols, const int8_t *xq, const float *dx,
                                    const int32_t *xs, const int nx, float *out) {
-    const __m512i m4 = _mm512_set1_epi8(15);
     const int64_t ns = cols / 32;
     __m512 acc0[NX], acc1[NX];   // chunks 0, 2 and 1, 3: two FMA chains per row
     __m256 mins[NX];
@@ -89,14 +63,11 @@ CK_VNNI static inline void q4_k_x8(const uint8_t *p, int64_t nb, int64_t cols, c
     for (int64_t i = 0; i < nb; i++) {
         const uint8_t *b = p + i * 144;
         uint64_t sc, m;
-        k4_scales(b + 4, &sc, &m);
-        const __m256 dsc = _mm256_mul_ps(_mm256_set1_ps(h2f(b)), u8x8(sc));
-        const __m256 dm = _mm256_mul_ps(_mm256_set1_ps(h2f(b + 2)), u8x8(m));
+        ck_k4_scales(b + 4, &sc, &m);
+        const __m256 dsc = _mm256_mul_ps(_mm256_set1_ps(ck_h2f(b)), u8x8(sc));
+        const __m256 dm = _mm256_mul_ps(_mm256_set1_ps(ck_h2f(b + 2)), u8x8(m));
         __m512i w[4];
-        for (int c = 0; c < 4; c++) {
-            __m512i raw = _mm512_broadcast_i64x4(_mm256_loadu_si256((const __m256i *)(b + 16 + 32 * c)));
-            w[c] = _mm512_and_si512(_mm512_mask_srli_epi16(raw, 0xFFFF0000u, raw, 4), m4);
-        }
+        ck_q4_k_values(b, w);
         for (int v = 0; v < nx; v++) {
             const float *dxv = dx + v * ns + 8 * i;
             const __m256 dxb = _mm256_loadu_ps(dxv);
@@ -114,33 +85,21 @@ CK_VNNI static inline void q4_k_x8(const uint8_t *p, int64_t nb, int64_t cols, c
     for (int v = 0; v < nx; v++) out[v] = _mm512_reduce_add_ps(_mm512_add_ps(acc0[v], acc1[v])) - hsum8(mins[v]);
 }
 
-// One Q6_K row against nx rows of x, as q4_k_x8. A half super-block's 64 bytes of low bits give
-// values 0–63 (low nibbles) and 64–127 (high nibbles), each topped by two bits of the half's 32
-// qh bytes (bits 0–1, 2–3 and 4–5, 6–7). The weights are stored +32: the products of the stored
+// One Q6_K row against nx rows of x, as q4_k_x8. The weights are stored +32: the products of the stored
 // values less 32·Σ of each lane's four x values (x4, the same for every weight row) are exact.
 // Lane l of the 64-value product q has scale 4q + l/4 (16 values each) and x block 2q + l/8.
 CK_VNNI static inline void q6_k_x8(const uint8_t *p, int64_t nb, int64_t cols, const int8_t *xq, const float *dx,
                                    const int32_t *x4, const int nx, float *out) {
-    const __m512i m4 = _mm512_set1_epi8(15), m2 = _mm512_set1_epi8(3);
-    const __m512i shift_lo = _mm512_inserti64x4(_mm512_setzero_si512(), _mm256_set1_epi16(2), 1);
-    const __m512i shift_hi = _mm512_inserti64x4(_mm512_set1_epi16(4), _mm256_set1_epi16(6), 1);
     const __m512i by_pair = _mm512_setr_epi32(0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7);
     const int64_t ns = cols / 32;
     __m512 acc0[NX], acc1[NX];
     for (int v = 0; v < nx; v++) acc0[v] = acc1[v] = _mm512_setzero_ps();
     for (int64_t i = 0; i < nb; i++) {
         const uint8_t *b = p + i * 210;
-        const __m512 s16 = _mm512_mul_ps(_mm512_set1_ps(h2f(b + 208)),
+        const __m512 s16 = _mm512_mul_ps(_mm512_set1_ps(ck_h2f(b + 208)),
                                          _mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(_mm_loadu_si128((const __m128i *)(b + 192)))));
         __m512i w[4];
-        for (int h = 0; h < 2; h++) {
-            __m512i ql = _mm512_loadu_si512(b + 64 * h);
-            __m512i qh = _mm512_broadcast_i64x4(_mm256_loadu_si256((const __m256i *)(b + 128 + 32 * h)));
-            __m512i top_lo = _mm512_slli_epi16(_mm512_and_si512(_mm512_srlv_epi16(qh, shift_lo), m2), 4);
-            __m512i top_hi = _mm512_slli_epi16(_mm512_and_si512(_mm512_srlv_epi16(qh, shift_hi), m2), 4);
-            w[2 * h] = _mm512_or_si512(_mm512_and_si512(ql, m4), top_lo);
-            w[2 * h + 1] = _mm512_or_si512(_mm512_and_si512(_mm512_srli_epi16(ql, 4), m4), top_hi);
-        }
+        ck_q6_k_values(b, w);
         for (int v = 0; v < nx; v++) {
             // d·scale_j·dx of scale j's block, for the super-block's 16 scales.
             const __m512 sd = _mm512_mul_ps(s16, _mm512_permutexvar_ps(by_pair, _mm512_zextps256_ps512(_mm256_loadu_ps(dx + v * ns + 8 * i))));

@@ -57,9 +57,9 @@ public final class GroupedRows: @unchecked Sendable {
 }
 
 /// Below this many input rows the quantized matrix-vector kernel (weights read once, never
-/// dequantized to memory) beats dequantize-then-SGEMM; with activations rounded to int16 or int8
-/// (`ck_matvec_integer_rows`) it does up to 64 rows, 128 for the K-quants on int8 (a translation
-/// unit's prefill).
+/// dequantized to memory) beats dequantize-then-SGEMM; with activations rounded to int16
+/// (`ck_matvec_integer_rows`) it does up to 64 rows, with int8 (K-quants) up to 16, beyond which
+/// the int8 panels (`ck_matmul_x8`) win.
 public let matvecMaxRows = 4
 
 /// The most rows `matmul` gives the matrix-vector kernel for this weight type.
@@ -69,9 +69,10 @@ public func matvecRows(_ type: TensorType) -> Int { max(matvecMaxRows, Int(ck_ma
 /// Y = X·Wᵀ: `x` holds `n` rows of `w.cols` values, `y` receives `n` rows of `w.rows` values.
 ///
 /// n ≤ `matvecRows(type)` (decoding, short prefills): threaded quantized dot products on the
-/// stored blocks. Larger n (prefill): each tile of weight rows is dequantized into `scratch` and
-/// multiplied as int16 panels (AVX512-VNNI, block-quantized types) or with SGEMM; `scratch` needs
-/// at least `w.cols` floats and should hold a whole matrix for speed.
+/// stored blocks. Larger n (prefill): Q4_K and Q6_K as int8 panels (AVX-512 VNNI); other types
+/// tile by tile dequantized into `scratch` and multiplied as int16 panels (AVX512-VNNI,
+/// block-quantized types) or with SGEMM; `scratch` needs at least `w.cols` floats and should hold
+/// a whole matrix for speed.
 public func matmul(_ x: UnsafePointer<Float>, rows n: Int, _ w: WeightMatrix, _ y: UnsafeMutablePointer<Float>,
                    scratch: UnsafeMutableBufferPointer<Float>) {
     if n <= 0 { return }
@@ -94,7 +95,9 @@ public func matmul(_ x: UnsafePointer<Float>, rows n: Int, _ w: WeightMatrix, _ 
         }
         return
     }
-    // Block-quantized weights: int16 panels (as training multiplies them), where the kernel runs.
+    // Q4_K and Q6_K on AVX-512 VNNI: int8 panels decoded from the stored integers.
+    if ck_matmul_x8(w.type.rawValue, w.data, w.rowBytes, Int64(w.rows), Int64(w.cols), x, Int64(n), y) != 0 { return }
+    // Other block-quantized weights: int16 panels (as training multiplies them), where the kernel runs.
     if ![.f16, .bf16].contains(w.type), matmulInt16(x, rows: n, w, y, scratch: scratch) { return }
     // Each pool thread takes whole tiles of weight rows, dequantizes them into its own part of
     // the scratch and runs a single-threaded SGEMM into its columns of y.

@@ -178,7 +178,8 @@ final class QuantDotTests: XCTestCase {
 
     func testMatmulPathsAgree() {
         // The same product through matvec (n = 1), multi-row matvec (int8- or int16-rounded rows up
-        // to matvecRows(type)) and dequantize+SGEMM (beyond).
+        // to matvecRows(type)) and beyond it int8 panels (K-quants on VNNI), int16 panels or
+        // dequantize+SGEMM.
         for noVNNI in KernelThreads.vnniEnabled ? [false, true] : [false] {
             KernelThreads.forceNoVNNI(noVNNI)
             defer { KernelThreads.forceNoVNNI(false) }
@@ -191,7 +192,7 @@ final class QuantDotTests: XCTestCase {
         let cols = 256, rows = 300
         for type in [TensorType.q4_K, .q8_0, .q6_K, .q5_0, .f32] {
             let bytes = (0..<rows).flatMap { _ in Self.randomRow(type, cols: cols, rng: &rng) }
-            for n in [1, 3, 9, 100, 130] {
+            for n in [1, 3, 9, 17, 100, 130] {
                 let x = (0..<n * cols).map { _ in Float(rng.nextDouble() * 2 - 1) }
                 bytes.withUnsafeBytes { raw in
                     let w = WeightMatrix(type: type, data: raw.baseAddress!, rows: rows, cols: cols)
@@ -203,14 +204,16 @@ final class QuantDotTests: XCTestCase {
                     defer { scratch.deallocate() }
                     KernelThreads.set(2)
                     matmul(x, rows: n, w, &y, scratch: scratch)
-                    let steps = n <= matvecRows(type) ? Self.xRoundingSteps(type) : nil
-                    let rounded = steps != nil
-                    // Past matvecRows, block-quantized weights go through int16 panels: x and the
-                    // weights both rounded to ±8191 steps of their block's largest value.
-                    let panels = n > matvecRows(type) && type != .f32 && Int16Weights.fast
+                    // Past matvecRows, the K-quants on VNNI go through int8 panels (x rounded as
+                    // decoding rounds it); other block-quantized weights through int16 panels: x
+                    // and the weights both rounded to ±8191 steps of their block's largest value.
+                    let matvec = n <= matvecRows(type)
+                    let int8Panels = !matvec && KernelThreads.vnniEnabled && [.q4_K, .q6_K].contains(type)
+                    let steps = matvec || int8Panels ? Self.xRoundingSteps(type) : nil
+                    let panels = !matvec && !int8Panels && type != .f32 && Int16Weights.fast
                     for i in 0..<n {
                         let xi = Array(x[i * cols..<(i + 1) * cols])
-                        if rounded && n > 1 && i % 7 == 0 {
+                        if matvec && steps != nil && n > 1 && i % 7 == 0 {
                             // Each row exactly as decoding it alone gives it.
                             var alone = [Float](repeating: 0, count: rows)
                             matmul(xi, rows: 1, w, &alone, scratch: scratch)
@@ -237,6 +240,51 @@ final class QuantDotTests: XCTestCase {
                     }
                 }
             }
+        }
+    }
+
+    func testInt8PanelsMatchDecodingsRounding() throws {
+        // Prompts past matvecRows: the same rounded x and stored integers as decoding a row alone,
+        // so the two differ only by f32 summation order; rows and weight rows that fill no whole
+        // tile or panel (23 = 3·6 + 5, 45 = 32 + 13); a NaN in one row of x makes that row NaN and
+        // leaves the others alone; 1 and 2 threads give the same bits.
+        try XCTSkipUnless(KernelThreads.vnniEnabled, "no AVX-512 VNNI on this machine")
+        var rng = SplitMix64(seed: 23)
+        let cols = 512, rows = 45, n = 23
+        for type in [TensorType.q4_K, .q6_K] {
+            let bytes = (0..<rows).flatMap { _ in Self.randomRow(type, cols: cols, rng: &rng) }
+            var x = (0..<n * cols).map { _ in Float(rng.nextDouble() * 2 - 1) }
+            x[5 * cols + 100] = 30   // an outlier, as real hidden states have
+            x[9 * cols + 300] = .nan
+            bytes.withUnsafeBytes { raw in
+                let w = WeightMatrix(type: type, data: raw.baseAddress!, rows: rows, cols: cols)
+                var ref = [Float](repeating: 0, count: rows * cols)
+                dequantize(type, raw.baseAddress!, &ref, count: rows * cols)
+                var one = [Float](repeating: 0, count: n * rows), two = one
+                KernelThreads.set(1)
+                XCTAssertEqual(ck_matmul_x8(type.rawValue, w.data, w.rowBytes, Int64(rows), Int64(cols), x, Int64(n), &one), 1)
+                KernelThreads.set(2)
+                XCTAssertEqual(ck_matmul_x8(type.rawValue, w.data, w.rowBytes, Int64(rows), Int64(cols), x, Int64(n), &two), 1)
+                XCTAssertEqual(one.map(\.bitPattern), two.map(\.bitPattern), "\(type): 1 thread against 2")
+                for i in 0..<n {
+                    let xi = Array(x[i * cols..<(i + 1) * cols])
+                    var alone = [Float](repeating: 0, count: rows)
+                    ck_matvec(type.rawValue, w.data, w.rowBytes, Int64(rows), Int64(cols), xi, &alone)
+                    for r in 0..<rows {
+                        let y = one[i * rows + r]
+                        if i == 9 { XCTAssertTrue(y.isNaN, "\(type) row \(i): NaN in x"); continue }
+                        var size = 0.0
+                        for c in 0..<cols { size += abs(Double(ref[r * cols + c]) * Double(xi[c])) }
+                        XCTAssertEqual(Double(y), Double(alone[r]), accuracy: 4e-6 * size, "\(type) x row \(i), weight row \(r)")
+                    }
+                }
+            }
+        }
+        let q8 = [UInt8](repeating: 0, count: 34 * 8)
+        q8.withUnsafeBytes { raw in
+            var y = [Float](repeating: 0, count: 17)
+            let x = [Float](repeating: 1, count: 256 * 17)
+            XCTAssertEqual(ck_matmul_x8(TensorType.q8_0.rawValue, raw.baseAddress!, 34 * 8, 1, 256, x, 17, &y), 0, "Q8_0 is not a K-quant")
         }
     }
 

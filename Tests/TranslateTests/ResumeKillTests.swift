@@ -133,11 +133,13 @@ final class ResumeKillTests: XCTestCase {
         super.tearDown()
     }
 
-    /// The adapter updates of a finished run (run.json): index, units, seconds.
-    func updates(_ run: String) throws -> [(update: Int, lastUnit: Int, seconds: Double)] {
+    /// The adapter updates of a finished run (run.json): index, units, seconds, and whether the
+    /// held-out check undid it (an undone update changes the adapter twice: its version counts both).
+    func updates(_ run: String) throws -> [(update: Int, lastUnit: Int, seconds: Double, rolledBack: Bool)] {
         let info = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: run + "/run.json"))) as? [String: Any])
         let list = try XCTUnwrap(info["updates"] as? [[String: Any]], "run.json has its updates")
-        return try list.map { (try XCTUnwrap($0["update"] as? Int), try XCTUnwrap($0["last_unit"] as? Int), try XCTUnwrap($0["seconds"] as? Double)) }
+        return try list.map { (try XCTUnwrap($0["update"] as? Int), try XCTUnwrap($0["last_unit"] as? Int), try XCTUnwrap($0["seconds"] as? Double),
+                               $0["rolled_back"] as? Bool == true) }
     }
 
     // MARK: kills

@@ -145,6 +145,12 @@ void ck_i16_gemm(const int16_t *xq, int64_t ldq, const float *xs, int64_t lds, i
 /// AVX512-VNNI kernel, when cols is not a multiple of 32, or when scratch holds under 32 rows.
 int ck_matmul_i16(uint32_t type, const void *w, size_t row_bytes, int64_t rows, int64_t cols, const float *x,
                   int64_t n, float *y, float *scratch, int64_t scratch_floats);
+/// Y = X·Wᵀ for n rows of x through a Q4_K or Q6_K W (rows×cols) on AVX-512 VNNI: x rounded to
+/// int8 per 32 values as decoding rounds it, W's stored integers multiplied as they are. 0
+/// (nothing done) for other types, without VNNI, when cols is not a multiple of 256 or memory
+/// for its buffers cannot be had.
+int ck_matmul_x8(uint32_t type, const void *w, size_t row_bytes, int64_t rows, int64_t cols, const float *x, int64_t n,
+                 float *y);
 /// dX (+)= dY·W for n rows of dY (rows values each) through the same W; 0 as ck_matmul_i16 (or
 /// when rows is not a multiple of 32).
 int ck_matmul_i16_backward(uint32_t type, const void *w, size_t row_bytes, int64_t rows, int64_t cols, const float *dy,
