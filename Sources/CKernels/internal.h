@@ -36,9 +36,6 @@ int ck_has_x16_kernel(uint32_t type);
 /// (row v's values at v·cols, its scales and sums at v·cols/32).
 void ck_matvec_rows_x16(uint32_t type, const void *w, size_t row_bytes, int64_t cols, const int16_t *xq,
                         const float *dx, const int32_t *xs, int64_t nx, float *y, int64_t y_stride, int64_t r0, int64_t r1);
-/// x rounded to int8 per 32-element block: x[i] ≈ dx[i/32]·xq[i], each block's Σxq in xs, and
-/// 32·Σ of each four consecutive xq in x4 (n/4 of them: Q6_K's +32 offset; skipped when null).
-void ck_quantize_x8(const float *x, int64_t n, int8_t *xq, float *dx, int32_t *xs, int32_t *x4);
 /// 1 when `type` has the int8-activation kernel below (AVX-512 VNNI).
 int ck_has_x8_kernel(uint32_t type);
 /// ck_matvec_rows_x16 with x quantized by ck_quantize_x8 (row v's x4 at v·cols/4).

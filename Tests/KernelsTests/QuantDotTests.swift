@@ -288,6 +288,42 @@ final class QuantDotTests: XCTestCase {
         }
     }
 
+    func testInt8RoundingOfXFollowsItsRule() throws {
+        // The vectorized rounding gives exactly the rule's bits: dx = max|x|/127, xq =
+        // rint(x·(127/max|x|)) clamped to ±127 (ties to even), Σxq, and 32·Σ of each four xq; a
+        // block with NaN or ±inf is zeros with dx NaN. Blocks: random with an outlier, exact ties
+        // (max 127, so x·inv = x), all zeros, subnormals, NaN, +inf.
+        try XCTSkipUnless(KernelThreads.vnniEnabled, "no AVX-512 VNNI on this machine")
+        var rng = SplitMix64(seed: 8)
+        var x = (0..<32 * 64).map { _ in Float(rng.nextDouble() * 2 - 1) * Float(1 << (rng.next() % 8)) }
+        x[17] = 300
+        for i in 0..<32 { x[32 + i] = i == 0 ? 127 : Float(i) - 15.5 }   // …, -0.5, 0.5, 1.5, …
+        for i in 0..<32 { x[64 + i] = 0 }
+        for i in 0..<32 { x[96 + i] = Float.leastNonzeroMagnitude * Float(i) }
+        x[128 + 5] = .nan
+        x[160 + 31] = .infinity
+        let n = x.count, nb = n / 32
+        var xq = [Int8](repeating: 1, count: n), dx = [Float](repeating: 1, count: nb)
+        var xs = [Int32](repeating: 1, count: nb), x4 = [Int32](repeating: 1, count: n / 4)
+        ck_quantize_x8(x, Int64(n), &xq, &dx, &xs, &x4)
+        for b in 0..<nb {
+            let block = x[32 * b..<32 * b + 32]
+            guard block.allSatisfy(\.isFinite) else {
+                XCTAssertTrue(dx[b].isNaN, "block \(b)")
+                XCTAssertEqual(xq[32 * b..<32 * b + 32].filter { $0 != 0 }.count + Int(xs[b]), 0, "block \(b)")
+                XCTAssertEqual(x4[8 * b..<8 * b + 8].filter { $0 != 0 }.count, 0, "block \(b)")
+                continue
+            }
+            let m = block.map(abs).max()!, inv: Float = m > 0 ? 127 / m : 0
+            XCTAssertEqual(dx[b].bitPattern, (m / 127).bitPattern, "block \(b)")
+            let q = block.map { Int8(min(127, max(-127, ($0 * inv).rounded(.toNearestOrEven)))) }
+            XCTAssertEqual(Array(xq[32 * b..<32 * b + 32]), q, "block \(b)")
+            XCTAssertEqual(xs[b], q.reduce(Int32(0)) { $0 + Int32($1) }, "block \(b)")
+            XCTAssertEqual(Array(x4[8 * b..<8 * b + 8]), (0..<8).map { j in 32 * q[4 * j..<4 * j + 4].reduce(Int32(0)) { $0 + Int32($1) } })
+        }
+        XCTAssertEqual(Array(xq[32..<40]), [127, -14, -14, -12, -12, -10, -10, -8], "ties to even")
+    }
+
     func testSyntheticBlocksFromResearchNotes() {
         // Q4_0 block with d = 0.125 (research notes §4): first and last values.
         let q40 = hexBytes("0030a30a3c41d6ab24acc523a6ac6b9ce51e")

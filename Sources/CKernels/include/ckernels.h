@@ -145,6 +145,11 @@ void ck_i16_gemm(const int16_t *xq, int64_t ldq, const float *xs, int64_t lds, i
 /// AVX512-VNNI kernel, when cols is not a multiple of 32, or when scratch holds under 32 rows.
 int ck_matmul_i16(uint32_t type, const void *w, size_t row_bytes, int64_t rows, int64_t cols, const float *x,
                   int64_t n, float *y, float *scratch, int64_t scratch_floats);
+/// x rounded to int8 per 32-element block (AVX-512 VNNI only): x[i] ≈ dx[i/32]·xq[i] with
+/// dx = max|x|/127 and xq = rint(x·127/max|x|), each block's Σxq in xs, and 32·Σ of each four
+/// consecutive xq in x4 (n/4 of them: Q6_K's +32 offset; skipped when null). A block holding NaN
+/// or ±inf has dx NaN and zeros.
+void ck_quantize_x8(const float *x, int64_t n, int8_t *xq, float *dx, int32_t *xs, int32_t *x4);
 /// Y = X·Wᵀ for n rows of x through a Q4_K or Q6_K W (rows×cols) on AVX-512 VNNI: x rounded to
 /// int8 per 32 values as decoding rounds it, W's stored integers multiplied as they are. 0
 /// (nothing done) for other types, without VNNI, when cols is not a multiple of 256 or memory
