@@ -23,6 +23,14 @@ void ck_dequant_row_scalar(uint32_t type, const void *row, float *dst, int64_t n
 float ck_dot_row_scalar(uint32_t type, const void *row, const float *x, int64_t n);
 #if defined(__x86_64__) || defined(__i386__)
 #define CK_X86 1
+#include <immintrin.h>
+#include <string.h>
+// A stored f16 (unaligned) as f32; needs only F16C, so every SIMD kernel's target inlines it.
+__attribute__((target("f16c"))) static inline float ck_h2f(const uint8_t *p) {
+    uint16_t h;
+    memcpy(&h, p, 2);
+    return _cvtsh_ss(h);
+}
 float ck_dot_row_avx2(uint32_t type, const void *row, const float *x, int64_t n);
 void ck_dequant_row_avx2(uint32_t type, const void *row, float *dst, int64_t n);
 int ck_has_avx512_kernel(uint32_t type);

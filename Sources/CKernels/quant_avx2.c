@@ -17,12 +17,6 @@ CK_AVX2 static inline float hsum(__m256 v) {
     return _mm_cvtss_f32(s);
 }
 
-CK_AVX2 static inline float h2f(const uint8_t *p) {
-    uint16_t h;
-    memcpy(&h, p, 2);
-    return _cvtsh_ss(h);
-}
-
 // 8 signed bytes -> 8 floats
 CK_AVX2 static inline __m256 i8x8(__m128i v) { return _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(v)); }
 
@@ -56,13 +50,13 @@ CK_AVX2 static float dot_q8_0(const uint8_t *p, const float *x, int64_t nb) {
         const uint8_t *b0 = p + i * 34, *b1 = b0 + 34;
         __m256 s0 = dot32(_mm256_loadu_si256((const __m256i *)(b0 + 2)), x + 32 * i);
         __m256 s1 = dot32(_mm256_loadu_si256((const __m256i *)(b1 + 2)), x + 32 * i + 32);
-        acc0 = _mm256_fmadd_ps(_mm256_set1_ps(h2f(b0)), s0, acc0);
-        acc1 = _mm256_fmadd_ps(_mm256_set1_ps(h2f(b1)), s1, acc1);
+        acc0 = _mm256_fmadd_ps(_mm256_set1_ps(ck_h2f(b0)), s0, acc0);
+        acc1 = _mm256_fmadd_ps(_mm256_set1_ps(ck_h2f(b1)), s1, acc1);
     }
     for (; i < nb; i++) {
         const uint8_t *b = p + i * 34;
         __m256 s = dot32(_mm256_loadu_si256((const __m256i *)(b + 2)), x + 32 * i);
-        acc0 = _mm256_fmadd_ps(_mm256_set1_ps(h2f(b)), s, acc0);
+        acc0 = _mm256_fmadd_ps(_mm256_set1_ps(ck_h2f(b)), s, acc0);
     }
     return hsum(_mm256_add_ps(acc0, acc1));
 }
@@ -76,7 +70,7 @@ CK_AVX2 static float dot_q4_0(const uint8_t *p, const float *x, int64_t nb) {
         __m128i lo = _mm_sub_epi8(_mm_and_si128(raw, m4), k8);
         __m128i hi = _mm_sub_epi8(_mm_and_si128(_mm_srli_epi16(raw, 4), m4), k8);
         __m256 s = _mm256_add_ps(dot16(lo, x + 32 * i), dot16(hi, x + 32 * i + 16));
-        acc = _mm256_fmadd_ps(_mm256_set1_ps(h2f(b)), s, acc);
+        acc = _mm256_fmadd_ps(_mm256_set1_ps(ck_h2f(b)), s, acc);
     }
     return hsum(acc);
 }
@@ -103,7 +97,7 @@ CK_AVX2 static float dot_q5_0(const uint8_t *p, const float *x, int64_t nb) {
         __m128i lo = _mm_sub_epi8(_mm_or_si128(_mm_and_si128(raw, m4), bits16(qh, 0)), k16);
         __m128i hi = _mm_sub_epi8(_mm_or_si128(_mm_and_si128(_mm_srli_epi16(raw, 4), m4), bits16(qh, 16)), k16);
         __m256 s = _mm256_add_ps(dot16(lo, x + 32 * i), dot16(hi, x + 32 * i + 16));
-        acc = _mm256_fmadd_ps(_mm256_set1_ps(h2f(b)), s, acc);
+        acc = _mm256_fmadd_ps(_mm256_set1_ps(ck_h2f(b)), s, acc);
     }
     return hsum(acc);
 }
@@ -116,7 +110,7 @@ CK_AVX2 static float dot_q4_k(const uint8_t *p, const float *x, int64_t nb) {
     for (int64_t i = 0; i < nb; i++) {
         const uint8_t *b = p + i * 144;
         const float *xb = x + 256 * i;
-        float d = h2f(b), dmin = h2f(b + 2);
+        float d = ck_h2f(b), dmin = ck_h2f(b + 2);
         uint8_t sc[8], m[8];
         ck_kscales(b + 4, sc, m);
         for (int c = 0; c < 4; c++) {
@@ -139,7 +133,7 @@ CK_AVX2 static float dot_q5_k(const uint8_t *p, const float *x, int64_t nb) {
     for (int64_t i = 0; i < nb; i++) {
         const uint8_t *b = p + i * 176;
         const float *xb = x + 256 * i;
-        float d = h2f(b), dmin = h2f(b + 2);
+        float d = ck_h2f(b), dmin = ck_h2f(b + 2);
         uint8_t sc[8], m[8];
         ck_kscales(b + 4, sc, m);
         __m256i qh = _mm256_loadu_si256((const __m256i *)(b + 16));
@@ -166,7 +160,7 @@ CK_AVX2 static float dot_q6_k(const uint8_t *p, const float *x, int64_t nb) {
     __m256 acc = _mm256_setzero_ps();
     for (int64_t i = 0; i < nb; i++) {
         const uint8_t *b = p + i * 210;
-        float d = h2f(b + 208);
+        float d = ck_h2f(b + 208);
         for (int h = 0; h < 2; h++) {
             const uint8_t *ql = b + 64 * h, *qhp = b + 128 + 32 * h;
             const int8_t *sc = (const int8_t *)(b + 192 + 8 * h);

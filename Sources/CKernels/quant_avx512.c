@@ -10,12 +10,6 @@
 
 #define CK_AVX512 __attribute__((target("avx512f,avx512bw,avx512vl,avx2,fma,f16c")))
 
-CK_AVX512 static inline float h2f(const uint8_t *p) {
-    uint16_t h;
-    memcpy(&h, p, 2);
-    return _cvtsh_ss(h);
-}
-
 // 16 signed bytes -> 16 floats
 CK_AVX512 static inline __m512 i8x16(__m128i v) { return _mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(v)); }
 
@@ -38,14 +32,14 @@ CK_AVX512 static float dot_q8_0(const uint8_t *p, const float *x, int64_t nb) {
         s0 = _mm512_fmadd_ps(i8x16(_mm_loadu_si128((const __m128i *)(b0 + 18))), _mm512_loadu_ps(x0 + 16), s0);
         __m512 s1 = _mm512_mul_ps(i8x16(_mm_loadu_si128((const __m128i *)(b1 + 2))), _mm512_loadu_ps(x0 + 32));
         s1 = _mm512_fmadd_ps(i8x16(_mm_loadu_si128((const __m128i *)(b1 + 18))), _mm512_loadu_ps(x0 + 48), s1);
-        acc0 = _mm512_fmadd_ps(_mm512_set1_ps(h2f(b0)), s0, acc0);
-        acc1 = _mm512_fmadd_ps(_mm512_set1_ps(h2f(b1)), s1, acc1);
+        acc0 = _mm512_fmadd_ps(_mm512_set1_ps(ck_h2f(b0)), s0, acc0);
+        acc1 = _mm512_fmadd_ps(_mm512_set1_ps(ck_h2f(b1)), s1, acc1);
     }
     for (; i < nb; i++) {
         const uint8_t *b = p + i * 34;
         __m512 s = _mm512_mul_ps(i8x16(_mm_loadu_si128((const __m128i *)(b + 2))), _mm512_loadu_ps(x + 32 * i));
         s = _mm512_fmadd_ps(i8x16(_mm_loadu_si128((const __m128i *)(b + 18))), _mm512_loadu_ps(x + 32 * i + 16), s);
-        acc0 = _mm512_fmadd_ps(_mm512_set1_ps(h2f(b)), s, acc0);
+        acc0 = _mm512_fmadd_ps(_mm512_set1_ps(ck_h2f(b)), s, acc0);
     }
     return _mm512_reduce_add_ps(_mm512_add_ps(acc0, acc1));
 }
@@ -68,8 +62,8 @@ CK_AVX512 static float dot_q5_0(const uint8_t *p, const float *x, int64_t nb) {
         __m128i hi = _mm_sub_epi8(_mm_or_si128(_mm_and_si128(_mm_srli_epi16(raw, 4), m4), bits16(qh, 16)), k16);
         __m512 s = _mm512_mul_ps(i8x16(lo), _mm512_loadu_ps(x + 32 * i));
         s = _mm512_fmadd_ps(i8x16(hi), _mm512_loadu_ps(x + 32 * i + 16), s);
-        if (i & 1) acc1 = _mm512_fmadd_ps(_mm512_set1_ps(h2f(b)), s, acc1);
-        else acc0 = _mm512_fmadd_ps(_mm512_set1_ps(h2f(b)), s, acc0);
+        if (i & 1) acc1 = _mm512_fmadd_ps(_mm512_set1_ps(ck_h2f(b)), s, acc1);
+        else acc0 = _mm512_fmadd_ps(_mm512_set1_ps(ck_h2f(b)), s, acc0);
     }
     return _mm512_reduce_add_ps(_mm512_add_ps(acc0, acc1));
 }
@@ -80,7 +74,7 @@ CK_AVX512 static float dot_q4_k(const uint8_t *p, const float *x, int64_t nb) {
     for (int64_t i = 0; i < nb; i++) {
         const uint8_t *b = p + i * 144;
         const float *xb = x + 256 * i;
-        float d = h2f(b), dmin = h2f(b + 2);
+        float d = ck_h2f(b), dmin = ck_h2f(b + 2);
         uint8_t sc[8], m[8];
         ck_kscales(b + 4, sc, m);
         for (int c = 0; c < 4; c++) {
@@ -117,7 +111,7 @@ CK_AVX512 static float dot_q6_k(const uint8_t *p, const float *x, int64_t nb) {
     __m512 acc = _mm512_setzero_ps();
     for (int64_t i = 0; i < nb; i++) {
         const uint8_t *b = p + i * 210;
-        float d = h2f(b + 208);
+        float d = ck_h2f(b + 208);
         for (int h = 0; h < 2; h++) {
             const uint8_t *ql = b + 64 * h, *qhp = b + 128 + 32 * h;
             const int8_t *sc = (const int8_t *)(b + 192 + 8 * h);
@@ -261,7 +255,7 @@ CK_AVX512 static inline __m512i add_quarters(__m512i q0, __m512i q1, __m512i q2,
             for (int64_t b = 0; b < nb; b++) {                                                      \
                 const uint8_t *blk = p + (size_t)b * BB;                                            \
                 int32_t s = _mm512_reduce_add_epi32(_mm512_madd_epi16(W16(blk), _mm512_loadu_si512(xq + 32 * b))); \
-                acc = fmaf((float)s, h2f(blk) * dx[b], acc);                                        \
+                acc = fmaf((float)s, ck_h2f(blk) * dx[b], acc);                                        \
             }                                                                                       \
             y[r] = acc;                                                                             \
         }                                                                                           \
@@ -284,8 +278,8 @@ CK_AVX512 static inline void kscales(const uint8_t *s, uint8_t sc[8], uint8_t m[
 CK_AVX512 static inline void k_scales(const uint8_t *b, __m256 *dsc, __m256 *dm) {
     uint8_t sc[8], m[8];
     kscales(b + 4, sc, m);
-    *dsc = _mm256_mul_ps(_mm256_set1_ps(h2f(b)), _mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)sc))));
-    *dm = _mm256_mul_ps(_mm256_set1_ps(h2f(b + 2)), _mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)m))));
+    *dsc = _mm256_mul_ps(_mm256_set1_ps(ck_h2f(b)), _mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)sc))));
+    *dm = _mm256_mul_ps(_mm256_set1_ps(ck_h2f(b + 2)), _mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)m))));
 }
 
 CK_AVX512 static inline float hsum8(__m256 v) {
@@ -333,7 +327,7 @@ CK_AVX512 static float dot_q6_k_x16(const uint8_t *p, int64_t nb, const int16_t 
     __m512 accs[2] = {_mm512_setzero_ps(), _mm512_setzero_ps()};   // one FMA chain per half
     for (int64_t i = 0; i < nb; i++) {
         const uint8_t *b = p + i * 210;
-        float d = h2f(b + 208);
+        float d = ck_h2f(b + 208);
         for (int h = 0; h < 2; h++) {
             const uint8_t *ql = b + 64 * h, *qhp = b + 128 + 32 * h;
             const int8_t *sc = (const int8_t *)(b + 192 + 8 * h);
@@ -398,7 +392,7 @@ CK_AVX512 static void dotg_q6_k_x16(const uint8_t *p, int64_t nb, int64_t cols, 
     for (int v = 0; v < XG; v++) { accs[v][0] = _mm512_setzero_ps(); accs[v][1] = _mm512_setzero_ps(); }
     for (int64_t i = 0; i < nb; i++) {
         const uint8_t *b = p + i * 210;
-        float d = h2f(b + 208);
+        float d = ck_h2f(b + 208);
         for (int h = 0; h < 2; h++) {
             const uint8_t *ql = b + 64 * h, *qhp = b + 128 + 32 * h;
             const int8_t *sc = (const int8_t *)(b + 192 + 8 * h);

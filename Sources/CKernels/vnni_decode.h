@@ -7,12 +7,6 @@
 
 #define CK_VNNI __attribute__((target("avx512f,avx512bw,avx512vl,avx512vnni,avx2,fma,f16c")))
 
-CK_VNNI static inline float ck_h2f(const uint8_t *p) {
-    uint16_t h;
-    memcpy(&h, p, 2);
-    return _cvtsh_ss(h);
-}
-
 // Q4_K's eight 6-bit scales and eight 6-bit mins (packed in 12 bytes) as eight bytes each:
 // scales 0–3 and mins 0–3 are the low six bits of bytes 0–3 and 4–7; scales and mins 4–7 take
 // their low four bits from bytes 8–11 and their top two from the top bits of bytes 0–3 and 4–7.
