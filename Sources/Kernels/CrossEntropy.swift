@@ -9,13 +9,14 @@ import CKernels
 /// a running max, Σexp (in double) and Σexp·W (like flash attention's output) are kept per row,
 /// so dhidden = rowWeight·(softmax·W − W[target]) comes out at the end without a second pass.
 /// Returns the per-row losses; writes (overwrites) `dHidden` (n × w.cols) scaled by `rowWeight`.
-/// With `integer` (the head rounded to int16 both ways, see Int16Weights) both products of a tile
-/// are integer ones and nothing is dequantized; `tileRows` must then be a multiple of 32.
+/// With `integer` (the head rounded to int16 both ways, see Int16Weights; or only transposed, the
+/// forward product then taken as int8 panels of the stored head, see `matmulInt8`) both products
+/// of a tile are integer ones and nothing is dequantized; `tileRows` must then be a multiple of 32.
 public func headCrossEntropy(_ hidden: UnsafePointer<Float>, rows n: Int, _ w: WeightMatrix,
                              targets: UnsafePointer<Int32>, rowWeight: Float,
                              dHidden: UnsafeMutablePointer<Float>, tileRows: Int,
                              scratch: UnsafeMutableBufferPointer<Float>,
-                             integer: (forward: Int16Weights, transposed: Int16Weights, scratch: Int16Scratch)? = nil) -> [Double] {
+                             integer: (forward: Int16Weights?, transposed: Int16Weights, scratch: Int16Scratch)? = nil) -> [Double] {
     let d = w.cols, V = w.rows
     let tile = integer != nil ? tileRows : max(1, min(V, tileRows, scratch.count / d))
     precondition(integer == nil || tile % 32 == 0, "integer head tiles must be multiples of 32 rows")
@@ -30,8 +31,13 @@ public func headCrossEntropy(_ hidden: UnsafePointer<Float>, rows n: Int, _ w: W
         let m = min(tile, V - r0)
         var wt: UnsafePointer<Float>?   // the tile in f32, for the SGEMM products
         if let iw = integer {
-            iw.forward.rows(r0..<r0 + m).multiply(hidden, rows: n, ldx: d, into: logits, ldy: m, accumulate: false,
-                                                  scratch: iw.scratch)
+            if let forward = iw.forward {
+                forward.rows(r0..<r0 + m).multiply(hidden, rows: n, ldx: d, into: logits, ldy: m, accumulate: false,
+                                                   scratch: iw.scratch)
+            } else {
+                let done = matmulInt8(hidden, rows: n, WeightMatrix(type: w.type, data: w.row(r0), rows: m, cols: d), logits)
+                precondition(done, "int8 product refused for the output head's rows \(r0)..<\(r0 + m)")
+            }
         } else {
             if w.type == .f32 {
                 wt = w.row(r0).assumingMemoryBound(to: Float.self)

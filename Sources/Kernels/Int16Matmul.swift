@@ -36,6 +36,13 @@ public final class Int16Weights: @unchecked Sendable {
     /// dequantized a tile of rows at a time, once for both.
     public static func packing(_ w: WeightMatrix) -> (forward: Int16Weights, transposed: Int16Weights) {
         let forward = Int16Weights(outputs: w.rows, reduction: w.cols)
+        return (forward, pack(w, forward: forward))
+    }
+
+    /// `w` rounded for dx = dy·W only (its forward product taken elsewhere).
+    public static func transposedPacking(_ w: WeightMatrix) -> Int16Weights { pack(w, forward: nil) }
+
+    private static func pack(_ w: WeightMatrix, forward: Int16Weights?) -> Int16Weights {
         let transposed = Int16Weights(outputs: w.cols, reduction: w.rows)
         let tile = max(32, min(w.rows, (1 << 22) / w.cols) / 32 * 32)
         let buf = UnsafeMutablePointer<Float>.allocate(capacity: tile * w.cols)
@@ -44,11 +51,11 @@ public final class Int16Weights: @unchecked Sendable {
         while r0 < w.rows {
             let m = min(tile, w.rows - r0)
             ck_dequant_matrix(w.type.rawValue, w.row(r0), w.rowBytes, Int64(m), Int64(w.cols), buf)
-            forward.rows(r0..<r0 + m).pack(buf, strideOut: w.cols, strideIn: 1, count: w.cols, at: 0)
+            forward?.rows(r0..<r0 + m).pack(buf, strideOut: w.cols, strideIn: 1, count: w.cols, at: 0)
             transposed.pack(buf, strideOut: 1, strideIn: w.cols, count: m, at: r0)
             r0 += m
         }
-        return (forward, transposed)
+        return transposed
     }
 
     /// Output columns `range` (lower bound a multiple of 32) as a matrix of their own, sharing

@@ -96,7 +96,7 @@ public func matmul(_ x: UnsafePointer<Float>, rows n: Int, _ w: WeightMatrix, _ 
         return
     }
     // Q4_K and Q6_K on AVX-512 VNNI: int8 panels decoded from the stored integers.
-    if ck_matmul_x8(w.type.rawValue, w.data, w.rowBytes, Int64(w.rows), Int64(w.cols), x, Int64(n), y) != 0 { return }
+    if matmulInt8(x, rows: n, w, y) { return }
     // Other block-quantized weights: int16 panels (as training multiplies them), where the kernel runs.
     if ![.f16, .bf16].contains(w.type), matmulInt16(x, rows: n, w, y, scratch: scratch) { return }
     // Each pool thread takes whole tiles of weight rows, dequantizes them into its own part of
@@ -115,6 +115,18 @@ public func matmul(_ x: UnsafePointer<Float>, rows n: Int, _ w: WeightMatrix, _ 
                         x, Int32(w.cols), buf, Int32(w.cols), 0, y + r0, Int32(w.rows))
         }
     }
+}
+
+/// Y = X·Wᵀ through int8 panels of W's stored integers, x rounded to int8 per block of 32 as
+/// decoding rounds it (see ck_matmul_x8); false (nothing done) where `int8ProductApplies` is false
+/// or its buffers cannot be had.
+public func matmulInt8(_ x: UnsafePointer<Float>, rows n: Int, _ w: WeightMatrix, _ y: UnsafeMutablePointer<Float>) -> Bool {
+    ck_matmul_x8(w.type.rawValue, w.data, w.rowBytes, Int64(w.rows), Int64(w.cols), x, Int64(n), y) != 0
+}
+
+/// Q4_K and Q6_K matrices whose rows are whole super-blocks, on AVX-512 VNNI.
+public func int8ProductApplies(_ w: WeightMatrix) -> Bool {
+    KernelThreads.vnniEnabled && [.q4_K, .q6_K].contains(w.type) && w.cols % 256 == 0
 }
 
 /// Y = X·Wᵀ through int16 panels of W made a tile of rows at a time in `scratch` (see

@@ -38,7 +38,7 @@ struct BenchTrainCommand: ParsableCommand {
     @Option(help: "Threads.") var threads = 2
     @Option(help: "Text file whose tokens fill the sequence (default: pseudo-random tokens).") var text: String?
     @Option(help: "Python interpreter with torch, transformers, peft and gguf for the peer.") var python: String?
-    @Flag(help: "Multiply through the frozen weights in f32 (default: int16 blocks on AVX512-VNNI for quantized models).")
+    @Flag(help: "Multiply through the frozen weights in f32 (default: integer products on AVX512-VNNI for quantized models: Q4_K and Q6_K forward in int8, the rest in int16).")
     var f32Products = false
     @Flag(help: "Do not time the PyTorch + PEFT peer.") var noPeer = false
     @Flag(help: "Print the report as JSON (train_step_s, forward_s, backward_s, optimizer_s, peer_step_s, …).") var json = false
@@ -87,7 +87,7 @@ struct BenchTrainCommand: ParsableCommand {
                     "train_step_s": r.stepSeconds, "forward_s": r.forwardSeconds, "backward_s": r.backwardSeconds,
                     "optimizer_s": r.optimizerSeconds, "steps_s": r.steps.map(\.seconds), "losses": r.steps.map { Double($0.loss) },
                     "tokens": r.tokens, "target_tokens": r.targetTokens, "threads": r.threads, "rank": r.rank,
-                    "alpha": Double(r.alpha), "targets": r.targets, "products": r.integerProducts ? "int16" : "f32", "trainable_parameters": r.trainableParameters,
+                    "alpha": Double(r.alpha), "targets": r.targets, "products": r.integerProducts ? "integer" : "f32", "trainable_parameters": r.trainableParameters,
                     "activation_mb": mb(r.activationBytes), "peak_rss_mb": r.peakResidentBytes.map(mb) ?? NSNull(),
                     "peer_step_s": peer.map { $0.stepSeconds } ?? NSNull(), "peer_forward_s": peer.map { $0.forwardSeconds } ?? NSNull(),
                     "peer_backward_s": peer.map { $0.backwardSeconds } ?? NSNull(),
@@ -99,7 +99,7 @@ struct BenchTrainCommand: ParsableCommand {
                 print(String(decoding: try JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys]), as: UTF8.self))
             } else {
                 print(String(format: "one step, %d tokens (%d with loss), r=%d, %@, %d threads, %@ products", r.tokens, r.targetTokens,
-                             r.rank, r.targets.joined(separator: ","), r.threads, r.integerProducts ? "int16" : "f32"))
+                             r.rank, r.targets.joined(separator: ","), r.threads, r.integerProducts ? "integer" : "f32"))
                 print(String(format: "  step %.3f s (median of %d)  forward %.3f s  backward %.3f s  optimizer %.3f s",
                              r.stepSeconds, r.steps.count, r.forwardSeconds, r.backwardSeconds, r.optimizerSeconds))
                 print(String(format: "  activations %.0f MiB  peak RSS %.0f MiB  trainable parameters %d",

@@ -31,7 +31,7 @@ struct DoctorCommand: ParsableCommand {
         checks.append(("cpu", cpu.modelName, true))
         checks.append(("simd", cpu.simdFeatures.joined(separator: " "), true))
         checks.append(("training", Int16Weights.fast
-            ? "int16 products through quantized weights (AVX512-VNNI); --f32-products for exact f32"
+            ? "integer products through quantized weights (AVX512-VNNI: Q4_K/Q6_K forward in int8, the rest int16); --f32-products for exact f32"
             : "f32 products (no AVX512-VNNI for the int16 kernel)", true))
         checks.append(("threads", "\(cpu.logicalCores) logical cores; commands use \(KernelThreads.cores) threads unless --threads says otherwise (OpenBLAS runs single-threaded inside the kernel pool)", true))
         // OpenBLAS 0.3.21 falls back to its SSE3 kernel on processors it does not know by model

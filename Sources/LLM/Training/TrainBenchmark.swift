@@ -11,7 +11,7 @@ public struct TrainBenchmark: Sendable {
         public var trainableParameters: Int
         public var activationBytes: Int
         public var peakResidentBytes: Int?
-        /// Products through the frozen weights in int16 (else f32).
+        /// Integer products through the frozen weights (int8 forward for Q4_K/Q6_K, else int16; or f32).
         public var integerProducts: Bool
     }
 
