@@ -37,12 +37,12 @@ CK_VNNI static void decode_panel(uint32_t type, const uint8_t *w, size_t row_byt
             if (type == CK_Q4_K) {
                 const uint8_t *b = row + sb * 144;
                 ck_q4_k_values(b, v);
-                uint64_t sc, m;
-                ck_k4_scales(b + 4, &sc, &m);
+                uint8_t sc[8], m[8];
+                ck_kscales(b + 4, sc, m);
                 const float d = ck_h2f(b), dmin = ck_h2f(b + 2);
                 for (int k = 0; k < 8; k++) {
-                    s0[k] = d * (float)((sc >> (8 * k)) & 0xff);
-                    s1[k] = dmin * (float)((m >> (8 * k)) & 0xff);
+                    s0[k] = d * (float)sc[k];
+                    s1[k] = dmin * (float)m[k];
                 }
             } else {
                 const uint8_t *b = row + sb * 210;
@@ -202,9 +202,11 @@ static void multiply_groups(void *ctx, int64_t g0, int64_t g1) {
 static _Thread_local void *xbuf;
 static _Thread_local size_t xbuf_cap;
 
+int ck_matmul_x8_applies(uint32_t type, int64_t cols) { return ck_vnni_enabled() && ck_has_x8_kernel(type) && cols % 256 == 0; }
+
 int ck_matmul_x8(uint32_t type, const void *w, size_t row_bytes, int64_t rows, int64_t cols, const float *x, int64_t n,
                  float *y) {
-    if (!ck_vnni_enabled() || !ck_has_x8_kernel(type) || cols % 256 || n <= 0 || rows <= 0) return 0;
+    if (!ck_matmul_x8_applies(type, cols) || n <= 0 || rows <= 0) return 0;
     const int64_t nb = cols / 32;
     // xq, then dx, xm, xs (nb each) and xo (2·nb) per row.
     const size_t need = (size_t)n * (size_t)(cols + 5 * nb * 4);
@@ -233,6 +235,11 @@ int ck_matmul_x8(uint32_t type, const void *w, size_t row_bytes, int64_t rows, i
     return !atomic_load(&j.failed);
 }
 #else
+int ck_matmul_x8_applies(uint32_t type, int64_t cols) {
+    (void)type, (void)cols;
+    return 0;
+}
+
 int ck_matmul_x8(uint32_t type, const void *w, size_t row_bytes, int64_t rows, int64_t cols, const float *x, int64_t n,
                  float *y) {
     (void)type, (void)w, (void)row_bytes, (void)rows, (void)cols, (void)x, (void)n, (void)y;

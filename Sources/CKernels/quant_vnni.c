@@ -60,6 +60,20 @@ CK_VNNI static inline __m512i halves(int a, int b) {
     return _mm512_inserti64x4(_mm512_set1_epi32(a), _mm256_set1_epi32(b), 1);
 }
 
+// Q4_K's eight 6-bit scales and eight 6-bit mins (packed in 12 bytes) as eight bytes each:
+// scales 0–3 and mins 0–3 are the low six bits of bytes 0–3 and 4–7; scales and mins 4–7 take
+// their low four bits from bytes 8–11 and their top two from the top bits of bytes 0–3 and 4–7.
+CK_VNNI static inline void k4_scales(const uint8_t *s, uint64_t *sc, uint64_t *m) {
+    uint32_t a, b, c;
+    memcpy(&a, s, 4);
+    memcpy(&b, s + 4, 4);
+    memcpy(&c, s + 8, 4);
+    const uint32_t sc_hi = (c & 0x0f0f0f0fu) | (((a >> 6) & 0x03030303u) << 4);
+    const uint32_t m_hi = ((c >> 4) & 0x0f0f0f0fu) | (((b >> 6) & 0x03030303u) << 4);
+    *sc = (uint64_t)(a & 0x3f3f3f3fu) | (uint64_t)sc_hi << 32;
+    *m = (uint64_t)(b & 0x3f3f3f3fu) | (uint64_t)m_hi << 32;
+}
+
 CK_VNNI static inline __m256 u8x8(uint64_t v) {
     return _mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(_mm_cvtsi64_si128((long long)v)));
 }
@@ -85,7 +99,7 @@ CK_VNNI static inline void q4_k_x8(const uint8_t *p, int64_t nb, int64_t cols, c
         _mm_prefetch((const char *)b + PF + 64, _MM_HINT_T0);
         _mm_prefetch((const char *)b + PF + 128, _MM_HINT_T0);
         uint64_t sc, m;
-        ck_k4_scales(b + 4, &sc, &m);
+        k4_scales(b + 4, &sc, &m);
         const __m256 dsc = _mm256_mul_ps(_mm256_set1_ps(ck_h2f(b)), u8x8(sc));
         const __m256 dm = _mm256_mul_ps(_mm256_set1_ps(ck_h2f(b + 2)), u8x8(m));
         __m512i w[4];

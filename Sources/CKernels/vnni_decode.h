@@ -7,20 +7,6 @@
 
 #define CK_VNNI __attribute__((target("avx512f,avx512bw,avx512vl,avx512vnni,avx2,fma,f16c")))
 
-// Q4_K's eight 6-bit scales and eight 6-bit mins (packed in 12 bytes) as eight bytes each:
-// scales 0–3 and mins 0–3 are the low six bits of bytes 0–3 and 4–7; scales and mins 4–7 take
-// their low four bits from bytes 8–11 and their top two from the top bits of bytes 0–3 and 4–7.
-CK_VNNI static inline void ck_k4_scales(const uint8_t *s, uint64_t *sc, uint64_t *m) {
-    uint32_t a, b, c;
-    memcpy(&a, s, 4);
-    memcpy(&b, s + 4, 4);
-    memcpy(&c, s + 8, 4);
-    const uint32_t sc_hi = (c & 0x0f0f0f0fu) | (((a >> 6) & 0x03030303u) << 4);
-    const uint32_t m_hi = ((c >> 4) & 0x0f0f0f0fu) | (((b >> 6) & 0x03030303u) << 4);
-    *sc = (uint64_t)(a & 0x3f3f3f3fu) | (uint64_t)sc_hi << 32;
-    *m = (uint64_t)(b & 0x3f3f3f3fu) | (uint64_t)m_hi << 32;
-}
-
 // The 256 4-bit values of Q4_K super-block `b` (144 bytes), 64 to a vector in order. A 32-byte
 // chunk c holds sub-block 2c in its low nibbles and 2c+1 in its high ones: broadcast to 64
 // bytes, its upper half shifted by 4.

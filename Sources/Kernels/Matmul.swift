@@ -125,9 +125,7 @@ public func matmulInt8(_ x: UnsafePointer<Float>, rows n: Int, _ w: WeightMatrix
 }
 
 /// Q4_K and Q6_K matrices whose rows are whole super-blocks, on AVX-512 VNNI.
-public func int8ProductApplies(_ w: WeightMatrix) -> Bool {
-    KernelThreads.vnniEnabled && [.q4_K, .q6_K].contains(w.type) && w.cols % 256 == 0
-}
+public func int8ProductApplies(_ w: WeightMatrix) -> Bool { ck_matmul_x8_applies(w.type.rawValue, Int64(w.cols)) != 0 }
 
 /// Y = X·Wᵀ through int16 panels of W made a tile of rows at a time in `scratch` (see
 /// ck_matmul_i16); false (nothing done) where the AVX512-VNNI kernel does not run or the scratch

@@ -418,7 +418,7 @@ public final class Translator {
             }
             let context = records[start..<i].map { BilingualPair(source: $0.source, target: $0.translation) }
             var (r, _) = try translated(plan.units[i], position: i, context: context, memory: memory, adapter: adapter,
-                                        adapterVersion: info.updates.count, lastLoss: records[i].lastLoss)
+                                        adapterVersion: info.updates.reduce(0) { $0 + $1.adapterVersions }, lastLoss: records[i].lastLoss)
             let before = Completeness.problems(records[i]), after = Completeness.problems(r)
             if after.count < before.count {
                 r.retriedFor = before

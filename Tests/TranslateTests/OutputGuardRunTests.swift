@@ -90,6 +90,10 @@ final class OutputGuardRunTests: XCTestCase {
         XCTAssertNil(after[1].flags)
         XCTAssertEqual(after[1].retriedFor, ["empty", "chinese"])
         XCTAssertEqual(after[1].rejectedAnswer, Self.chinese)
+        // The retry used the run's final adapter: its version counts every step and undo, at least
+        // that of the adapter the last unit was translated with.
+        XCTAssertEqual(after[1].adapterVersion, info.updates.reduce(0) { $0 + $1.losses.count + ($1.rolledBack == true ? 1 : 0) })
+        XCTAssertGreaterThanOrEqual(after[1].adapterVersion, records.last!.adapterVersion)
         XCTAssertEqual(Array(after[2...]), Array(records[2...]))
         XCTAssertTrue(try String(contentsOfFile: out + "/translation.txt", encoding: .utf8).contains("Xiaoming gets up at seven"))
         XCTAssertTrue(try String(contentsOfFile: out + "/report.md", encoding: .utf8).contains("Every unit of every chapter has English"))

@@ -133,13 +133,13 @@ final class ResumeKillTests: XCTestCase {
         super.tearDown()
     }
 
-    /// The adapter updates of a finished run (run.json): index, units, seconds, and whether the
-    /// held-out check undid it (an undone update changes the adapter twice: its version counts both).
-    func updates(_ run: String) throws -> [(update: Int, lastUnit: Int, seconds: Double, rolledBack: Bool)] {
+    /// The adapter updates of a finished run (run.json): index, units, seconds, and how many
+    /// versions of the adapter it made (one per step, one more when the held-out check undid it).
+    func updates(_ run: String) throws -> [(update: Int, lastUnit: Int, seconds: Double, versions: Int)] {
         let info = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: run + "/run.json"))) as? [String: Any])
         let list = try XCTUnwrap(info["updates"] as? [[String: Any]], "run.json has its updates")
         return try list.map { (try XCTUnwrap($0["update"] as? Int), try XCTUnwrap($0["last_unit"] as? Int), try XCTUnwrap($0["seconds"] as? Double),
-                               $0["rolled_back"] as? Bool == true) }
+                               try XCTUnwrap($0["losses"] as? [Double]).count + ($0["rolled_back"] as? Bool == true ? 1 : 0)) }
     }
 
     // MARK: kills

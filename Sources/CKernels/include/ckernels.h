@@ -156,6 +156,8 @@ void ck_quantize_x8(const float *x, int64_t n, int8_t *xq, float *dx, int32_t *x
 /// for its buffers cannot be had.
 int ck_matmul_x8(uint32_t type, const void *w, size_t row_bytes, int64_t rows, int64_t cols, const float *x, int64_t n,
                  float *y);
+/// 1 when ck_matmul_x8 takes a `type` matrix of `cols` columns (given memory for its buffers).
+int ck_matmul_x8_applies(uint32_t type, int64_t cols);
 /// dX (+)= dY·W for n rows of dY (rows values each) through the same W; 0 as ck_matmul_i16 (or
 /// when rows is not a multiple of 32).
 int ck_matmul_i16_backward(uint32_t type, const void *w, size_t row_bytes, int64_t rows, int64_t cols, const float *dy,

@@ -133,6 +133,10 @@ public struct UpdateRecord: Sendable, Codable, Equatable {
     /// True when the update raised that loss and was undone (adapter and optimizer as before it).
     public var rolledBack: Bool? = nil
 
+    /// How far the update moved the adapter's version: one for each step taken (a step whose loss
+    /// is not finite is skipped) and one for the undo.
+    public var adapterVersions: Int { losses.filter(\.isFinite).count + (rolledBack == true ? 1 : 0) }
+
     public init(update: Int, firstUnit: Int, lastUnit: Int, tokens: Int, targetTokens: Int, losses: [Float],
                 seconds: Double, blockingSeconds: Double) {
         self.update = update; self.firstUnit = firstUnit; self.lastUnit = lastUnit; self.tokens = tokens
