@@ -14,7 +14,7 @@ struct BookMemory {
     /// flagged unit's English teaches no names.
     mutating func record(_ r: SegmentRecord) {
         guard !r.heading else { return }
-        outputGuard.record(source: r.source, translation: r.translation, sound: r.flags == nil)
+        outputGuard.record(source: r.source, translation: r.translation, sound: r.flags == nil, given: r.reference == true)
         if r.flags == nil { names?.add(source: r.source, translation: r.translation) }
     }
 

@@ -74,6 +74,20 @@ final class OutputGuardTests: XCTestCase {
         XCTAssertEqual(flags(g, "One long summer day Shih-yin sat idle in his study; he dozed off over the desk.", source: long), [])
     }
 
+    /// The English of `translate --reference` does not set the ratio: the aligner paired it by
+    /// length, so its ratios are narrower than a model's. Given units alone leave the absolute bounds.
+    func testGivenUnitsLeaveTheLengthRatioToGeneratedOnes() {
+        let long = "這一日，炎夏永晝，士隱于書房閑坐，至手倦拋書，伏几少憩，不覺朦朧睡去。"
+        let given = "One long summer day Shih-yin sat idle in his study; tired of reading, he dozed off over the desk."
+        let shorter = "One long summer day Shih-yin sat idle in his study."
+        var g = OutputGuard()
+        for _ in 0..<40 { g.record(source: long, translation: given, sound: true, given: true) }
+        XCTAssertEqual(flags(g, shorter, source: long), [])
+        XCTAssertEqual(flags(g, "He slept.", source: long), [.length])
+        for _ in 0..<40 { g.record(source: long, translation: given, sound: true) }
+        XCTAssertEqual(flags(g, shorter, source: long), [.length])
+    }
+
     func testStockOpeningAcrossUnitsWithDifferentSources() {
         var g = OutputGuard()
         let sources = ["那僧笑道：此事說來好笑。", "道人便問：你攜了此物何往？", "士隱聽了，不便再問。"]
