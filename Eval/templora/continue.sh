@@ -5,11 +5,14 @@
 # off); compared against Joly (d-BLEU, chrF, paired bootstrap; how often each of
 # hongloumeng-names.tsv's names is written in Joly's spelling).
 # Resumable: rerun to continue (training on ten chapters of reference takes hours on 2 cores).
-#   Eval/templora/continue.sh [FIRST_TRANSLATED] [LAST]    (default 11 13; MODEL=catalog name or path)
+#   Eval/templora/continue.sh [FIRST_TRANSLATED] [LAST]    (default 11 13; MODEL=catalog name or path;
+#   NAMES=glossary of Joly's spellings to count, default hongloumeng-names.tsv; for a short reference
+#   hongloumeng-names-1-2.tsv adds the names Joly's chapter 1 introduces that recur in chapter 2)
 source "$(dirname "$0")/common.sh"
 FIRST="${1:-11}"
 LAST="${2:-13}"
 MODEL="${MODEL:-qwen2.5-coder-1.5b-instruct}"
+NAMES="${NAMES:-$HERE/hongloumeng-names.tsv}"
 RUN="$RUNS/continue-$(basename "$MODEL")"
 DEST="$RESULTS/continue-$(basename "$MODEL")-$FIRST-$LAST"
 mkdir -p "$RUN" "$DEST"
@@ -39,4 +42,11 @@ run off --chapters "$FIRST-$LAST" --temp-lora off
 { echo "machine: $(machine)"; for n in reference off; do echo "$n: $(cat "$RUN/$n.time")"; done; } > "$DEST/walltimes.txt"
 # compare leaves out the chapters the reference run took from Joly; the rest are scored alike.
 "$YANFU" compare "$RUN/off" "$RUN/reference" --reference "$CORPORA/hongloumeng/en.txt" \
-    --glossary "$HERE/hongloumeng-names.tsv" --out "$DEST"
+    --glossary "$NAMES" --out "$DEST"
+# One or two chapters are one or two documents, too few to resample: the same runs once more, each
+# line an aligner bead of the translated chapters (Joly's sentences against the runs' units).
+BEADS="$RUN/beads"
+"$YANFU" align --source "$CORPORA/hongloumeng/zh.txt" --target "$CORPORA/hongloumeng/en.txt" \
+    --dictionary "$CORPORA/cedict/cedict_1_0_ts_utf-8_mdbg.txt.gz" --out "$BEADS/align" >/dev/null
+python3 "$HERE/aligned_segments.py" "$BEADS/align" "$FIRST-$LAST" "$BEADS" "$RUN/off" "$RUN/reference"
+"$YANFU" compare --ref "$BEADS/ref.txt" --hyp "$BEADS/off.txt" --hyp "$BEADS/reference.txt" --report "$DEST/beads.md"
