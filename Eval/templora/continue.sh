@@ -2,7 +2,7 @@
 # Taking over a translation (issue 21's "continue" proof): 紅樓夢 with Joly's chapters 1..N-1 as
 # `translate --reference`, translating chapters N..M with Temp-LoRA cascaded after the adapter has
 # trained on the reference, against the same chapters translated without the reference (Temp-LoRA
-# off); compared against Joly (d-BLEU, chrF, paired bootstrap; how often each of
+# off) and with the reference but Temp-LoRA off; compared against Joly (d-BLEU, chrF, paired bootstrap; how often each of
 # hongloumeng-names.tsv's names is written in Joly's spelling).
 # Resumable: rerun to continue (training on ten chapters of reference takes hours on 2 cores).
 #   Eval/templora/continue.sh [FIRST_TRANSLATED] [LAST]    (default 11 13; MODEL=catalog name or path;
@@ -39,14 +39,18 @@ run() {   # name, then translate's options
 }
 run reference --chapters "1-$LAST" --reference "$REF" --temp-lora cascaded
 run off --chapters "$FIRST-$LAST" --temp-lora off
-{ echo "machine: $(machine)"; for n in reference off; do echo "$n: $(cat "$RUN/$n.time")"; done; } > "$DEST/walltimes.txt"
+# What the reference gives without the adapter: Joly's English in the bilingual context and the
+# names the automatic glossary takes from it.
+run reference-off --chapters "1-$LAST" --reference "$REF" --temp-lora off
+{ echo "machine: $(machine)"; for n in reference off reference-off; do echo "$n: $(cat "$RUN/$n.time")"; done; } > "$DEST/walltimes.txt"
 # compare leaves out the chapters the reference run took from Joly; the rest are scored alike.
-"$YANFU" compare "$RUN/off" "$RUN/reference" --reference "$CORPORA/hongloumeng/en.txt" \
+"$YANFU" compare "$RUN/off" "$RUN/reference-off" "$RUN/reference" --reference "$CORPORA/hongloumeng/en.txt" \
     --glossary "$NAMES" --out "$DEST"
 # One or two chapters are one or two documents, too few to resample: the same runs once more, each
 # line an aligner bead of the translated chapters (Joly's sentences against the runs' units).
 BEADS="$RUN/beads"
 "$YANFU" align --source "$CORPORA/hongloumeng/zh.txt" --target "$CORPORA/hongloumeng/en.txt" \
     --dictionary "$CORPORA/cedict/cedict_1_0_ts_utf-8_mdbg.txt.gz" --out "$BEADS/align" >/dev/null
-python3 "$HERE/aligned_segments.py" "$BEADS/align" "$FIRST-$LAST" "$BEADS" "$RUN/off" "$RUN/reference"
-"$YANFU" compare --ref "$BEADS/ref.txt" --hyp "$BEADS/off.txt" --hyp "$BEADS/reference.txt" --report "$DEST/beads.md"
+python3 "$HERE/aligned_segments.py" "$BEADS/align" "$FIRST-$LAST" "$BEADS" "$RUN/off" "$RUN/reference-off" "$RUN/reference"
+cd "$BEADS"   # the report names the systems by their files
+"$YANFU" compare --ref ref.txt --hyp off.txt --hyp reference-off.txt --hyp reference.txt --report "$DEST/beads.md"
