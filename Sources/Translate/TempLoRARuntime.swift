@@ -56,10 +56,11 @@ final class TempLoRARuntime: AdapterRuntime, @unchecked Sendable {
     private func train(_ job: Job) throws -> UpdateRecord {
         let start = Date()
         let before = job.data.heldOut.map { (loss: heldOutLoss($0), state: trainer.snapshot()) }
-        var losses: [Float] = [], last: TrainStepResult?
+        var losses: [Float] = [], skipped = 0, last: TrainStepResult?
         for e in 0..<settings.epochs {
             let r = try trainer.step(tokens: job.data.tokens, lossMask: job.data.mask)
             losses.append(r.loss)
+            if r.skipped { skipped += 1 }
             last = r
             try interrupt?("train-step-\(e)", job.units.upperBound)
         }
@@ -68,6 +69,7 @@ final class TempLoRARuntime: AdapterRuntime, @unchecked Sendable {
         var record = UpdateRecord(update: job.index, firstUnit: job.units.lowerBound, lastUnit: job.units.upperBound,
                                   tokens: last?.tokens ?? job.data.tokens.count, targetTokens: last?.targetTokens ?? 0,
                                   losses: losses, seconds: 0, blockingSeconds: 0)
+        record.skippedSteps = skipped > 0 ? skipped : nil
         if let b = before, let h = job.data.heldOut {
             let after = heldOutLoss(h)
             record.heldOutLoss = [b.loss, after]

@@ -406,6 +406,7 @@ public final class Translator {
         }
         let adapter = settings.strategy == .off ? nil : try LoRAAdapter.loadPEFT(from: folder.adapter, model: bundle.model)
         let todo = Completeness.flagged(records)
+        let finalVersion = info.updates.reduce(0) { $0 + $1.adapterVersions }
         var fixed = 0, memory = freshMemory(), remembered = 0
         for (k, i) in todo.enumerated() {
             while remembered < i { memory.record(records[remembered]); remembered += 1 }
@@ -418,7 +419,7 @@ public final class Translator {
             }
             let context = records[start..<i].map { BilingualPair(source: $0.source, target: $0.translation) }
             var (r, _) = try translated(plan.units[i], position: i, context: context, memory: memory, adapter: adapter,
-                                        adapterVersion: info.updates.reduce(0) { $0 + $1.adapterVersions }, lastLoss: records[i].lastLoss)
+                                        adapterVersion: finalVersion, lastLoss: records[i].lastLoss)
             let before = Completeness.problems(records[i]), after = Completeness.problems(r)
             if after.count < before.count {
                 r.retriedFor = before

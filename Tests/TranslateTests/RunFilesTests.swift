@@ -47,4 +47,21 @@ final class RunFilesTests: XCTestCase {
         XCTAssertEqual(terms.map(\.source), ["周叔", "灯"])
         XCTAssertEqual(terms.map { $0.runs[0].units }, [2, 1], "周叔 in two units, 灯 in one")
     }
+
+    /// An update's count of adapter versions: a skipped step (loss or gradient norm not finite)
+    /// leaves the adapter as it was, an undo moves it on; run.json written before skipped steps
+    /// were recorded counts the steps whose loss is not finite as the skipped ones.
+    func testAdapterVersionsOfAnUpdate() {
+        func update(_ losses: [Float], skipped: Int? = nil, undone: Bool = false) -> UpdateRecord {
+            var u = UpdateRecord(update: 0, firstUnit: 0, lastUnit: 3, tokens: 10, targetTokens: 5, losses: losses,
+                                 seconds: 1, blockingSeconds: 1)
+            u.skippedSteps = skipped
+            u.rolledBack = undone ? true : nil
+            return u
+        }
+        XCTAssertEqual(update([0.5, 0.4]).adapterVersions, 2)
+        XCTAssertEqual(update([0.5, 0.4], undone: true).adapterVersions, 3)
+        XCTAssertEqual(update([0.5, 0.4], skipped: 1).adapterVersions, 1, "a finite loss whose gradient norm was not")
+        XCTAssertEqual(update([.nan, 0.4]).adapterVersions, 1, "an older run.json")
+    }
 }

@@ -133,9 +133,16 @@ public struct UpdateRecord: Sendable, Codable, Equatable {
     /// True when the update raised that loss and was undone (adapter and optimizer as before it).
     public var rolledBack: Bool? = nil
 
-    /// How far the update moved the adapter's version: one for each step taken (a step whose loss
-    /// is not finite is skipped) and one for the undo.
-    public var adapterVersions: Int { losses.filter(\.isFinite).count + (rolledBack == true ? 1 : 0) }
+    /// Steps skipped because their loss or gradient norm was not finite (the adapter unchanged);
+    /// nil when none was.
+    public var skippedSteps: Int? = nil
+
+    /// How far the update moved the adapter's version: one for each step not skipped and one for
+    /// the undo. Runs written before `skippedSteps` was recorded count the steps whose loss is not
+    /// finite as the skipped ones.
+    public var adapterVersions: Int {
+        losses.count - (skippedSteps ?? losses.filter { !$0.isFinite }.count) + (rolledBack == true ? 1 : 0)
+    }
 
     public init(update: Int, firstUnit: Int, lastUnit: Int, tokens: Int, targetTokens: Int, losses: [Float],
                 seconds: Double, blockingSeconds: Double) {
